@@ -1,0 +1,869 @@
+//===- LLMOps.cpp - llm op verifiers and result-type inference ------------===//
+
+#include "dialects/LLM/IR/LLMOps.h"
+
+#include "mlir/Dialect/Quant/IR/QuantTypes.h"
+#include "mlir/IR/Builders.h"
+#include "mlir/IR/BuiltinAttributes.h"
+#include "mlir/IR/Diagnostics.h"
+#include "mlir/IR/TypeUtilities.h"
+#include "llvm/ADT/STLExtras.h"
+#include "llvm/ADT/SmallSet.h"
+
+using namespace mlir;
+using namespace mlir::llm;
+
+//===----------------------------------------------------------------------===//
+// Shared helpers
+//===----------------------------------------------------------------------===//
+
+namespace {
+
+/// Formats a shape as `2x?x768` for diagnostics.
+std::string shapeString(ArrayRef<int64_t> shape) {
+  std::string result;
+  llvm::raw_string_ostream os(result);
+  llvm::interleave(
+      shape, os,
+      [&](int64_t dim) {
+        if (ShapedType::isDynamic(dim))
+          os << "?";
+        else
+          os << dim;
+      },
+      "x");
+  return result;
+}
+
+RankedTensorType rankedOf(Value value) { return cast<RankedTensorType>(value.getType()); }
+RankedTensorType rankedOf(Type type) { return cast<RankedTensorType>(type); }
+
+/// Checks that `axis` is a valid dim index for `rank`.
+LogicalResult checkAxis(std::optional<Location> loc, int64_t axis, int64_t rank,
+                        StringRef what = "axis") {
+  if (axis < 0 || axis >= rank)
+    return emitOptionalError(loc, what, " ", axis, " is out of range for rank ", rank);
+  return success();
+}
+
+/// Checks that `axes` are distinct valid dim indices for `rank`.
+LogicalResult checkAxes(std::optional<Location> loc, ArrayRef<int64_t> axes, int64_t rank) {
+  llvm::SmallSet<int64_t, 8> seen;
+  for (int64_t axis : axes) {
+    if (failed(checkAxis(loc, axis, rank)))
+      return failure();
+    if (!seen.insert(axis).second)
+      return emitOptionalError(loc, "axis ", axis, " appears twice");
+  }
+  return success();
+}
+
+/// The element type that a quantized or plain element type computes in.
+Type expressedElementType(Type type) {
+  Type element = getElementTypeOrSelf(type);
+  if (auto quant = dyn_cast<quant::QuantizedType>(element))
+    return quant.getExpressedType();
+  return element;
+}
+
+/// Numpy matmul result shape; fails when the contracted dims differ.
+FailureOr<SmallVector<int64_t>> matmulShape(std::optional<Location> loc, ArrayRef<int64_t> lhs,
+                                            ArrayRef<int64_t> rhs) {
+  if (lhs.empty() || rhs.empty())
+    return emitOptionalError(loc, "matmul operands must have rank >= 1");
+  SmallVector<int64_t> a(lhs), b(rhs);
+  bool lhsVector = a.size() == 1, rhsVector = b.size() == 1;
+  if (lhsVector)
+    a.insert(a.begin(), 1);
+  if (rhsVector)
+    b.push_back(1);
+  int64_t k1 = a.back(), k2 = b[b.size() - 2];
+  if (!ShapedType::isDynamic(k1) && !ShapedType::isDynamic(k2) && k1 != k2)
+    return emitOptionalError(loc, "contracting dims differ: lhs has ", k1, ", rhs has ", k2);
+  ArrayRef<int64_t> batchA = ArrayRef<int64_t>(a).drop_back(2);
+  ArrayRef<int64_t> batchB = ArrayRef<int64_t>(b).drop_back(2);
+  FailureOr<SmallVector<int64_t>> batch = broadcastShapes({batchA, batchB});
+  if (failed(batch))
+    return emitOptionalError(loc, "batch dims do not broadcast: ", shapeString(batchA), " vs ",
+                             shapeString(batchB));
+  SmallVector<int64_t> result = *batch;
+  if (!lhsVector)
+    result.push_back(a[a.size() - 2]);
+  if (!rhsVector)
+    result.push_back(b.back());
+  return result;
+}
+
+/// Verifies a mixed static/dynamic dim list: one operand per dynamic entry,
+/// and no negative static entry.
+LogicalResult verifyMixedDims(Operation *op, StringRef name, ArrayRef<int64_t> staticDims,
+                              ValueRange dynamicDims) {
+  int64_t numDynamic = llvm::count_if(staticDims, ShapedType::isDynamic);
+  if (numDynamic != static_cast<int64_t>(dynamicDims.size()))
+    return op->emitOpError() << name << " has " << numDynamic << " dynamic entries but "
+                             << dynamicDims.size() << " index operands";
+  for (int64_t dim : staticDims)
+    if (!ShapedType::isDynamic(dim) && dim < 0)
+      return op->emitOpError() << name << " has a negative size " << dim;
+  return success();
+}
+
+/// Verifies that a result of `resultShape` agrees with the statically known
+/// entries of `expected`.
+LogicalResult verifyShapeAgrees(Operation *op, ArrayRef<int64_t> expected,
+                                ArrayRef<int64_t> resultShape, StringRef what) {
+  if (expected.size() != resultShape.size())
+    return op->emitOpError() << "result rank " << resultShape.size() << " does not match the "
+                             << what << " rank " << expected.size();
+  for (auto [i, pair] : llvm::enumerate(llvm::zip(expected, resultShape))) {
+    auto [want, have] = pair;
+    if (!ShapedType::isDynamic(want) && !ShapedType::isDynamic(have) && want != have)
+      return op->emitOpError() << "result dim " << i << " is " << have << " but the " << what
+                               << " says " << want;
+  }
+  return success();
+}
+
+} // namespace
+
+bool mlir::llm::areRefinementCompatible(TypeRange lhs, TypeRange rhs) {
+  if (lhs.size() != rhs.size())
+    return false;
+  for (auto [l, r] : llvm::zip(lhs, rhs)) {
+    if (getElementTypeOrSelf(l) != getElementTypeOrSelf(r))
+      return false;
+    if (failed(verifyCompatibleShape(l, r)))
+      return false;
+  }
+  return true;
+}
+
+FailureOr<SmallVector<int64_t>> mlir::llm::broadcastShapes(ArrayRef<ArrayRef<int64_t>> shapes) {
+  size_t rank = 0;
+  for (ArrayRef<int64_t> shape : shapes)
+    rank = std::max(rank, shape.size());
+  SmallVector<int64_t> result(rank, 1);
+  for (ArrayRef<int64_t> shape : shapes) {
+    size_t offset = rank - shape.size();
+    for (auto [i, dim] : llvm::enumerate(shape)) {
+      int64_t &out = result[offset + i];
+      if (dim == 1)
+        continue;
+      if (out == 1) {
+        out = dim;
+        continue;
+      }
+      if (ShapedType::isDynamic(dim))
+        continue; // a static non-1 dim wins over a dynamic one
+      if (ShapedType::isDynamic(out)) {
+        out = dim;
+        continue;
+      }
+      if (out != dim)
+        return failure();
+    }
+  }
+  return result;
+}
+
+LogicalResult mlir::llm::inferBroadcastResult(std::optional<Location> loc,
+                                              ArrayRef<Type> operands, Type elementType,
+                                              SmallVectorImpl<Type> &types) {
+  SmallVector<ArrayRef<int64_t>> shapes;
+  for (Type type : operands)
+    shapes.push_back(rankedOf(type).getShape());
+  FailureOr<SmallVector<int64_t>> shape = broadcastShapes(shapes);
+  if (failed(shape)) {
+    std::string all;
+    llvm::interleave(
+        shapes, [&](ArrayRef<int64_t> s) { all += shapeString(s); }, [&] { all += ", "; });
+    return emitOptionalError(loc, "operand shapes do not broadcast: ", all);
+  }
+  Type element = elementType ? elementType : getElementTypeOrSelf(operands.back());
+  types.push_back(RankedTensorType::get(*shape, element));
+  return success();
+}
+
+LogicalResult mlir::llm::inferReductionResult(std::optional<Location> loc,
+                                              RankedTensorType input, ArrayRef<int64_t> axes,
+                                              bool keepDims, Type elementType,
+                                              SmallVectorImpl<Type> &types) {
+  int64_t rank = input.getRank();
+  if (failed(checkAxes(loc, axes, rank)))
+    return failure();
+  SmallVector<int64_t> shape;
+  for (int64_t d = 0; d < rank; ++d) {
+    bool reduced = axes.empty() || llvm::is_contained(axes, d);
+    if (!reduced)
+      shape.push_back(input.getDimSize(d));
+    else if (keepDims)
+      shape.push_back(1);
+  }
+  types.push_back(
+      RankedTensorType::get(shape, elementType ? elementType : input.getElementType()));
+  return success();
+}
+
+LogicalResult mlir::llm::verifySameElementType(Operation *op, Type lhs, Type rhs) {
+  if (getElementTypeOrSelf(lhs) != getElementTypeOrSelf(rhs))
+    return op->emitOpError() << "operand element types differ: " << getElementTypeOrSelf(lhs)
+                             << " vs " << getElementTypeOrSelf(rhs);
+  return success();
+}
+
+//===----------------------------------------------------------------------===//
+// Constants and shapes
+//===----------------------------------------------------------------------===//
+
+LogicalResult DimOp::verify() {
+  return checkAxis(getLoc(), getIndex(), getInput().getType().getRank(), "dim");
+}
+
+LogicalResult ShapeOp::inferReturnTypes(MLIRContext *ctx, std::optional<Location> loc,
+                                        Adaptor adaptor, SmallVectorImpl<Type> &types) {
+  int64_t rank = rankedOf(adaptor.getInput().getType()).getRank();
+  // ONNX Shape clamps start and end after counting negatives from the end.
+  auto clampIndex = [&](int64_t i) {
+    if (i < 0)
+      i += rank;
+    return std::clamp<int64_t>(i, 0, rank);
+  };
+  int64_t start = clampIndex(adaptor.getStart());
+  int64_t end = adaptor.getEnd() ? clampIndex(*adaptor.getEnd()) : rank;
+  types.push_back(RankedTensorType::get({std::max<int64_t>(end - start, 0)},
+                                        IntegerType::get(ctx, 64)));
+  return success();
+}
+
+LogicalResult FromDimsOp::verify() {
+  // Negative entries are fine here: the tensor is data, not a shape.
+  int64_t numDynamic = llvm::count_if(getStaticDims(), ShapedType::isDynamic);
+  if (numDynamic != static_cast<int64_t>(getDims().size()))
+    return emitOpError() << "has " << numDynamic << " dynamic entries but "
+                         << getDims().size() << " index operands";
+  if (getType().getRank() != 1 ||
+      getType().getDimSize(0) != static_cast<int64_t>(getStaticDims().size()))
+    return emitOpError() << "result must be a 1-D tensor of " << getStaticDims().size()
+                         << " elements, got " << getType();
+  return success();
+}
+
+LogicalResult FullOp::verify() {
+  if (failed(verifyMixedDims(*this, "shape", getStaticShape(), getShape())))
+    return failure();
+  if (getValue().getType() != getType().getElementType())
+    return emitOpError() << "fill value has type " << getValue().getType()
+                         << " but the result element type is " << getType().getElementType();
+  return verifyShapeAgrees(*this, getStaticShape(), getType().getShape(), "shape");
+}
+
+LogicalResult RangeOp::verify() {
+  for (Value v : {getStart(), getLimit(), getDelta()}) {
+    if (rankedOf(v).getRank() != 0)
+      return emitOpError() << "start, limit and delta must be scalars (rank 0), got "
+                           << v.getType();
+    if (rankedOf(v).getElementType() != getType().getElementType())
+      return emitOpError() << "start, limit and delta must have the result element type "
+                           << getType().getElementType() << ", got " << v.getType();
+  }
+  if (getType().getRank() != 1)
+    return emitOpError() << "result must be 1-D, got " << getType();
+  return success();
+}
+
+//===----------------------------------------------------------------------===//
+// Elementwise
+//===----------------------------------------------------------------------===//
+
+LogicalResult GeluOp::verify() {
+  if (getApproximate() != "none" && getApproximate() != "tanh")
+    return emitOpError() << "approximate must be \"none\" or \"tanh\", got \""
+                         << getApproximate() << "\"";
+  return success();
+}
+
+LogicalResult WhereOp::inferReturnTypes(MLIRContext *ctx, std::optional<Location> loc,
+                                        Adaptor adaptor, SmallVectorImpl<Type> &types) {
+  return inferBroadcastResult(loc,
+                              {adaptor.getCondition().getType(), adaptor.getTrueValue().getType(),
+                               adaptor.getFalseValue().getType()},
+                              Type(), types);
+}
+
+LogicalResult WhereOp::verify() {
+  return verifySameElementType(*this, getTrueValue().getType(), getFalseValue().getType());
+}
+
+LogicalResult CastOp::verify() {
+  if (failed(verifyCompatibleShape(getInput().getType(), getType())))
+    return emitOpError() << "input shape " << shapeString(rankedOf(getInput()).getShape())
+                         << " and result shape " << shapeString(getType().getShape())
+                         << " differ";
+  return success();
+}
+
+//===----------------------------------------------------------------------===//
+// Linear algebra
+//===----------------------------------------------------------------------===//
+
+LogicalResult MatmulOp::inferReturnTypes(MLIRContext *ctx, std::optional<Location> loc,
+                                         Adaptor adaptor, SmallVectorImpl<Type> &types) {
+  auto lhs = rankedOf(adaptor.getLhs().getType());
+  auto rhs = rankedOf(adaptor.getRhs().getType());
+  if (lhs.getElementType() != rhs.getElementType())
+    return emitOptionalError(loc, "operand element types differ: ", lhs.getElementType(),
+                             " vs ", rhs.getElementType());
+  FailureOr<SmallVector<int64_t>> shape = matmulShape(loc, lhs.getShape(), rhs.getShape());
+  if (failed(shape))
+    return failure();
+  types.push_back(RankedTensorType::get(*shape, lhs.getElementType()));
+  return success();
+}
+
+LogicalResult LinearOp::inferReturnTypes(MLIRContext *ctx, std::optional<Location> loc,
+                                         Adaptor adaptor, SmallVectorImpl<Type> &types) {
+  auto input = rankedOf(adaptor.getInput().getType());
+  auto weight = rankedOf(adaptor.getWeight().getType());
+  if (input.getRank() < 1)
+    return emitOptionalError(loc, "input must have rank >= 1");
+  if (weight.getRank() != 2)
+    return emitOptionalError(loc, "weight must be 2-D, got rank ", weight.getRank());
+  bool transposed = adaptor.getTransposeWeight();
+  int64_t k = weight.getDimSize(transposed ? 1 : 0), n = weight.getDimSize(transposed ? 0 : 1);
+  int64_t inputK = input.getShape().back();
+  if (!ShapedType::isDynamic(k) && !ShapedType::isDynamic(inputK) && k != inputK)
+    return emitOptionalError(loc, "input has ", inputK, " features but the weight expects ", k);
+  SmallVector<int64_t> shape(input.getShape());
+  shape.back() = n;
+  types.push_back(RankedTensorType::get(shape, input.getElementType()));
+  return success();
+}
+
+LogicalResult LinearOp::verify() {
+  if (failed(verifySameElementType(*this, getInput().getType(), getWeight().getType())))
+    return failure();
+  if (Value bias = getBias()) {
+    auto biasType = rankedOf(bias);
+    if (biasType.getRank() != 1)
+      return emitOpError() << "bias must be 1-D, got " << bias.getType();
+    int64_t n = getType().getShape().back();
+    if (!ShapedType::isDynamic(n) && !biasType.isDynamicDim(0) && biasType.getDimSize(0) != n)
+      return emitOpError() << "bias has " << biasType.getDimSize(0)
+                           << " elements but the output has " << n << " features";
+    return verifySameElementType(*this, getInput().getType(), bias.getType());
+  }
+  return success();
+}
+
+//===----------------------------------------------------------------------===//
+// Reductions and normalizations
+//===----------------------------------------------------------------------===//
+
+LogicalResult ArgMaxOp::inferReturnTypes(MLIRContext *ctx, std::optional<Location> loc,
+                                         Adaptor adaptor, SmallVectorImpl<Type> &types) {
+  return inferReductionResult(loc, rankedOf(adaptor.getInput().getType()), {static_cast<int64_t>(adaptor.getAxis())},
+                              adaptor.getKeepdims(), IntegerType::get(ctx, 64), types);
+}
+
+template <typename OpTy> static LogicalResult verifySoftmaxLike(OpTy op) {
+  return checkAxis(op.getLoc(), op.getAxis(), op.getType().getRank());
+}
+LogicalResult SoftmaxOp::verify() { return verifySoftmaxLike(*this); }
+LogicalResult LogSoftmaxOp::verify() { return verifySoftmaxLike(*this); }
+
+/// Checks that a norm's `param` broadcasts to the normalized dims of `input`.
+static LogicalResult verifyNormParam(Operation *op, StringRef name, Value param,
+                                     RankedTensorType input, int64_t axis) {
+  if (!param)
+    return success();
+  auto type = rankedOf(param);
+  ArrayRef<int64_t> normalized = input.getShape().drop_front(axis);
+  if (type.getRank() > static_cast<int64_t>(normalized.size()))
+    return op->emitOpError() << name << " has rank " << type.getRank()
+                             << " but only " << normalized.size() << " dims are normalized";
+  if (failed(broadcastShapes({normalized, type.getShape()})) ||
+      *broadcastShapes({normalized, type.getShape()}) != SmallVector<int64_t>(normalized))
+    return op->emitOpError() << name << " shape " << shapeString(type.getShape())
+                             << " does not broadcast to the normalized dims "
+                             << shapeString(normalized);
+  if (type.getElementType() != input.getElementType())
+    return op->emitOpError() << name << " element type " << type.getElementType()
+                             << " differs from the input's " << input.getElementType();
+  return success();
+}
+
+LogicalResult LayerNormOp::verify() {
+  auto input = getInput().getType();
+  if (failed(checkAxis(getLoc(), getAxis(), input.getRank())))
+    return failure();
+  if (getEpsilon().isNegative())
+    return emitOpError() << "epsilon must be >= 0";
+  if (failed(verifyNormParam(*this, "scale", getScale(), input, getAxis())))
+    return failure();
+  return verifyNormParam(*this, "bias", getBias(), input, getAxis());
+}
+
+LogicalResult RmsNormOp::verify() {
+  auto input = getInput().getType();
+  if (failed(checkAxis(getLoc(), getAxis(), input.getRank())))
+    return failure();
+  if (getEpsilon().isNegative())
+    return emitOpError() << "epsilon must be >= 0";
+  return verifyNormParam(*this, "scale", getScale(), input, getAxis());
+}
+
+//===----------------------------------------------------------------------===//
+// Attention
+//===----------------------------------------------------------------------===//
+
+LogicalResult AttentionOp::inferReturnTypes(MLIRContext *ctx, std::optional<Location> loc,
+                                            Adaptor adaptor, SmallVectorImpl<Type> &types) {
+  auto q = rankedOf(adaptor.getQuery().getType());
+  auto v = rankedOf(adaptor.getValue().getType());
+  if (q.getRank() != 4 || v.getRank() != 4)
+    return emitOptionalError(loc, "query, key and value must be 4-D [batch, heads, seq, "
+                                  "head_dim]");
+  types.push_back(RankedTensorType::get(
+      {q.getDimSize(0), q.getDimSize(1), q.getDimSize(2), v.getDimSize(3)},
+      q.getElementType()));
+  return success();
+}
+
+LogicalResult AttentionOp::verify() {
+  auto q = getQuery().getType(), k = getKey().getType(), v = getValue().getType();
+  if (k.getRank() != 4)
+    return emitOpError() << "key must be 4-D [batch, kv_heads, kv_seq, head_dim], got " << k;
+  auto mismatch = [](int64_t a, int64_t b) {
+    return !ShapedType::isDynamic(a) && !ShapedType::isDynamic(b) && a != b;
+  };
+  if (mismatch(q.getDimSize(3), k.getDimSize(3)))
+    return emitOpError() << "query head_dim " << q.getDimSize(3) << " differs from key head_dim "
+                         << k.getDimSize(3);
+  if (mismatch(k.getDimSize(1), v.getDimSize(1)) || mismatch(k.getDimSize(2), v.getDimSize(2)))
+    return emitOpError() << "key and value disagree on heads or sequence: " << k << " vs " << v;
+  int64_t qHeads = q.getDimSize(1), kvHeads = k.getDimSize(1);
+  if (!ShapedType::isDynamic(qHeads) && !ShapedType::isDynamic(kvHeads) &&
+      (kvHeads == 0 || qHeads % kvHeads != 0))
+    return emitOpError() << "query heads (" << qHeads << ") must be a multiple of kv heads ("
+                         << kvHeads << ")";
+  if (failed(verifySameElementType(*this, q, k)) || failed(verifySameElementType(*this, q, v)))
+    return failure();
+  StringRef causal = getCausal();
+  if (causal != "none" && causal != "upper_left" && causal != "lower_right")
+    return emitOpError() << "causal must be \"none\", \"upper_left\" or \"lower_right\", got \""
+                         << causal << "\"";
+  if (getSoftcap().isNegative())
+    return emitOpError() << "softcap must be >= 0";
+  if (Value mask = getMask()) {
+    auto maskType = rankedOf(mask);
+    Type element = maskType.getElementType();
+    if (!element.isInteger(1) && element != q.getElementType())
+      return emitOpError() << "mask must be i1 or " << q.getElementType() << ", got " << element;
+    SmallVector<int64_t> scores = {q.getDimSize(0), q.getDimSize(1), q.getDimSize(2),
+                                   k.getDimSize(2)};
+    if (maskType.getRank() > 4 || failed(broadcastShapes({scores, maskType.getShape()})))
+      return emitOpError() << "mask shape " << shapeString(maskType.getShape())
+                           << " does not broadcast to the scores " << shapeString(scores);
+  }
+  return success();
+}
+
+LogicalResult RotaryEmbeddingOp::verify() {
+  auto input = getInput().getType();
+  if (input.getRank() != 4)
+    return emitOpError() << "input must be 4-D [batch, heads, seq, head_dim], got " << input;
+  int64_t headDim = input.getDimSize(3);
+  int64_t rotaryDim = getRotaryDim().value_or(headDim);
+  if (!ShapedType::isDynamic(rotaryDim)) {
+    if (rotaryDim <= 0 || rotaryDim % 2 != 0)
+      return emitOpError() << "rotary_dim must be positive and even, got " << rotaryDim;
+    if (!ShapedType::isDynamic(headDim) && rotaryDim > headDim)
+      return emitOpError() << "rotary_dim " << rotaryDim << " exceeds head_dim " << headDim;
+  }
+  for (Value table : {getCos(), getSin()}) {
+    auto type = rankedOf(table);
+    if (type.getElementType() != input.getElementType())
+      return emitOpError() << "cos and sin must have element type " << input.getElementType()
+                           << ", got " << type.getElementType();
+    SmallVector<int64_t> target(input.getShape());
+    target.back() = ShapedType::isDynamic(rotaryDim) ? ShapedType::kDynamic : rotaryDim / 2;
+    FailureOr<SmallVector<int64_t>> b = broadcastShapes({target, type.getShape()});
+    if (type.getRank() > 4 || failed(b) || (*b)[3] != target[3])
+      return emitOpError() << "cos/sin shape " << shapeString(type.getShape())
+                           << " does not broadcast to " << shapeString(target);
+  }
+  return success();
+}
+
+//===----------------------------------------------------------------------===//
+// Data movement
+//===----------------------------------------------------------------------===//
+
+LogicalResult GatherOp::inferReturnTypes(MLIRContext *ctx, std::optional<Location> loc,
+                                         Adaptor adaptor, SmallVectorImpl<Type> &types) {
+  auto data = rankedOf(adaptor.getData().getType());
+  auto indices = rankedOf(adaptor.getIndices().getType());
+  int64_t axis = adaptor.getAxis();
+  if (failed(checkAxis(loc, axis, data.getRank())))
+    return failure();
+  SmallVector<int64_t> shape(data.getShape().take_front(axis));
+  llvm::append_range(shape, indices.getShape());
+  llvm::append_range(shape, data.getShape().drop_front(axis + 1));
+  types.push_back(RankedTensorType::get(shape, data.getElementType()));
+  return success();
+}
+
+LogicalResult ReshapeOp::verify() {
+  if (failed(verifyMixedDims(*this, "shape", getStaticShape(), getShape())))
+    return failure();
+  if (failed(verifyShapeAgrees(*this, getStaticShape(), getType().getShape(), "shape")))
+    return failure();
+  if (getInput().getType().getElementType() != getType().getElementType())
+    return emitOpError() << "element type changes from " << getInput().getType().getElementType()
+                         << " to " << getType().getElementType();
+  auto input = getInput().getType();
+  if (input.hasStaticShape() && getType().hasStaticShape() &&
+      input.getNumElements() != getType().getNumElements())
+    return emitOpError() << "cannot reshape " << input.getNumElements() << " elements ("
+                         << shapeString(input.getShape()) << ") into "
+                         << getType().getNumElements() << " ("
+                         << shapeString(getType().getShape()) << ")";
+  return success();
+}
+
+LogicalResult DynamicReshapeOp::verify() {
+  auto shape = getShape().getType();
+  if (shape.getRank() != 1)
+    return emitOpError() << "shape must be 1-D, got " << shape;
+  if (!shape.isDynamicDim(0) && shape.getDimSize(0) != getType().getRank())
+    return emitOpError() << "shape has " << shape.getDimSize(0) << " entries but the result has rank "
+                         << getType().getRank();
+  return verifySameElementType(*this, getInput().getType(), getType());
+}
+
+LogicalResult TransposeOp::inferReturnTypes(MLIRContext *ctx, std::optional<Location> loc,
+                                            Adaptor adaptor, SmallVectorImpl<Type> &types) {
+  auto input = rankedOf(adaptor.getInput().getType());
+  ArrayRef<int64_t> perm = adaptor.getPermutation();
+  if (static_cast<int64_t>(perm.size()) != input.getRank())
+    return emitOptionalError(loc, "permutation has ", perm.size(), " entries for rank ",
+                             input.getRank());
+  if (failed(checkAxes(loc, perm, input.getRank())))
+    return failure();
+  SmallVector<int64_t> shape;
+  for (int64_t p : perm)
+    shape.push_back(input.getDimSize(p));
+  types.push_back(RankedTensorType::get(shape, input.getElementType()));
+  return success();
+}
+
+LogicalResult ConcatOp::inferReturnTypes(MLIRContext *ctx, std::optional<Location> loc,
+                                         Adaptor adaptor, SmallVectorImpl<Type> &types) {
+  if (adaptor.getInputs().empty())
+    return emitOptionalError(loc, "needs at least one input");
+  auto first = rankedOf(adaptor.getInputs().front().getType());
+  int64_t axis = adaptor.getAxis(), rank = first.getRank();
+  if (failed(checkAxis(loc, axis, rank)))
+    return failure();
+  SmallVector<int64_t> shape(first.getShape());
+  for (Value input : adaptor.getInputs().drop_front()) {
+    auto type = rankedOf(input.getType());
+    if (type.getRank() != rank || type.getElementType() != first.getElementType())
+      return emitOptionalError(loc, "inputs must share rank and element type: ", first, " vs ",
+                               type);
+    for (int64_t d = 0; d < rank; ++d) {
+      int64_t dim = type.getDimSize(d);
+      if (d == axis) {
+        shape[d] = (ShapedType::isDynamic(shape[d]) || ShapedType::isDynamic(dim))
+                       ? ShapedType::kDynamic
+                       : shape[d] + dim;
+      } else if (ShapedType::isDynamic(shape[d])) {
+        shape[d] = dim;
+      } else if (!ShapedType::isDynamic(dim) && dim != shape[d]) {
+        return emitOptionalError(loc, "inputs differ in dim ", d, " (", shape[d], " vs ", dim,
+                                 ") outside the concatenation axis");
+      }
+    }
+  }
+  types.push_back(RankedTensorType::get(shape, first.getElementType()));
+  return success();
+}
+
+/// The length of ONNX slice [start, end) with `step` along a dim of `size`.
+static int64_t sliceLength(int64_t start, int64_t end, int64_t step, int64_t size) {
+  auto clampIndex = [&](int64_t i, int64_t lo, int64_t hi) {
+    if (i < 0)
+      i = i + size; // may stay negative; clamped below
+    return std::clamp(i, lo, hi);
+  };
+  if (step > 0) {
+    start = clampIndex(start, 0, size);
+    end = clampIndex(end, 0, size);
+    return end > start ? (end - start + step - 1) / step : 0;
+  }
+  start = clampIndex(start, 0, size - 1);
+  end = clampIndex(end, -1, size - 1);
+  return start > end ? (start - end + (-step) - 1) / (-step) : 0;
+}
+
+LogicalResult SliceOp::verify() {
+  size_t n = getAxes().size();
+  if (getStaticStarts().size() != n || getStaticEnds().size() != n || getSteps().size() != n)
+    return emitOpError() << "axes, starts, ends and steps must have the same length";
+  int64_t numDynStarts = llvm::count_if(getStaticStarts(), ShapedType::isDynamic);
+  int64_t numDynEnds = llvm::count_if(getStaticEnds(), ShapedType::isDynamic);
+  if (numDynStarts != static_cast<int64_t>(getStarts().size()) ||
+      numDynEnds != static_cast<int64_t>(getEnds().size()))
+    return emitOpError() << "dynamic starts/ends do not match the index operands";
+  auto input = getInput().getType();
+  if (failed(checkAxes(getLoc(), getAxes(), input.getRank())))
+    return failure();
+  if (getType().getRank() != input.getRank() ||
+      getType().getElementType() != input.getElementType())
+    return emitOpError() << "result must have the input's rank and element type";
+  for (size_t i = 0; i < n; ++i) {
+    int64_t step = getSteps()[i];
+    if (step == 0)
+      return emitOpError() << "step " << i << " is zero";
+  }
+  // Check the static dims the slice does not touch, and those it computes.
+  for (int64_t d = 0; d < input.getRank(); ++d) {
+    int64_t expected = input.getDimSize(d);
+    auto it = llvm::find(getAxes(), d);
+    if (it != getAxes().end()) {
+      size_t i = it - getAxes().begin();
+      int64_t start = getStaticStarts()[i], end = getStaticEnds()[i];
+      expected = (ShapedType::isDynamic(expected) || ShapedType::isDynamic(start) ||
+                  ShapedType::isDynamic(end))
+                     ? ShapedType::kDynamic
+                     : sliceLength(start, end, getSteps()[i], expected);
+    }
+    int64_t have = getType().getDimSize(d);
+    if (!ShapedType::isDynamic(expected) && !ShapedType::isDynamic(have) && expected != have)
+      return emitOpError() << "result dim " << d << " is " << have << " but the slice gives "
+                           << expected;
+  }
+  return success();
+}
+
+LogicalResult SplitOp::verify() {
+  auto input = getInput().getType();
+  if (failed(checkAxis(getLoc(), getAxis(), input.getRank())))
+    return failure();
+  if (getSizes().size() != getNumResults())
+    return emitOpError() << "has " << getSizes().size() << " sizes but " << getNumResults()
+                         << " results";
+  int64_t total = 0;
+  for (auto [size, result] : llvm::zip(getSizes(), getResults())) {
+    if (size < 0)
+      return emitOpError() << "split size " << size << " is negative";
+    total += size;
+    SmallVector<int64_t> expected(input.getShape());
+    expected[getAxis()] = size;
+    if (failed(verifyShapeAgrees(*this, expected, rankedOf(result).getShape(), "split")))
+      return failure();
+  }
+  int64_t dim = input.getDimSize(getAxis());
+  if (!ShapedType::isDynamic(dim) && dim != total)
+    return emitOpError() << "split sizes add up to " << total << " but the axis has " << dim;
+  return success();
+}
+
+LogicalResult ExpandOp::verify() {
+  if (failed(verifyMixedDims(*this, "shape", getStaticShape(), getShape())))
+    return failure();
+  FailureOr<SmallVector<int64_t>> expected =
+      broadcastShapes({getInput().getType().getShape(), getStaticShape()});
+  if (failed(expected))
+    return emitOpError() << "input shape " << shapeString(getInput().getType().getShape())
+                         << " does not broadcast to " << shapeString(getStaticShape());
+  if (getInput().getType().getElementType() != getType().getElementType())
+    return emitOpError() << "element type changes";
+  return verifyShapeAgrees(*this, *expected, getType().getShape(), "broadcast");
+}
+
+LogicalResult TileOp::verify() {
+  if (failed(verifyMixedDims(*this, "repeats", getStaticRepeats(), getRepeats())))
+    return failure();
+  auto input = getInput().getType();
+  if (static_cast<int64_t>(getStaticRepeats().size()) != input.getRank())
+    return emitOpError() << "has " << getStaticRepeats().size() << " repeats for rank "
+                         << input.getRank();
+  SmallVector<int64_t> expected;
+  for (auto [dim, repeat] : llvm::zip(input.getShape(), getStaticRepeats()))
+    expected.push_back(ShapedType::isDynamic(dim) || ShapedType::isDynamic(repeat)
+                           ? ShapedType::kDynamic
+                           : dim * repeat);
+  return verifyShapeAgrees(*this, expected, getType().getShape(), "tiling");
+}
+
+LogicalResult SqueezeOp::inferReturnTypes(MLIRContext *ctx, std::optional<Location> loc,
+                                          Adaptor adaptor, SmallVectorImpl<Type> &types) {
+  auto input = rankedOf(adaptor.getInput().getType());
+  if (failed(checkAxes(loc, adaptor.getAxes(), input.getRank())))
+    return failure();
+  SmallVector<int64_t> shape;
+  for (int64_t d = 0; d < input.getRank(); ++d) {
+    if (!llvm::is_contained(adaptor.getAxes(), d)) {
+      shape.push_back(input.getDimSize(d));
+      continue;
+    }
+    if (!input.isDynamicDim(d) && input.getDimSize(d) != 1)
+      return emitOptionalError(loc, "cannot squeeze dim ", d, " of size ", input.getDimSize(d));
+  }
+  types.push_back(RankedTensorType::get(shape, input.getElementType()));
+  return success();
+}
+
+LogicalResult UnsqueezeOp::inferReturnTypes(MLIRContext *ctx, std::optional<Location> loc,
+                                            Adaptor adaptor, SmallVectorImpl<Type> &types) {
+  auto input = rankedOf(adaptor.getInput().getType());
+  int64_t rank = input.getRank() + adaptor.getAxes().size();
+  if (failed(checkAxes(loc, adaptor.getAxes(), rank)))
+    return failure();
+  SmallVector<int64_t> shape;
+  ArrayRef<int64_t> inputShape = input.getShape();
+  for (int64_t d = 0; d < rank; ++d) {
+    if (llvm::is_contained(adaptor.getAxes(), d)) {
+      shape.push_back(1);
+    } else {
+      shape.push_back(inputShape.front());
+      inputShape = inputShape.drop_front();
+    }
+  }
+  types.push_back(RankedTensorType::get(shape, input.getElementType()));
+  return success();
+}
+
+LogicalResult TriluOp::verify() {
+  if (getType().getRank() < 2)
+    return emitOpError() << "input must have rank >= 2, got " << getType().getRank();
+  return success();
+}
+
+LogicalResult CumSumOp::verify() {
+  return checkAxis(getLoc(), getAxis(), getType().getRank());
+}
+
+//===----------------------------------------------------------------------===//
+// Quantization
+//===----------------------------------------------------------------------===//
+
+LogicalResult StorageCastOp::verify() {
+  Type from = getInput().getType().getElementType(), to = getType().getElementType();
+  auto fromQ = dyn_cast<quant::QuantizedType>(from), toQ = dyn_cast<quant::QuantizedType>(to);
+  if (static_cast<bool>(fromQ) == static_cast<bool>(toQ))
+    return emitOpError() << "casts between an integer and a quantized type, got " << from
+                         << " to " << to;
+  auto quant = fromQ ? fromQ : toQ;
+  Type storage = fromQ ? to : from;
+  if (quant.getStorageType() != storage)
+    return emitOpError() << "integer type " << storage << " is not the storage type "
+                         << quant.getStorageType() << " of " << quant;
+  if (failed(verifyCompatibleShape(getInput().getType(), getType())))
+    return emitOpError() << "input and result shapes differ";
+  return success();
+}
+
+/// Shared checks of quantize (float -> q) and dequantize (q -> float).
+static LogicalResult verifyQuantization(Operation *op, RankedTensorType floatType,
+                                        RankedTensorType quantType, Value scale, Value zeroPoint,
+                                        int64_t axis, int64_t blockSize) {
+  if (!isa<FloatType>(floatType.getElementType()))
+    return op->emitOpError() << "the float side must have a float element type, got "
+                             << floatType.getElementType();
+  if (failed(verifyCompatibleShape(floatType, quantType)))
+    return op->emitOpError() << "input and result shapes differ";
+  Type element = quantType.getElementType();
+  if (auto quant = dyn_cast<quant::QuantizedType>(element)) {
+    if (scale || zeroPoint)
+      return op->emitOpError() << "takes its parameters from the type " << quant
+                               << ", not from scale/zero_point operands";
+    if (quant.getExpressedType() != floatType.getElementType())
+      return op->emitOpError() << "expressed type " << quant.getExpressedType()
+                               << " differs from the float type " << floatType.getElementType();
+    return success();
+  }
+  if (!isa<IntegerType>(element))
+    return op->emitOpError() << "the quantized side must be an integer or !quant type, got "
+                             << element;
+  if (!scale)
+    return op->emitOpError() << "an integer quantized type needs a scale operand";
+  auto scaleType = rankedOf(scale);
+  int64_t rank = floatType.getRank();
+  if (scaleType.getElementType() != floatType.getElementType())
+    return op->emitOpError() << "scale element type " << scaleType.getElementType()
+                             << " differs from the float type " << floatType.getElementType();
+  if (zeroPoint) {
+    auto zpType = rankedOf(zeroPoint);
+    if (zpType.getElementType() != element)
+      return op->emitOpError() << "zero_point element type " << zpType.getElementType()
+                               << " differs from the quantized type " << element;
+    if (failed(verifyCompatibleShape(zpType, scaleType)))
+      return op->emitOpError() << "zero_point and scale shapes differ";
+  }
+  if (scaleType.getNumElements() == 1 && scaleType.getRank() <= 1 && blockSize == 0)
+    return success(); // per tensor
+  if (failed(checkAxis(op->getLoc(), axis, rank)))
+    return failure();
+  if (blockSize == 0) {
+    if (scaleType.getRank() != 1)
+      return op->emitOpError() << "a per-axis scale must be 1-D, got " << scaleType;
+    int64_t want = floatType.getDimSize(axis), have = scaleType.getDimSize(0);
+    if (!ShapedType::isDynamic(want) && !ShapedType::isDynamic(have) && want != have)
+      return op->emitOpError() << "per-axis scale has " << have << " entries for axis " << axis
+                               << " of size " << want;
+    return success();
+  }
+  if (blockSize < 0)
+    return op->emitOpError() << "block_size must be positive, got " << blockSize;
+  if (scaleType.getRank() != rank)
+    return op->emitOpError() << "a block scale must have the input's rank " << rank << ", got "
+                             << scaleType;
+  for (int64_t d = 0; d < rank; ++d) {
+    int64_t dim = floatType.getDimSize(d), have = scaleType.getDimSize(d);
+    if (ShapedType::isDynamic(dim) || ShapedType::isDynamic(have))
+      continue;
+    int64_t want = d == axis ? (dim + blockSize - 1) / blockSize : dim;
+    if (want != have)
+      return op->emitOpError() << "block scale dim " << d << " is " << have << ", expected "
+                               << want;
+  }
+  return success();
+}
+
+LogicalResult QuantizeOp::verify() {
+  return verifyQuantization(*this, getInput().getType(), getType(), getScale(), getZeroPoint(),
+                            getAxis(), getBlockSize());
+}
+
+LogicalResult DequantizeOp::verify() {
+  return verifyQuantization(*this, getType(), getInput().getType(), getScale(), getZeroPoint(),
+                            getAxis(), getBlockSize());
+}
+
+LogicalResult QuantizedMatmulOp::inferReturnTypes(MLIRContext *ctx, std::optional<Location> loc,
+                                                  Adaptor adaptor,
+                                                  SmallVectorImpl<Type> &types) {
+  auto lhs = rankedOf(adaptor.getLhs().getType());
+  auto rhs = rankedOf(adaptor.getRhs().getType());
+  FailureOr<SmallVector<int64_t>> shape = matmulShape(loc, lhs.getShape(), rhs.getShape());
+  if (failed(shape))
+    return failure();
+  types.push_back(RankedTensorType::get(*shape, expressedElementType(lhs)));
+  return success();
+}
+
+LogicalResult QuantizedMatmulOp::verify() {
+  Type lhs = getLhs().getType().getElementType(), rhs = getRhs().getType().getElementType();
+  if (!isa<quant::QuantizedType>(lhs) && !isa<quant::QuantizedType>(rhs))
+    return emitOpError() << "needs at least one !quant operand; use llm.matmul for " << lhs
+                         << " and " << rhs;
+  if (expressedElementType(lhs) != expressedElementType(rhs))
+    return emitOpError() << "operands express different float types: "
+                         << expressedElementType(lhs) << " vs " << expressedElementType(rhs);
+  return success();
+}
+
+#define GET_OP_CLASSES
+#include "dialects/LLM/IR/LLMOps.cpp.inc"

@@ -1,0 +1,210 @@
+//===- GraphImporter.h - ONNX graph import internals ------------*- C++ -*-===//
+//
+// Internal to the frontend: this header names protobuf classes, which need
+// exceptions, so only the frontend's own sources include it.
+//
+//===----------------------------------------------------------------------===//
+
+#ifndef LLM_FRONTEND_ONNX_GRAPHIMPORTER_H
+#define LLM_FRONTEND_ONNX_GRAPHIMPORTER_H
+
+#include "dialects/LLM/IR/LLMOps.h"
+#include "frontend/onnx/ONNXImporter.h"
+
+#include "mlir/Dialect/Arith/IR/Arith.h"
+#include "mlir/IR/Builders.h"
+#include "mlir/IR/BuiltinAttributes.h"
+#include "llvm/ADT/DenseMap.h"
+#include "llvm/ADT/StringMap.h"
+
+#include <onnx/onnx_pb.h>
+
+#include <functional>
+#include <optional>
+
+namespace mlir {
+namespace llm {
+namespace onnx_import {
+
+class NodeImporter;
+
+/// Imports one node; emits a diagnostic through the NodeImporter and fails
+/// when the node cannot be imported.
+using NodeHandler = std::function<LogicalResult(NodeImporter &)>;
+
+/// An entry of the per-(domain, op type, opset) handler table.
+struct OpEntry {
+  const char *domain;
+  const char *opType;
+  int sinceVersion;
+  NodeHandler handler;
+  const char *notes = "";
+};
+
+/// Appends the handlers of the default ONNX domain (ai.onnx).
+void addDefaultDomainOps(std::vector<OpEntry> &table);
+/// Appends the handlers of ONNX Runtime's com.microsoft contrib ops.
+void addMicrosoftDomainOps(std::vector<OpEntry> &table);
+
+/// Converts an ONNX TensorProto data type to an MLIR element type; null for
+/// types we do not support (strings, complex).
+Type convertElementType(MLIRContext *ctx, int32_t onnxType);
+/// The name of an ONNX data type, for diagnostics.
+std::string elementTypeName(int32_t onnxType);
+
+/// State shared by all nodes of one graph import.
+class GraphImporter {
+public:
+  GraphImporter(MLIRContext *ctx, StringRef modelPath, const onnx::ModelProto &model,
+                const ONNXImportOptions &options);
+
+  /// Imports the whole graph into `module`.
+  LogicalResult importGraph(ModuleOp module);
+
+  MLIRContext *getContext() const { return ctx; }
+  OpBuilder &getBuilder() { return builder; }
+
+  /// Converts a TensorProto (initializer or attribute) to an elements attr,
+  /// reading external data relative to the model's folder. `where` names the
+  /// tensor in diagnostics.
+  FailureOr<ElementsAttr> convertTensor(const onnx::TensorProto &tensor, Location loc);
+
+  /// Symbolic contents of small integer tensors, as index values or
+  /// constants: what makes Shape->Gather->Concat->Reshape chains foldable.
+  llvm::DenseMap<Value, SmallVector<OpFoldResult>> knownElements;
+
+  /// The opset of `domain` that the model imports; 0 when absent.
+  int64_t getOpset(StringRef domain) const;
+
+  const ONNXImportOptions &options;
+
+private:
+  friend class NodeImporter;
+
+  LogicalResult importInitializers();
+  FailureOr<func::FuncOp> createFunction(ModuleOp module);
+  LogicalResult importNodes();
+  LogicalResult importNode(const onnx::NodeProto &node, size_t index);
+  FailureOr<RankedTensorType> convertValueType(const onnx::ValueInfoProto &info, Location loc,
+                                               SmallVectorImpl<Attribute> &dimNames);
+  Location fileLoc(unsigned line = 0);
+
+  MLIRContext *ctx;
+  std::string modelPath;
+  const onnx::ModelProto &model;
+  OpBuilder builder;
+  /// ONNX value name -> imported value.
+  llvm::StringMap<Value> values;
+  llvm::StringMap<int64_t> opsets;
+  std::vector<OpEntry> table;
+};
+
+/// The view of one node that handlers use: typed attribute access with
+/// diagnostics, operands, results, and the index arithmetic of shapes.
+class NodeImporter {
+public:
+  NodeImporter(GraphImporter &graph, const onnx::NodeProto &node, int64_t opset, Location loc)
+      : graph(graph), node(node), opset(opset), loc(loc), b(graph.getBuilder()) {}
+
+  GraphImporter &graph;
+  const onnx::NodeProto &node;
+  const int64_t opset;
+  const Location loc;
+  OpBuilder &b;
+
+  /// Emits an error naming the node and its op type.
+  InFlightDiagnostic error();
+
+  //===-- Operands and results ----------------------------------------===//
+
+  size_t numInputs() const { return node.input_size(); }
+  size_t numOutputs() const { return node.output_size(); }
+  /// True when input `i` is present (ONNX marks absent optionals by "").
+  bool hasInput(size_t i) const { return i < numInputs() && !node.input(i).empty(); }
+  bool hasOutput(size_t i) const { return i < numOutputs() && !node.output(i).empty(); }
+  /// Input `i`; null when absent.
+  Value input(size_t i);
+  /// Input `i`, failing with a diagnostic when absent.
+  FailureOr<Value> requiredInput(size_t i, StringRef what);
+  /// Checks the input count is within [min, max].
+  LogicalResult checkInputs(size_t min, size_t max);
+  /// Binds output `i` to `value` (ignored when the output is absent).
+  void setOutput(size_t i, Value value);
+  /// Fails when output `i` is requested, naming it as unsupported.
+  LogicalResult rejectOutput(size_t i, StringRef what);
+
+  //===-- Attributes --------------------------------------------------===//
+
+  const onnx::AttributeProto *findAttr(StringRef name) const;
+  FailureOr<int64_t> intAttr(StringRef name, std::optional<int64_t> dflt = std::nullopt);
+  FailureOr<float> floatAttr(StringRef name, std::optional<float> dflt = std::nullopt);
+  FailureOr<std::string> stringAttr(StringRef name, std::optional<std::string> dflt = std::nullopt);
+  FailureOr<SmallVector<int64_t>> intsAttr(StringRef name,
+                                           std::optional<SmallVector<int64_t>> dflt = std::nullopt);
+  FailureOr<SmallVector<float>> floatsAttr(StringRef name);
+  FailureOr<ElementsAttr> tensorAttr(StringRef name);
+
+  //===-- Constants ---------------------------------------------------===//
+
+  /// The integer contents of `v` if it is a constant.
+  std::optional<SmallVector<int64_t>> constantInts(Value v);
+  /// The float contents of `v` if it is a constant.
+  std::optional<SmallVector<double>> constantFloats(Value v);
+  /// Constant ints of input `i` (e.g. axes, steps), with a diagnostic.
+  FailureOr<SmallVector<int64_t>> requireConstantInts(size_t i, StringRef what);
+  /// A scalar constant of `elementType` (a rank-0 tensor).
+  Value scalar(Type elementType, double value);
+  /// A dense constant of the given shape and integer values.
+  Value intTensor(ArrayRef<int64_t> values, ArrayRef<int64_t> shape, Type elementType);
+
+  //===-- Symbolic shapes ---------------------------------------------===//
+
+  /// The elements of a rank-0/1 integer tensor as index values or
+  /// constants, when the frontend could track them.
+  std::optional<SmallVector<OpFoldResult>> knownElements(Value v);
+  /// Dim `d` of `v` as a constant or an `llm.dim`.
+  OpFoldResult dim(Value v, int64_t d);
+  /// All dims of `v`.
+  SmallVector<OpFoldResult> dims(Value v);
+  /// Index arithmetic that folds constants.
+  OpFoldResult add(OpFoldResult a, OpFoldResult c);
+  OpFoldResult sub(OpFoldResult a, OpFoldResult c);
+  OpFoldResult mul(OpFoldResult a, OpFoldResult c);
+  OpFoldResult floorDiv(OpFoldResult a, OpFoldResult c);
+  OpFoldResult max(OpFoldResult a, OpFoldResult c);
+  OpFoldResult min(OpFoldResult a, OpFoldResult c);
+  /// An index Value for `ofr` (materializing constants).
+  Value indexValue(OpFoldResult ofr);
+  /// Splits mixed dims into the static list (kDynamic for values) and the
+  /// dynamic operands, as ops with custom<DynamicIndexList> expect them.
+  void splitMixed(ArrayRef<OpFoldResult> mixed, SmallVectorImpl<int64_t> &statics,
+                  SmallVectorImpl<Value> &dynamics);
+  /// A 1-D int64 tensor of `elems`, recording them as known elements.
+  Value fromDims(ArrayRef<OpFoldResult> elems, bool scalar = false);
+
+  //===-- Common op builders ------------------------------------------===//
+
+  /// Normalizes a possibly negative axis; fails with a diagnostic.
+  FailureOr<int64_t> normalizeAxis(int64_t axis, int64_t rank, StringRef what = "axis");
+  Value reshape(Value v, ArrayRef<OpFoldResult> shape);
+  Value transpose(Value v, ArrayRef<int64_t> perm);
+  Value unsqueeze(Value v, ArrayRef<int64_t> axes);
+  Value cast(Value v, Type elementType);
+  /// llm.slice of [start, end) with step 1 along `axis`.
+  Value sliceAxis(Value v, int64_t axis, OpFoldResult start, OpFoldResult end);
+  /// Reshapes [B, S, H*D] to [B, H, S, D].
+  Value splitHeads(Value v, int64_t heads);
+  /// Reshapes [B, H, S, D] to [B, S, H*D].
+  Value mergeHeads(Value v);
+
+  /// Creates an op whose result type the llm dialect infers.
+  template <typename OpTy, typename... Args> Value create(Args &&...args) {
+    return OpTy::create(b, loc, std::forward<Args>(args)...).getResult();
+  }
+};
+
+} // namespace onnx_import
+} // namespace llm
+} // namespace mlir
+
+#endif // LLM_FRONTEND_ONNX_GRAPHIMPORTER_H
