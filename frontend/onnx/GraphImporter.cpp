@@ -14,6 +14,7 @@
 #include "mlir/IR/DialectResourceBlobManager.h"
 #include "mlir/IR/BuiltinDialect.h"
 #include "mlir/IR/Verifier.h"
+#include "llvm/ADT/StringSet.h"
 #include "llvm/Support/FileSystem.h"
 #include "llvm/Support/MemoryBuffer.h"
 #include "llvm/Support/Path.h"
@@ -48,10 +49,10 @@ Type onnx_import::convertElementType(MLIRContext *ctx, int32_t onnxType) {
   case TP::UINT16: return intType(16, true);
   case TP::UINT32: return intType(32, true);
   case TP::UINT64: return intType(64, true);
-  case TP::FLOAT8E4M3FN: return Float8E4M3FNType::get(ctx);
-  case TP::FLOAT8E4M3FNUZ: return Float8E4M3FNUZType::get(ctx);
-  case TP::FLOAT8E5M2: return Float8E5M2Type::get(ctx);
-  case TP::FLOAT8E5M2FNUZ: return Float8E5M2FNUZType::get(ctx);
+  case 17 /*FLOAT8E4M3FN*/: return Float8E4M3FNType::get(ctx);
+  case 18 /*FLOAT8E4M3FNUZ*/: return Float8E4M3FNUZType::get(ctx);
+  case 19 /*FLOAT8E5M2*/: return Float8E5M2Type::get(ctx);
+  case 20 /*FLOAT8E5M2FNUZ*/: return Float8E5M2FNUZType::get(ctx);
   case 21 /*UINT4*/: return intType(4, true);
   case 22 /*INT4*/: return intType(4, false);
   default: return {};
@@ -327,7 +328,6 @@ FailureOr<func::FuncOp> GraphImporter::createFunction(ModuleOp module) {
     argAttrs.push_back(builder.getDictionaryAttr(attrs));
     args.push_back(&input);
   }
-  OpBuilder::InsertionGuard guard(builder);
   builder.setInsertionPointToEnd(module.getBody());
   auto func = func::FuncOp::create(builder, fileLoc(), options.functionName,
                                    builder.getFunctionType(argTypes, {}));
@@ -430,8 +430,12 @@ LogicalResult GraphImporter::importNode(const onnx::NodeProto &node, size_t inde
   }
 
   NodeImporter importer(*this, node, opset, loc);
-  if (failed(best->handler(importer)))
+  try {
+    if (failed(best->handler(importer)))
+      return failure();
+  } catch (const ImportFailure &) {
     return failure();
+  }
   for (auto [i, output] : llvm::enumerate(node.output())) {
     if (!output.empty() && !values.count(output))
       return emitError(loc) << "node '" << displayName << "' (" << node.op_type()
@@ -560,4 +564,18 @@ FailureOr<OwningOpRef<ModuleOp>> mlir::llm::importONNXFile(StringRef path, MLIRC
   if (failed(verify(*module)))
     return emitError(fileLoc) << "the imported module does not verify (an importer bug)";
   return module;
+}
+
+std::vector<SupportedONNXOp> mlir::llm::getSupportedONNXOps() {
+  std::vector<OpEntry> table;
+  addDefaultDomainOps(table);
+  addMicrosoftDomainOps(table);
+  std::vector<SupportedONNXOp> result;
+  for (const OpEntry &entry : table)
+    result.push_back({entry.domain, entry.opType, entry.sinceVersion, entry.notes});
+  llvm::sort(result, [](const SupportedONNXOp &a, const SupportedONNXOp &b) {
+    return std::tie(a.domain, a.opType, a.sinceVersion) <
+           std::tie(b.domain, b.opType, b.sinceVersion);
+  });
+  return result;
 }

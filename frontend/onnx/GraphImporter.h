@@ -12,6 +12,8 @@
 #include "frontend/onnx/ONNXImporter.h"
 
 #include "mlir/Dialect/Arith/IR/Arith.h"
+#include "mlir/Dialect/Func/IR/FuncOps.h"
+#include "mlir/IR/Diagnostics.h"
 #include "mlir/IR/Builders.h"
 #include "mlir/IR/BuiltinAttributes.h"
 #include "llvm/ADT/DenseMap.h"
@@ -27,6 +29,10 @@ namespace llm {
 namespace onnx_import {
 
 class NodeImporter;
+
+/// Thrown (only inside the frontend, which is built with exceptions) to
+/// abandon a node whose diagnostic has already been emitted.
+struct ImportFailure {};
 
 /// Imports one node; emits a diagnostic through the NodeImporter and fails
 /// when the node cannot be imported.
@@ -72,14 +78,23 @@ public:
   /// Symbolic contents of small integer tensors, as index values or
   /// constants: what makes Shape->Gather->Concat->Reshape chains foldable.
   llvm::DenseMap<Value, SmallVector<OpFoldResult>> knownElements;
+  /// `llm.dim` ops already built, so equal dims are the same SSA value
+  /// (which is what lets reshape inference cancel them).
+  llvm::DenseMap<std::pair<Value, int64_t>, Value> dimCache;
 
   /// The opset of `domain` that the model imports; 0 when absent.
   int64_t getOpset(StringRef domain) const;
 
   const ONNXImportOptions &options;
+  /// ONNX value name -> imported value.
+  llvm::StringMap<Value> values;
 
 private:
   friend class NodeImporter;
+
+/// Thrown (only inside the frontend, which is built with exceptions) to
+/// abandon a node whose diagnostic has already been emitted.
+struct ImportFailure {};
 
   LogicalResult importInitializers();
   FailureOr<func::FuncOp> createFunction(ModuleOp module);
@@ -93,8 +108,6 @@ private:
   std::string modelPath;
   const onnx::ModelProto &model;
   OpBuilder builder;
-  /// ONNX value name -> imported value.
-  llvm::StringMap<Value> values;
   llvm::StringMap<int64_t> opsets;
   std::vector<OpEntry> table;
 };
@@ -173,6 +186,13 @@ public:
   OpFoldResult floorDiv(OpFoldResult a, OpFoldResult c);
   OpFoldResult max(OpFoldResult a, OpFoldResult c);
   OpFoldResult min(OpFoldResult a, OpFoldResult c);
+  /// Equality of two tracked elements as 0/1: constant whenever decidable
+  /// (dims are never negative, so `dim == -1` is false).
+  OpFoldResult eq(OpFoldResult a, OpFoldResult c);
+  /// Elementwise select on tracked elements (`cond` is 0/1).
+  OpFoldResult select(OpFoldResult cond, OpFoldResult a, OpFoldResult c);
+  /// True when `ofr` is provably >= 0.
+  bool isNonNegative(OpFoldResult ofr);
   /// An index Value for `ofr` (materializing constants).
   Value indexValue(OpFoldResult ofr);
   /// Splits mixed dims into the static list (kDynamic for values) and the
@@ -189,7 +209,8 @@ public:
   Value reshape(Value v, ArrayRef<OpFoldResult> shape);
   Value transpose(Value v, ArrayRef<int64_t> perm);
   Value unsqueeze(Value v, ArrayRef<int64_t> axes);
-  Value cast(Value v, Type elementType);
+  /// Converts `v` to `elementType` (no op when it already has it).
+  Value castTo(Value v, Type elementType);
   /// llm.slice of [start, end) with step 1 along `axis`.
   Value sliceAxis(Value v, int64_t axis, OpFoldResult start, OpFoldResult end);
   /// Reshapes [B, S, H*D] to [B, H, S, D].
@@ -197,10 +218,43 @@ public:
   /// Reshapes [B, H, S, D] to [B, S, H*D].
   Value mergeHeads(Value v);
 
-  /// Creates an op whose result type the llm dialect infers.
+  /// Creates an op whose result type the llm dialect infers from the
+  /// operands. Invalid operands (shapes that do not broadcast, ...) raise a
+  /// diagnostic naming this node and abort its import (ImportFailure).
   template <typename OpTy, typename... Args> Value create(Args &&...args) {
-    return OpTy::create(b, loc, std::forward<Args>(args)...).getResult();
+    auto placeholder = RankedTensorType::get({}, b.getI1Type());
+    OpTy op = OpTy::create(b, loc, placeholder, std::forward<Args>(args)...);
+    SmallVector<Type> types;
+    std::string message;
+    {
+      ScopedDiagnosticHandler capture(b.getContext(), [&](Diagnostic &diag) {
+        message += diag.str();
+        return success();
+      });
+      if (failed(OpTy::inferReturnTypes(b.getContext(), loc, op->getOperands(),
+                                        op->getRawDictionaryAttrs(), op->getPropertiesStorage(),
+                                        op->getRegions(), types)))
+        types.clear();
+    }
+    if (types.empty())
+      abortOn(op, message);
+    op->getResult(0).setType(types.front());
+    check(op);
+    return op->getResult(0);
   }
+
+  /// Creates an op from a builder that takes the result types, and verifies it.
+  template <typename OpTy, typename... Args> OpTy createOp(Args &&...args) {
+    OpTy op = OpTy::create(b, loc, std::forward<Args>(args)...);
+    check(op);
+    return op;
+  }
+
+  /// Verifies a freshly built op; on failure reports and aborts the node.
+  void check(Operation *op);
+
+private:
+  [[noreturn]] void abortOn(Operation *op, StringRef message);
 };
 
 } // namespace onnx_import

@@ -513,6 +513,26 @@ LogicalResult GatherOp::inferReturnTypes(MLIRContext *ctx, std::optional<Locatio
   return success();
 }
 
+LogicalResult GatherNdOp::inferReturnTypes(MLIRContext *ctx, std::optional<Location> loc,
+                                           Adaptor adaptor, SmallVectorImpl<Type> &types) {
+  auto data = rankedOf(adaptor.getData().getType());
+  auto indices = rankedOf(adaptor.getIndices().getType());
+  int64_t batchDims = adaptor.getBatchDims();
+  if (indices.getRank() < 1)
+    return emitOptionalError(loc, "indices must have rank >= 1");
+  int64_t depth = indices.getShape().back();
+  if (ShapedType::isDynamic(depth))
+    return emitOptionalError(loc, "the last dim of indices must be static");
+  if (batchDims < 0 || batchDims >= indices.getRank() || batchDims + depth > data.getRank())
+    return emitOptionalError(loc, "batch_dims ", batchDims, " and index depth ", depth,
+                             " do not fit data of rank ", data.getRank(),
+                             " and indices of rank ", indices.getRank());
+  SmallVector<int64_t> shape(indices.getShape().drop_back());
+  llvm::append_range(shape, data.getShape().drop_front(batchDims + depth));
+  types.push_back(RankedTensorType::get(shape, data.getElementType()));
+  return success();
+}
+
 LogicalResult ReshapeOp::verify() {
   if (failed(verifyMixedDims(*this, "shape", getStaticShape(), getShape())))
     return failure();
@@ -589,8 +609,7 @@ LogicalResult ConcatOp::inferReturnTypes(MLIRContext *ctx, std::optional<Locatio
   return success();
 }
 
-/// The length of ONNX slice [start, end) with `step` along a dim of `size`.
-static int64_t sliceLength(int64_t start, int64_t end, int64_t step, int64_t size) {
+int64_t mlir::llm::getSliceLength(int64_t start, int64_t end, int64_t step, int64_t size) {
   auto clampIndex = [&](int64_t i, int64_t lo, int64_t hi) {
     if (i < 0)
       i = i + size; // may stay negative; clamped below
@@ -636,7 +655,7 @@ LogicalResult SliceOp::verify() {
       expected = (ShapedType::isDynamic(expected) || ShapedType::isDynamic(start) ||
                   ShapedType::isDynamic(end))
                      ? ShapedType::kDynamic
-                     : sliceLength(start, end, getSteps()[i], expected);
+                     : getSliceLength(start, end, getSteps()[i], expected);
     }
     int64_t have = getType().getDimSize(d);
     if (!ShapedType::isDynamic(expected) && !ShapedType::isDynamic(have) && expected != have)

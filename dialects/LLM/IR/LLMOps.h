@@ -32,6 +32,10 @@ LogicalResult inferReductionResult(std::optional<Location> loc, RankedTensorType
                                    ArrayRef<int64_t> axes, bool keepDims, Type elementType,
                                    SmallVectorImpl<Type> &types);
 
+/// The length of an ONNX slice [start, end) by `step` of a dim of `size`,
+/// after counting negatives from the end and clamping.
+int64_t getSliceLength(int64_t start, int64_t end, int64_t step, int64_t size);
+
 /// Fails with "element types differ" unless `lhs` and `rhs` agree.
 LogicalResult verifySameElementType(Operation *op, Type lhs, Type rhs);
 

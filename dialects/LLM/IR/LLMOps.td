@@ -244,6 +244,18 @@ def LLM_NegOp : LLM_UnaryOp<"neg"> { let summary = "elementwise negation"; }
 def LLM_AbsOp : LLM_UnaryOp<"abs"> { let summary = "elementwise absolute value"; }
 def LLM_NotOp : LLM_UnaryOp<"not", LLM_BoolTensor> { let summary = "elementwise logical not"; }
 
+def LLM_IsNanOp : LLM_Op<"is_nan", [Pure, AllShapesMatch<["input", "result"]>]> {
+  let summary = "elementwise test for NaN";
+  let description = [{
+    ```mlir
+    %m = llm.is_nan %x : tensor<?x?xf32> -> tensor<?x?xi1>
+    ```
+  }];
+  let arguments = (ins LLM_FloatTensor:$input);
+  let results = (outs LLM_BoolTensor:$result);
+  let assemblyFormat = "$input attr-dict `:` type($input) `->` type($result)";
+}
+
 def LLM_GeluOp : LLM_Op<"gelu", [Pure, SameOperandsAndResultType]> {
   let summary = "GELU activation, exact (erf) or tanh-approximated";
   let description = [{
@@ -491,6 +503,23 @@ def LLM_GatherOp : LLM_InferredOp<"gather"> {
     ```
   }];
   let arguments = (ins LLM_Tensor:$data, LLM_IndexTensor:$indices, I64Attr:$axis);
+  let results = (outs LLM_Tensor:$result);
+  let assemblyFormat = "$data `,` $indices attr-dict `:` functional-type(operands, results)";
+}
+
+def LLM_GatherNdOp : LLM_InferredOp<"gather_nd"> {
+  let summary = "gather slices by multi-dimensional indices (ONNX GatherND)";
+  let description = [{
+    The last dim of `indices` (static) indexes that many leading dims of
+    `data` after `batch_dims` shared batch dims. The result shape is
+    `indices.shape[:-1] + data.shape[batch_dims + indices.shape[-1]:]`.
+
+    ```mlir
+    %r = llm.gather_nd %x, %i {batch_dims = 0 : i64} : (tensor<?x?x768xf32>, tensor<?x1xi64>) -> tensor<?x?x768xf32>
+    ```
+  }];
+  let arguments = (ins LLM_Tensor:$data, LLM_IndexTensor:$indices,
+                       DefaultValuedAttr<I64Attr, "0">:$batch_dims);
   let results = (outs LLM_Tensor:$result);
   let assemblyFormat = "$data `,` $indices attr-dict `:` functional-type(operands, results)";
 }

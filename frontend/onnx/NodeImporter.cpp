@@ -1,0 +1,489 @@
+//===- NodeImporter.cpp - what op handlers build with ---------------------===//
+//
+// Typed attribute access with diagnostics, constants, and the symbolic
+// shape arithmetic that turns Shape/Gather/Concat chains into index values.
+//
+//===----------------------------------------------------------------------===//
+
+#include "frontend/onnx/GraphImporter.h"
+
+#include "mlir/Dialect/Utils/StaticValueUtils.h"
+#include "mlir/IR/Matchers.h"
+#include "mlir/IR/Verifier.h"
+
+using namespace mlir;
+using namespace mlir::llm;
+using namespace mlir::llm::onnx_import;
+
+InFlightDiagnostic NodeImporter::error() {
+  std::string name = node.name().empty() ? "<unnamed>" : node.name();
+  return emitError(loc) << "node '" << name << "' (" << node.op_type() << ", opset " << opset
+                        << "): ";
+}
+
+void NodeImporter::abortOn(Operation *op, StringRef message) {
+  std::string name = op->getName().getStringRef().str();
+  op->erase();
+  error() << "cannot build " << name << ": " << message;
+  throw ImportFailure();
+}
+
+void NodeImporter::check(Operation *op) {
+  std::string message;
+  LogicalResult result = success();
+  {
+    ScopedDiagnosticHandler capture(b.getContext(), [&](Diagnostic &diag) {
+      if (!message.empty())
+        message += "; ";
+      message += diag.str();
+      return success();
+    });
+    result = mlir::verify(op, /*verifyRecursively=*/false);
+  }
+  if (failed(result))
+    abortOn(op, message);
+}
+
+//===----------------------------------------------------------------------===//
+// Operands and results
+//===----------------------------------------------------------------------===//
+
+Value NodeImporter::input(size_t i) {
+  if (!hasInput(i))
+    return {};
+  auto it = graph.values.find(node.input(i));
+  return it == graph.values.end() ? Value() : it->second;
+}
+
+FailureOr<Value> NodeImporter::requiredInput(size_t i, StringRef what) {
+  if (Value v = input(i))
+    return v;
+  return error() << "missing required input " << i << " (" << what << ")";
+}
+
+LogicalResult NodeImporter::checkInputs(size_t min, size_t max) {
+  size_t n = numInputs();
+  while (n > 0 && node.input(n - 1).empty())
+    --n; // trailing absent optionals
+  if (n < min || n > max)
+    return error() << "expected " << min << (min == max ? "" : " to " + std::to_string(max))
+                   << " inputs, got " << n;
+  for (size_t i = 0; i < min; ++i)
+    if (!hasInput(i))
+      return error() << "required input " << i << " is empty";
+  return success();
+}
+
+void NodeImporter::setOutput(size_t i, Value value) {
+  if (hasOutput(i))
+    graph.values[node.output(i)] = value;
+}
+
+LogicalResult NodeImporter::rejectOutput(size_t i, StringRef what) {
+  if (hasOutput(i))
+    return error() << "output " << i << " (" << what << ") is not supported";
+  return success();
+}
+
+//===----------------------------------------------------------------------===//
+// Attributes
+//===----------------------------------------------------------------------===//
+
+const onnx::AttributeProto *NodeImporter::findAttr(StringRef name) const {
+  for (const onnx::AttributeProto &attr : node.attribute())
+    if (attr.name() == name)
+      return &attr;
+  return nullptr;
+}
+
+/// Checks an attribute's declared type. Old exporters leave `type` unset, so
+/// an unset type is accepted when the expected field is populated.
+static bool hasAttrType(const onnx::AttributeProto &attr, onnx::AttributeProto::AttributeType t,
+                        bool fieldPresent) {
+  if (attr.type() != onnx::AttributeProto::UNDEFINED)
+    return attr.type() == t;
+  return fieldPresent;
+}
+
+static std::string attrTypeName(const onnx::AttributeProto &attr) {
+  return onnx::AttributeProto::AttributeType_Name(attr.type());
+}
+
+FailureOr<int64_t> NodeImporter::intAttr(StringRef name, std::optional<int64_t> dflt) {
+  const onnx::AttributeProto *attr = findAttr(name);
+  if (!attr) {
+    if (dflt)
+      return *dflt;
+    return error() << "missing required attribute '" << name << "'";
+  }
+  if (!hasAttrType(*attr, onnx::AttributeProto::INT, attr->has_i()))
+    return error() << "attribute '" << name << "' must be an INT, got " << attrTypeName(*attr);
+  return attr->i();
+}
+
+FailureOr<float> NodeImporter::floatAttr(StringRef name, std::optional<float> dflt) {
+  const onnx::AttributeProto *attr = findAttr(name);
+  if (!attr) {
+    if (dflt)
+      return *dflt;
+    return error() << "missing required attribute '" << name << "'";
+  }
+  if (!hasAttrType(*attr, onnx::AttributeProto::FLOAT, attr->has_f()))
+    return error() << "attribute '" << name << "' must be a FLOAT, got " << attrTypeName(*attr);
+  return attr->f();
+}
+
+FailureOr<std::string> NodeImporter::stringAttr(StringRef name, std::optional<std::string> dflt) {
+  const onnx::AttributeProto *attr = findAttr(name);
+  if (!attr) {
+    if (dflt)
+      return *dflt;
+    return error() << "missing required attribute '" << name << "'";
+  }
+  if (!hasAttrType(*attr, onnx::AttributeProto::STRING, attr->has_s()))
+    return error() << "attribute '" << name << "' must be a STRING, got " << attrTypeName(*attr);
+  return attr->s();
+}
+
+FailureOr<SmallVector<int64_t>> NodeImporter::intsAttr(StringRef name,
+                                                       std::optional<SmallVector<int64_t>> dflt) {
+  const onnx::AttributeProto *attr = findAttr(name);
+  if (!attr) {
+    if (dflt)
+      return *dflt;
+    return error() << "missing required attribute '" << name << "'";
+  }
+  if (!hasAttrType(*attr, onnx::AttributeProto::INTS, attr->ints_size() > 0))
+    return error() << "attribute '" << name << "' must be INTS, got " << attrTypeName(*attr);
+  return SmallVector<int64_t>(attr->ints().begin(), attr->ints().end());
+}
+
+FailureOr<SmallVector<float>> NodeImporter::floatsAttr(StringRef name) {
+  const onnx::AttributeProto *attr = findAttr(name);
+  if (!attr)
+    return error() << "missing required attribute '" << name << "'";
+  if (!hasAttrType(*attr, onnx::AttributeProto::FLOATS, attr->floats_size() > 0))
+    return error() << "attribute '" << name << "' must be FLOATS, got " << attrTypeName(*attr);
+  return SmallVector<float>(attr->floats().begin(), attr->floats().end());
+}
+
+FailureOr<ElementsAttr> NodeImporter::tensorAttr(StringRef name) {
+  const onnx::AttributeProto *attr = findAttr(name);
+  if (!attr)
+    return error() << "missing required attribute '" << name << "'";
+  if (!hasAttrType(*attr, onnx::AttributeProto::TENSOR, attr->has_t()))
+    return error() << "attribute '" << name << "' must be a TENSOR, got " << attrTypeName(*attr);
+  return graph.convertTensor(attr->t(), loc);
+}
+
+//===----------------------------------------------------------------------===//
+// Constants
+//===----------------------------------------------------------------------===//
+
+std::optional<SmallVector<int64_t>> NodeImporter::constantInts(Value v) {
+  if (!v)
+    return std::nullopt;
+  if (auto known = knownElements(v)) {
+    SmallVector<int64_t> result;
+    for (OpFoldResult ofr : *known) {
+      std::optional<int64_t> c = getConstantIntValue(ofr);
+      if (!c)
+        return std::nullopt;
+      result.push_back(*c);
+    }
+    return result;
+  }
+  DenseElementsAttr dense;
+  if (!matchPattern(v, m_Constant(&dense)) || !isa<IntegerType>(dense.getElementType()))
+    return std::nullopt;
+  SmallVector<int64_t> result;
+  bool isUnsigned = dense.getElementType().isUnsignedInteger();
+  for (const APInt &value : dense.getValues<APInt>())
+    result.push_back(isUnsigned ? static_cast<int64_t>(value.getZExtValue()) : value.getSExtValue());
+  return result;
+}
+
+std::optional<SmallVector<double>> NodeImporter::constantFloats(Value v) {
+  DenseElementsAttr dense;
+  if (!v || !matchPattern(v, m_Constant(&dense)))
+    return std::nullopt;
+  SmallVector<double> result;
+  if (isa<FloatType>(dense.getElementType())) {
+    for (const APFloat &value : dense.getValues<APFloat>())
+      result.push_back(value.convertToDouble());
+    return result;
+  }
+  if (auto ints = constantInts(v)) {
+    for (int64_t i : *ints)
+      result.push_back(static_cast<double>(i));
+    return result;
+  }
+  return std::nullopt;
+}
+
+FailureOr<SmallVector<int64_t>> NodeImporter::requireConstantInts(size_t i, StringRef what) {
+  Value v = input(i);
+  if (!v)
+    return error() << "missing input " << i << " (" << what << ")";
+  if (auto ints = constantInts(v))
+    return *ints;
+  return error() << "input " << i << " (" << what
+                 << ") must be a constant or computable from shapes";
+}
+
+Value NodeImporter::scalar(Type elementType, double value) {
+  auto type = RankedTensorType::get({}, elementType);
+  Attribute attr;
+  if (isa<FloatType>(elementType))
+    attr = DenseElementsAttr::get(type, FloatAttr::get(elementType, value).getValue());
+  else if (elementType.isInteger(1))
+    attr = DenseElementsAttr::get(type, value != 0);
+  else
+    attr = DenseElementsAttr::get(
+        type, APInt(elementType.getIntOrFloatBitWidth(), static_cast<int64_t>(value), true));
+  return ConstantOp::create(b, loc, cast<ElementsAttr>(attr));
+}
+
+Value NodeImporter::intTensor(ArrayRef<int64_t> values, ArrayRef<int64_t> shape,
+                              Type elementType) {
+  auto type = RankedTensorType::get(shape, elementType);
+  SmallVector<APInt> ints;
+  for (int64_t v : values)
+    ints.push_back(APInt(elementType.getIntOrFloatBitWidth(), v, /*isSigned=*/true));
+  Value result = ConstantOp::create(b, loc, cast<ElementsAttr>(DenseElementsAttr::get(type, ints)));
+  return result;
+}
+
+//===----------------------------------------------------------------------===//
+// Symbolic shapes
+//===----------------------------------------------------------------------===//
+
+std::optional<SmallVector<OpFoldResult>> NodeImporter::knownElements(Value v) {
+  if (!v)
+    return std::nullopt;
+  auto it = graph.knownElements.find(v);
+  if (it != graph.knownElements.end())
+    return it->second;
+  // Small integer constants are known too.
+  auto type = dyn_cast<RankedTensorType>(v.getType());
+  DenseElementsAttr dense;
+  if (!type || type.getRank() > 1 || !isa<IntegerType>(type.getElementType()) ||
+      !matchPattern(v, m_Constant(&dense)) || dense.getNumElements() > 64)
+    return std::nullopt;
+  SmallVector<OpFoldResult> result;
+  bool isBool = type.getElementType().isInteger(1);
+  for (const APInt &value : dense.getValues<APInt>())
+    result.push_back(b.getIndexAttr(isBool ? value.getZExtValue() : value.getSExtValue()));
+  return result;
+}
+
+OpFoldResult NodeImporter::dim(Value v, int64_t d) {
+  auto type = cast<RankedTensorType>(v.getType());
+  if (!type.isDynamicDim(d))
+    return b.getIndexAttr(type.getDimSize(d));
+  Value &cached = graph.dimCache[{v, d}];
+  if (!cached)
+    cached = DimOp::create(b, loc, v, d).getResult();
+  return cached;
+}
+
+SmallVector<OpFoldResult> NodeImporter::dims(Value v) {
+  SmallVector<OpFoldResult> result;
+  for (int64_t d = 0, e = cast<RankedTensorType>(v.getType()).getRank(); d < e; ++d)
+    result.push_back(dim(v, d));
+  return result;
+}
+
+Value NodeImporter::indexValue(OpFoldResult ofr) {
+  if (auto value = dyn_cast<Value>(ofr))
+    return value;
+  return arith::ConstantIndexOp::create(b, loc, *getConstantIntValue(ofr));
+}
+
+/// Folds a binary index op on constants, else builds it with arith.
+template <typename ArithOp>
+static OpFoldResult indexBinary(NodeImporter &n, OpFoldResult a, OpFoldResult c,
+                                std::function<std::optional<int64_t>(int64_t, int64_t)> fold) {
+  std::optional<int64_t> ca = getConstantIntValue(a), cc = getConstantIntValue(c);
+  if (ca && cc)
+    if (std::optional<int64_t> folded = fold(*ca, *cc))
+      return n.b.getIndexAttr(*folded);
+  return ArithOp::create(n.b, n.loc, n.indexValue(a), n.indexValue(c)).getResult();
+}
+
+OpFoldResult NodeImporter::add(OpFoldResult a, OpFoldResult c) {
+  if (isConstantIntValue(c, 0))
+    return a;
+  if (isConstantIntValue(a, 0))
+    return c;
+  return indexBinary<arith::AddIOp>(*this, a, c, [](int64_t x, int64_t y) { return x + y; });
+}
+
+OpFoldResult NodeImporter::sub(OpFoldResult a, OpFoldResult c) {
+  if (isConstantIntValue(c, 0))
+    return a;
+  return indexBinary<arith::SubIOp>(*this, a, c, [](int64_t x, int64_t y) { return x - y; });
+}
+
+OpFoldResult NodeImporter::mul(OpFoldResult a, OpFoldResult c) {
+  if (isConstantIntValue(c, 1))
+    return a;
+  if (isConstantIntValue(a, 1))
+    return c;
+  return indexBinary<arith::MulIOp>(*this, a, c, [](int64_t x, int64_t y) { return x * y; });
+}
+
+OpFoldResult NodeImporter::floorDiv(OpFoldResult a, OpFoldResult c) {
+  if (isConstantIntValue(c, 1))
+    return a;
+  return indexBinary<arith::FloorDivSIOp>(*this, a, c,
+                                          [](int64_t x, int64_t y) -> std::optional<int64_t> {
+                                            if (y == 0)
+                                              return std::nullopt;
+                                            int64_t q = x / y;
+                                            return (x % y != 0 && ((x < 0) != (y < 0))) ? q - 1
+                                                                                       : q;
+                                          });
+}
+
+OpFoldResult NodeImporter::max(OpFoldResult a, OpFoldResult c) {
+  return indexBinary<arith::MaxSIOp>(*this, a, c,
+                                     [](int64_t x, int64_t y) { return std::max(x, y); });
+}
+
+OpFoldResult NodeImporter::min(OpFoldResult a, OpFoldResult c) {
+  return indexBinary<arith::MinSIOp>(*this, a, c,
+                                     [](int64_t x, int64_t y) { return std::min(x, y); });
+}
+
+bool NodeImporter::isNonNegative(OpFoldResult ofr) {
+  if (std::optional<int64_t> c = getConstantIntValue(ofr))
+    return *c >= 0;
+  Operation *def = cast<Value>(ofr).getDefiningOp();
+  if (!def)
+    return false;
+  if (isa<DimOp>(def))
+    return true;
+  if (isa<arith::AddIOp, arith::MulIOp, arith::FloorDivSIOp, arith::MaxSIOp, arith::MinSIOp>(def))
+    return isNonNegative(def->getOperand(0)) && isNonNegative(def->getOperand(1));
+  return false;
+}
+
+OpFoldResult NodeImporter::eq(OpFoldResult a, OpFoldResult c) {
+  std::optional<int64_t> ca = getConstantIntValue(a), cc = getConstantIntValue(c);
+  if (ca && cc)
+    return b.getIndexAttr(*ca == *cc);
+  if (a == c)
+    return b.getIndexAttr(1);
+  if ((ca && *ca < 0 && isNonNegative(c)) || (cc && *cc < 0 && isNonNegative(a)))
+    return b.getIndexAttr(0);
+  Value cmp = arith::CmpIOp::create(b, loc, arith::CmpIPredicate::eq, indexValue(a), indexValue(c));
+  return arith::IndexCastUIOp::create(b, loc, b.getIndexType(), cmp).getResult();
+}
+
+OpFoldResult NodeImporter::select(OpFoldResult cond, OpFoldResult a, OpFoldResult c) {
+  if (std::optional<int64_t> cc = getConstantIntValue(cond))
+    return *cc ? a : c;
+  Value flag = arith::CmpIOp::create(b, loc, arith::CmpIPredicate::ne, indexValue(cond),
+                                     indexValue(b.getIndexAttr(0)));
+  return arith::SelectOp::create(b, loc, flag, indexValue(a), indexValue(c)).getResult();
+}
+
+void NodeImporter::splitMixed(ArrayRef<OpFoldResult> mixed, SmallVectorImpl<int64_t> &statics,
+                              SmallVectorImpl<Value> &dynamics) {
+  for (OpFoldResult ofr : mixed) {
+    if (std::optional<int64_t> c = getConstantIntValue(ofr)) {
+      statics.push_back(*c);
+    } else {
+      statics.push_back(ShapedType::kDynamic);
+      dynamics.push_back(cast<Value>(ofr));
+    }
+  }
+}
+
+Value NodeImporter::fromDims(ArrayRef<OpFoldResult> elems, bool isScalar) {
+  SmallVector<int64_t> statics;
+  SmallVector<Value> dynamics;
+  splitMixed(elems, statics, dynamics);
+  Value result;
+  if (dynamics.empty()) {
+    SmallVector<int64_t> shape;
+    if (!isScalar)
+      shape.push_back(statics.size());
+    result = intTensor(statics, shape, b.getI64Type());
+  } else {
+    auto type = RankedTensorType::get({static_cast<int64_t>(statics.size())}, b.getI64Type());
+    result = FromDimsOp::create(b, loc, type, dynamics, b.getDenseI64ArrayAttr(statics));
+    if (isScalar)
+      result = ReshapeOp::create(b, loc, RankedTensorType::get({}, b.getI64Type()), result,
+                                 ValueRange{}, b.getDenseI64ArrayAttr({}));
+  }
+  graph.knownElements[result] = SmallVector<OpFoldResult>(elems);
+  return result;
+}
+
+//===----------------------------------------------------------------------===//
+// Common op builders
+//===----------------------------------------------------------------------===//
+
+FailureOr<int64_t> NodeImporter::normalizeAxis(int64_t axis, int64_t rank, StringRef what) {
+  int64_t normalized = axis < 0 ? axis + rank : axis;
+  if (normalized < 0 || normalized >= rank)
+    return error() << what << " " << axis << " is out of range for rank " << rank;
+  return normalized;
+}
+
+Value NodeImporter::reshape(Value v, ArrayRef<OpFoldResult> shape) {
+  SmallVector<int64_t> statics;
+  SmallVector<Value> dynamics;
+  splitMixed(shape, statics, dynamics);
+  auto type = RankedTensorType::get(statics, cast<RankedTensorType>(v.getType()).getElementType());
+  if (type == v.getType() && type.hasStaticShape())
+    return v;
+  return ReshapeOp::create(b, loc, type, v, dynamics, b.getDenseI64ArrayAttr(statics));
+}
+
+Value NodeImporter::transpose(Value v, ArrayRef<int64_t> perm) {
+  return create<TransposeOp>(v, b.getDenseI64ArrayAttr(perm));
+}
+
+Value NodeImporter::unsqueeze(Value v, ArrayRef<int64_t> axes) {
+  return create<UnsqueezeOp>(v, b.getDenseI64ArrayAttr(axes));
+}
+
+Value NodeImporter::castTo(Value v, Type elementType) {
+  auto type = llvm::cast<RankedTensorType>(v.getType());
+  if (type.getElementType() == elementType)
+    return v;
+  return CastOp::create(b, loc, type.clone(elementType), v);
+}
+
+Value NodeImporter::sliceAxis(Value v, int64_t axis, OpFoldResult start, OpFoldResult end) {
+  auto type = llvm::cast<RankedTensorType>(v.getType());
+  SmallVector<int64_t> starts, ends;
+  SmallVector<Value> dynStarts, dynEnds;
+  splitMixed({start}, starts, dynStarts);
+  splitMixed({end}, ends, dynEnds);
+  SmallVector<int64_t> shape(type.getShape());
+  std::optional<int64_t> s = getConstantIntValue(start), e = getConstantIntValue(end);
+  shape[axis] = (s && e && *s >= 0 && *e >= *s && !type.isDynamicDim(axis) &&
+                 *e <= type.getDimSize(axis))
+                    ? *e - *s
+                    : ShapedType::kDynamic;
+  return SliceOp::create(b, loc, type.clone(shape), v, dynStarts, dynEnds,
+                         b.getDenseI64ArrayAttr({axis}), b.getDenseI64ArrayAttr(starts),
+                         b.getDenseI64ArrayAttr(ends), b.getDenseI64ArrayAttr({1}));
+}
+
+Value NodeImporter::splitHeads(Value v, int64_t heads) {
+  SmallVector<OpFoldResult> d = dims(v);
+  OpFoldResult headDim = floorDiv(d[2], b.getIndexAttr(heads));
+  Value r = reshape(v, {d[0], d[1], b.getIndexAttr(heads), headDim});
+  return transpose(r, {0, 2, 1, 3});
+}
+
+Value NodeImporter::mergeHeads(Value v) {
+  Value t = transpose(v, {0, 2, 1, 3});
+  SmallVector<OpFoldResult> d = dims(t);
+  return reshape(t, {d[0], d[1], mul(d[2], d[3])});
+}
