@@ -1,0 +1,25 @@
+# -*- Python -*- lit configuration for llm-opt's IR, importer and model tests.
+
+import os
+
+import lit.formats
+from lit.llvm import llvm_config
+
+config.name = "LLM_OPT"
+config.test_format = lit.formats.ShTest(not llvm_config.use_lit_shell)
+config.suffixes = [".mlir", ".test"]
+config.excludes = ["CMakeLists.txt", "lit.cfg.py", "lit.site.cfg.py", "Inputs", "unittests"]
+config.test_source_root = os.path.dirname(__file__)
+config.test_exec_root = os.path.join(config.llm_obj_root, "test")
+
+config.substitutions.append(("%PATH%", config.environment["PATH"]))
+config.substitutions.append(("%python", config.python_executable))
+config.substitutions.append(("%repo", config.llm_src_root))
+config.substitutions.append(("%shared", os.path.join(os.path.dirname(config.llm_src_root), "shared")))
+# Captured variables do not leak between CHECK-LABEL blocks.
+config.environment["FILECHECK_OPTS"] = "--enable-var-scope"
+
+llvm_config.use_default_substitutions()
+llvm_config.with_environment("PATH", config.llvm_tools_dir, append_path=True)
+llvm_config.with_environment("PATH", config.llm_tools_dir, append_path=False)
+llvm_config.add_tool_substitutions(["llm-opt"], [config.llm_tools_dir])
