@@ -163,6 +163,9 @@ public:
   std::optional<SmallVector<int64_t>> constantInts(Value v);
   /// The float contents of `v` if it is a constant.
   std::optional<SmallVector<double>> constantFloats(Value v);
+  /// The little-endian bytes of a constant (dense or dense_resource), one
+  /// element after another; none for splats, booleans and non-constants.
+  std::optional<ArrayRef<char>> constantBytes(Value v);
   /// Constant ints of input `i` (e.g. axes, steps), with a diagnostic.
   FailureOr<SmallVector<int64_t>> requireConstantInts(size_t i, StringRef what);
   /// A scalar constant of `elementType` (a rank-0 tensor).

@@ -8,6 +8,7 @@
 #include "frontend/onnx/GraphImporter.h"
 
 #include "mlir/Dialect/Utils/StaticValueUtils.h"
+#include "mlir/IR/DialectResourceBlobManager.h"
 #include "mlir/IR/Matchers.h"
 #include "mlir/IR/Verifier.h"
 
@@ -218,6 +219,22 @@ std::optional<SmallVector<double>> NodeImporter::constantFloats(Value v) {
       result.push_back(static_cast<double>(i));
     return result;
   }
+  return std::nullopt;
+}
+
+std::optional<ArrayRef<char>> NodeImporter::constantBytes(Value v) {
+  auto constant = v ? v.getDefiningOp<ConstantOp>() : ConstantOp();
+  if (!constant)
+    return std::nullopt;
+  Attribute value = constant.getValue();
+  if (auto dense = dyn_cast<DenseElementsAttr>(value)) {
+    if (dense.isSplat() || dense.getElementType().isInteger(1))
+      return std::nullopt;
+    return dense.getRawData();
+  }
+  if (auto resource = dyn_cast<DenseResourceElementsAttr>(value))
+    if (AsmResourceBlob *blob = resource.getRawHandle().getBlob())
+      return blob->getData();
   return std::nullopt;
 }
 
