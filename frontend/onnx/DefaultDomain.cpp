@@ -285,8 +285,19 @@ LogicalResult importRange(N &n) {
                                       cast<ElementsAttr>(DenseElementsAttr::get(type, values))));
     return success();
   }
-  auto type = RankedTensorType::get({ShapedType::kDynamic}, element);
-  n.setOutput(0, n.createOp<RangeOp>(type, start, limit, delta));
+  // A symbolic range(start, limit, 1) has limit - start elements; record it
+  // so that the length stays the same SSA value as the dim it came from.
+  auto ks = n.knownElements(start), kl = n.knownElements(limit);
+  auto kd = n.constantInts(delta);
+  OpFoldResult length;
+  if (ks && kl && kd && ks->size() == 1 && kl->size() == 1 && (*kd)[0] == 1)
+    length = n.max(n.sub((*kl)[0], (*ks)[0]), n.b.getIndexAttr(0));
+  auto staticLength = length ? getConstantIntValue(length) : std::nullopt;
+  auto type = RankedTensorType::get({staticLength ? *staticLength : ShapedType::kDynamic}, element);
+  Value result = n.createOp<RangeOp>(type, start, limit, delta);
+  if (length && !staticLength)
+    n.graph.dimCache[{result, 0}] = cast<Value>(length);
+  n.setOutput(0, result);
   return success();
 }
 
@@ -355,7 +366,8 @@ template <typename OpTy> LogicalResult importReduce(N &n, int64_t axesInputSince
     return failure();
   SmallVector<int64_t> axes;
   if (n.opset >= axesInputSince) {
-    if (n.hasInput(1)) {
+    // An axes input of static size 0 is empty whatever its values.
+    if (n.hasInput(1) && typeOf(n.input(1)).getShape() != ArrayRef<int64_t>{0}) {
       auto constant = n.requireConstantInts(1, "axes");
       if (failed(constant))
         return failure();
@@ -1208,10 +1220,10 @@ LogicalResult importAttention(N &n) {
   // With a cache the new queries are the last ones, so causality aligns to
   // the lower right; without one ONNX specifies the upper left.
   StringRef causal = !*isCausal ? "none" : (n.hasInput(4) ? "lower_right" : "upper_left");
-  auto op = AttentionOp::create(
-      n.b, n.loc, *q, key, value, mask, scale ? n.b.getF32FloatAttr(*scale) : FloatAttr(),
-      n.b.getStringAttr(causal), n.b.getF32FloatAttr(*softcap));
-  n.setOutput(0, threeD ? n.mergeHeads(op) : op.getResult());
+  Value op = n.create<AttentionOp>(*q, key, value, mask,
+                                   scale ? n.b.getF32FloatAttr(*scale) : FloatAttr(),
+                                   n.b.getStringAttr(causal), n.b.getF32FloatAttr(*softcap));
+  n.setOutput(0, threeD ? n.mergeHeads(op) : op);
   return success();
 }
 
@@ -1223,34 +1235,53 @@ LogicalResult importRotaryEmbedding(N &n) {
   if (failed(interleaved) || failed(rotaryDim))
     return failure();
   Value x = n.input(0), cos = n.input(1), sin = n.input(2), positions = n.input(3);
-  // ONNX RotaryEmbedding-23: 4-D input is [B, S, H, D]; 3-D is [B, S, H*D].
-  Value heads;
-  if (rankOf(x) == 4) {
-    heads = n.transpose(x, {0, 2, 1, 3});
-  } else {
+  // ONNX RotaryEmbedding-23: 4-D input is [B, H, S, D] already; 3-D is
+  // [B, S, H*D] and needs num_heads.
+  Value heads = x;
+  if (rankOf(x) != 4) {
     auto h = toHeads(n, x, "num_heads", "X");
     if (failed(h))
       return failure();
     heads = *h;
   }
+  for (Value table : {cos, sin})
+    if (elementOf(table) != elementOf(x))
+      return n.error() << "cos_cache and sin_cache must have the input's element type "
+                       << elementOf(x) << ", got " << table.getType();
   if (positions) {
+    if (!isa<IntegerType>(elementOf(positions)) || elementOf(positions).isInteger(1))
+      return n.error() << "position_ids must be an integer tensor, got " << positions.getType();
+    if (rankOf(cos) != 2 || rankOf(sin) != 2)
+      return n.error() << "with position_ids, cos_cache and sin_cache must be 2-D "
+                          "[max_position, rotary_dim/2], got "
+                       << cos.getType() << " and " << sin.getType();
     cos = n.create<GatherOp>(cos, n.castTo(positions, n.b.getI64Type()), 0);
     sin = n.create<GatherOp>(sin, n.castTo(positions, n.b.getI64Type()), 0);
   }
-  if (rankOf(cos) != 3)
+  if (rankOf(cos) != 3 || rankOf(sin) != 3)
     return n.error() << "cos/sin must be [batch, seq, rotary_dim/2] after position lookup, got "
-                     << cos.getType();
+                     << cos.getType() << " and " << sin.getType();
+  // The caches may be wider than rotary_dim/2; only their first half-rotary
+  // columns are used.
+  int64_t headDim = typeOf(heads).getDimSize(3);
+  int64_t rotary = *rotaryDim ? *rotaryDim : headDim;
+  if (!ShapedType::isDynamic(rotary)) {
+    int64_t half = rotary / 2;
+    auto narrow = [&](Value table) {
+      int64_t width = typeOf(table).getDimSize(2);
+      if (ShapedType::isDynamic(width) || width > half)
+        return n.sliceAxis(table, 2, n.b.getIndexAttr(0), n.b.getIndexAttr(half));
+      return table;
+    };
+    cos = narrow(cos);
+    sin = narrow(sin);
+  }
   cos = n.unsqueeze(cos, {1});
   sin = n.unsqueeze(sin, {1});
-  auto op = RotaryEmbeddingOp::create(
-      n.b, n.loc, typeOf(heads), heads, cos, sin, *interleaved != 0,
+  auto op = n.createOp<RotaryEmbeddingOp>(
+      typeOf(heads), heads, cos, sin, *interleaved != 0,
       *rotaryDim ? n.b.getI64IntegerAttr(*rotaryDim) : IntegerAttr());
-  Value result = op;
-  if (rankOf(x) == 4)
-    result = n.transpose(result, {0, 2, 1, 3});
-  else
-    result = n.mergeHeads(result);
-  n.setOutput(0, result);
+  n.setOutput(0, rankOf(x) == 4 ? Value(op) : n.mergeHeads(op));
   return success();
 }
 
@@ -1265,48 +1296,66 @@ LogicalResult importQuantization(N &n, bool dequantize) {
     return failure();
   Value x = n.input(0), scale = n.input(1), zeroPoint = n.input(2);
   auto axisAttr = n.intAttr("axis", 1), blockSize = n.intAttr("block_size", 0);
-  if (failed(axisAttr) || failed(blockSize))
+  // output_dtype (QuantizeLinear-21, DequantizeLinear-23) names the result
+  // type; 0 means "from zero_point" (quantize) or "from scale" (dequantize).
+  auto outDtype = n.intAttr("output_dtype", 0);
+  if (failed(axisAttr) || failed(blockSize) || failed(outDtype))
     return failure();
-  if (n.findAttr("saturate") || n.findAttr("output_dtype")) {
-    auto outDtype = n.intAttr("output_dtype", 0);
-    if (failed(outDtype))
-      return failure();
-    if (*outDtype != 0 && zeroPoint == nullptr)
-      return n.error() << "output_dtype without a zero_point is not supported";
-  }
-  int64_t axis = 0;
-  if (rankOf(x) > 0) {
-    auto normalized = n.normalizeAxis(*axisAttr, rankOf(x));
-    if (failed(normalized))
-      return failure();
-    axis = *normalized;
+  Type outType;
+  if (*outDtype != 0) {
+    outType = convertElementType(n.b.getContext(), *outDtype);
+    if (!outType)
+      return n.error() << "output_dtype " << elementTypeName(*outDtype) << " is not supported";
   }
   Type floatType = dequantize ? elementOf(scale) : elementOf(x);
   Type intType = dequantize ? elementOf(x)
                             : (zeroPoint ? elementOf(zeroPoint)
-                                         : IntegerType::get(n.b.getContext(), 8,
-                                                            IntegerType::Unsigned));
-  if (!isa<FloatType>(floatType))
+                                         : outType ? outType
+                                                   : IntegerType::get(n.b.getContext(), 8,
+                                                                      IntegerType::Unsigned));
+  if (!isa<FloatType>(elementOf(scale)))
     return n.error() << "scale must be a float tensor, got " << scale.getType();
+  if (!isa<FloatType>(floatType))
+    return n.error() << "input must be a float tensor, got " << x.getType();
   if (!isa<IntegerType>(intType))
     return n.error() << "quantized type " << intType
                      << " is not supported (only integer quantization)";
   if (zeroPoint && elementOf(zeroPoint) != intType)
     return n.error() << "zero_point type " << elementOf(zeroPoint)
                      << " differs from the quantized type " << intType;
-  if (dequantize && isa<FloatType>(elementOf(x)))
-    return n.error() << "input must be integer, got " << elementOf(x);
+  if (!dequantize && outType && outType != intType)
+    return n.error() << "output_dtype " << elementTypeName(*outDtype)
+                     << " differs from the zero_point type " << intType;
+  if (dequantize && outType && !isa<FloatType>(outType))
+    return n.error() << "output_dtype must be a float type, got " << elementTypeName(*outDtype);
+  // A scale of one element is per tensor, and then axis does not matter (it
+  // may even be out of range, as its default 1 is for a 1-D input).
+  auto scaleType = typeOf(scale);
+  bool perTensor = scaleType.hasStaticShape() && scaleType.getNumElements() == 1 &&
+                   scaleType.getRank() <= 1 && *blockSize == 0;
+  int64_t axis = 0;
+  if (!perTensor) {
+    auto normalized = n.normalizeAxis(*axisAttr, rankOf(x));
+    if (failed(normalized))
+      return failure();
+    axis = *normalized;
+  }
+  // Exporters write a per-tensor zero point as [1] next to a scalar scale.
+  if (perTensor && zeroPoint && typeOf(zeroPoint) != scaleType.clone(elementOf(zeroPoint))) {
+    auto zpType = typeOf(zeroPoint);
+    if (!zpType.hasStaticShape() || zpType.getNumElements() != 1)
+      return n.error() << "zero_point " << zpType << " must have the shape of scale "
+                       << scaleType;
+    zeroPoint = n.reshape(zeroPoint, n.dims(scale));
+  }
   auto resultShape = typeOf(x).getShape();
   Type resultType = RankedTensorType::get(resultShape, dequantize ? floatType : intType);
-  if (dequantize && floatType != elementOf(scale))
-    return n.error() << "scale type mismatch";
   if (!dequantize && elementOf(scale) != elementOf(x))
     x = n.castTo(x, elementOf(scale));
 
   auto scales = n.constantFloats(scale);
   std::optional<SmallVector<int64_t>> zeroPoints =
       zeroPoint ? n.constantInts(zeroPoint) : SmallVector<int64_t>{0};
-  bool perTensor = typeOf(scale).getNumElements() == 1 && rankOf(scale) <= 1;
   unsigned width = intType.getIntOrFloatBitWidth();
   bool isSigned = !intType.isUnsignedInteger();
   if (*blockSize == 0 && scales && zeroPoints && (perTensor || rankOf(scale) == 1) &&
@@ -1333,19 +1382,20 @@ LogicalResult importQuantization(N &n, bool dequantize) {
     auto quantTensor = RankedTensorType::get(resultShape, quantElement);
     if (dequantize) {
       Value q = n.createOp<StorageCastOp>(quantTensor, x);
-      n.setOutput(0, n.createOp<DequantizeOp>(resultType, q, Value(), Value(), 1, 0));
+      Value y = n.createOp<DequantizeOp>(resultType, q, Value(), Value(), 1, 0);
+      n.setOutput(0, outType ? n.castTo(y, outType) : y);
     } else {
       Value q = n.createOp<QuantizeOp>(quantTensor, x, Value(), Value(), 1, 0);
       n.setOutput(0, n.createOp<StorageCastOp>(resultType, q));
     }
     return success();
   }
-  Operation *op;
-  if (dequantize)
-    op = n.createOp<DequantizeOp>(resultType, x, scale, zeroPoint, axis, *blockSize);
-  else
-    op = n.createOp<QuantizeOp>(resultType, x, scale, zeroPoint, axis, *blockSize);
-  n.setOutput(0, op->getResult(0));
+  if (dequantize) {
+    Value y = n.createOp<DequantizeOp>(resultType, x, scale, zeroPoint, axis, *blockSize);
+    n.setOutput(0, outType ? n.castTo(y, outType) : y);
+  } else {
+    n.setOutput(0, n.createOp<QuantizeOp>(resultType, x, scale, zeroPoint, axis, *blockSize));
+  }
   return success();
 }
 

@@ -81,6 +81,8 @@ public:
   /// `llm.dim` ops already built, so equal dims are the same SSA value
   /// (which is what lets reshape inference cancel them).
   llvm::DenseMap<std::pair<Value, int64_t>, Value> dimCache;
+  /// The first `llm.dim` of a graph input dim named by each dim_param.
+  llvm::StringMap<Value> namedDims;
 
   /// The opset of `domain` that the model imports; 0 when absent.
   int64_t getOpset(StringRef domain) const;
@@ -91,10 +93,6 @@ public:
 
 private:
   friend class NodeImporter;
-
-/// Thrown (only inside the frontend, which is built with exceptions) to
-/// abandon a node whose diagnostic has already been emitted.
-struct ImportFailure {};
 
   LogicalResult importInitializers();
   FailureOr<func::FuncOp> createFunction(ModuleOp module);

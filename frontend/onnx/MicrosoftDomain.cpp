@@ -10,6 +10,7 @@
 
 #include "frontend/onnx/GraphImporter.h"
 
+#include "mlir/Dialect/Utils/StaticValueUtils.h"
 #include "mlir/IR/DialectResourceBlobManager.h"
 
 using namespace mlir;
@@ -53,8 +54,14 @@ Value toHeads(N &n, Value v, int64_t heads, StringRef what) {
 Value indexRange(N &n, OpFoldResult start, OpFoldResult end) {
   Value s = n.fromDims({start}, /*scalar=*/true), e = n.fromDims({end}, /*scalar=*/true);
   Value one = n.intTensor({1}, {}, n.b.getI64Type());
-  auto type = RankedTensorType::get({ShapedType::kDynamic}, n.b.getI64Type());
-  return n.createOp<RangeOp>(type, s, e, one);
+  OpFoldResult length = n.sub(end, start);
+  auto staticLength = getConstantIntValue(length);
+  auto type = RankedTensorType::get({staticLength ? *staticLength : ShapedType::kDynamic},
+                                    n.b.getI64Type());
+  Value range = n.createOp<RangeOp>(type, s, e, one);
+  if (!staticLength)
+    n.graph.dimCache[{range, 0}] = cast<Value>(length);
+  return range;
 }
 
 /// `mask != 0` for an integer 0/1 mask.

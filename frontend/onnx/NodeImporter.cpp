@@ -8,6 +8,7 @@
 #include "frontend/onnx/GraphImporter.h"
 
 #include "mlir/Dialect/Utils/StaticValueUtils.h"
+#include "mlir/Dialect/Func/IR/FuncOps.h"
 #include "mlir/IR/DialectResourceBlobManager.h"
 #include "mlir/IR/Matchers.h"
 #include "mlir/IR/Verifier.h"
@@ -294,14 +295,161 @@ std::optional<SmallVector<OpFoldResult>> NodeImporter::knownElements(Value v) {
   return result;
 }
 
+/// Dim `d` of an op's result in terms of its operands' dims, for the ops the
+/// importer builds most; null when the op does not say. This keeps one SSA
+/// value per symbolic dim instead of an llm.dim per tensor.
+static std::optional<std::pair<Value, int64_t>>
+sourceDim(Operation *op, int64_t d, OpFoldResult &direct,
+          SmallVectorImpl<std::pair<Value, int64_t>> &broadcastCandidates) {
+  auto mixedEntry = [&](ArrayRef<int64_t> statics, ValueRange dynamics) -> bool {
+    int64_t index = 0;
+    for (int64_t i = 0; i < d; ++i)
+      index += ShapedType::isDynamic(statics[i]);
+    if (!ShapedType::isDynamic(statics[d]))
+      return false;
+    direct = dynamics[index];
+    return true;
+  };
+  auto rankOf = [](Value v) { return cast<RankedTensorType>(v.getType()).getRank(); };
+  auto isStaticOne = [](Value v, int64_t i) {
+    auto t = cast<RankedTensorType>(v.getType());
+    return i >= 0 && i < t.getRank() && t.getDimSize(i) == 1;
+  };
+  if (auto reshape = dyn_cast<ReshapeOp>(op)) {
+    mixedEntry(reshape.getStaticShape(), reshape.getShape());
+    return std::nullopt;
+  }
+  if (auto full = dyn_cast<FullOp>(op)) {
+    mixedEntry(full.getStaticShape(), full.getShape());
+    return std::nullopt;
+  }
+  if (auto expand = dyn_cast<ExpandOp>(op)) {
+    int64_t offset = rankOf(expand.getInput()) - rankOf(expand);
+    bool inputIsOne = offset + d < 0 || isStaticOne(expand.getInput(), offset + d);
+    if (inputIsOne) {
+      mixedEntry(expand.getStaticShape(), expand.getShape());
+      return std::nullopt;
+    }
+    if (expand.getStaticShape()[d] == 1)
+      return std::make_pair(expand.getInput(), offset + d);
+    return std::nullopt;
+  }
+  if (auto transpose = dyn_cast<TransposeOp>(op))
+    return std::make_pair(transpose.getInput(), transpose.getPermutation()[d]);
+  if (auto gather = dyn_cast<GatherOp>(op)) {
+    int64_t axis = gather.getAxis(), indicesRank = rankOf(gather.getIndices());
+    if (d < axis)
+      return std::make_pair(gather.getData(), d);
+    if (d < axis + indicesRank)
+      return std::make_pair(gather.getIndices(), d - axis);
+    return std::make_pair(gather.getData(), d - indicesRank + 1);
+  }
+  if (auto unsqueeze = dyn_cast<UnsqueezeOp>(op)) {
+    int64_t before = llvm::count_if(unsqueeze.getAxes(), [&](int64_t a) { return a < d; });
+    return std::make_pair(unsqueeze.getInput(), d - before);
+  }
+  if (isa<MatmulOp, LinearOp, QuantizedMatmulOp>(op) && d == rankOf(op->getResult(0)) - 1)
+    return std::nullopt;
+  if (isa<LinearOp>(op))
+    return std::make_pair(op->getOperand(0), d);
+  if (isa<AttentionOp>(op))
+    return d < 3 ? std::make_optional(std::make_pair(op->getOperand(0), d)) : std::nullopt;
+  if (auto concat = dyn_cast<ConcatOp>(op)) {
+    if (d == static_cast<int64_t>(concat.getAxis()))
+      return std::nullopt;
+    return std::make_pair(concat.getInputs().front(), d);
+  }
+  if (auto slice = dyn_cast<SliceOp>(op)) {
+    if (llvm::is_contained(slice.getAxes(), d))
+      return std::nullopt;
+    return std::make_pair(slice.getInput(), d);
+  }
+  if (auto split = dyn_cast<SplitOp>(op)) {
+    if (d == static_cast<int64_t>(split.getAxis()))
+      return std::nullopt;
+    return std::make_pair(split.getInput(), d);
+  }
+  // Shape-preserving ops: the result has the first operand's shape.
+  if (isa<CastOp, LayerNormOp, RmsNormOp, RotaryEmbeddingOp, IsNanOp, SoftmaxOp, LogSoftmaxOp,
+          GeluOp, TriluOp, CumSumOp, DequantizeOp, QuantizeOp, StorageCastOp>(op) ||
+      op->hasTrait<OpTrait::SameOperandsAndResultType>())
+    return std::make_pair(op->getOperand(0), d);
+  // Numpy broadcasting (also matmul batch dims): an operand whose aligned
+  // dim is not a static 1 decides, when the others are static 1 or absent.
+  if (op->getNumResults() == 1 && op->getNumOperands() >= 2 &&
+      isa<AddOp, SubOp, MulOp, DivOp, PowOp, MaxOp, MinOp, ModOp, EqOp, LtOp, LeOp, GtOp, GeOp,
+          AndOp, OrOp, XorOp, WhereOp, MatmulOp>(op)) {
+    int64_t resultRank = rankOf(op->getResult(0));
+    bool matmul = isa<MatmulOp>(op);
+    if (matmul && d == resultRank - 2) {
+      Value lhs = op->getOperand(0);
+      if (rankOf(lhs) < 2)
+        return std::nullopt;
+      return std::make_pair(lhs, rankOf(lhs) - 2);
+    }
+    SmallVector<std::pair<Value, int64_t>> deciders;
+    for (Value operand : op->getOperands()) {
+      // For matmul this aligns the batch dims (d < resultRank - 2 here).
+      int64_t i = d - (resultRank - rankOf(operand));
+      if (i >= 0 && !isStaticOne(operand, i))
+        deciders.push_back({operand, i});
+    }
+    if (deciders.size() == 1)
+      return deciders.front();
+    // Several operands could decide; the caller checks that they agree.
+    broadcastCandidates.append(deciders.begin(), deciders.end());
+    return std::nullopt;
+  }
+  return std::nullopt;
+}
+
 OpFoldResult NodeImporter::dim(Value v, int64_t d) {
   auto type = cast<RankedTensorType>(v.getType());
   if (!type.isDynamicDim(d))
     return b.getIndexAttr(type.getDimSize(d));
   Value &cached = graph.dimCache[{v, d}];
-  if (!cached)
-    cached = DimOp::create(b, loc, v, d).getResult();
-  return cached;
+  if (cached)
+    return cached;
+  // Graph inputs: dims with the same dim_param name are the same value.
+  std::string dimName;
+  if (auto arg = dyn_cast<BlockArgument>(v)) {
+    auto func = cast<func::FuncOp>(arg.getOwner()->getParentOp());
+    if (auto names = func.getArgAttrOfType<ArrayAttr>(arg.getArgNumber(), "llm.dims"))
+      if (d < static_cast<int64_t>(names.size()))
+        dimName = cast<StringAttr>(names[d]).str();
+    if (!dimName.empty())
+      if (Value named = graph.namedDims.lookup(dimName))
+        return cached = named;
+  }
+  if (Operation *op = v.getDefiningOp()) {
+    OpFoldResult direct;
+    SmallVector<std::pair<Value, int64_t>> candidates;
+    auto source = sourceDim(op, d, direct, candidates);
+    if (!candidates.empty()) {
+      OpFoldResult first = dim(candidates.front().first, candidates.front().second);
+      if (llvm::all_of(candidates, [&](auto c) { return dim(c.first, c.second) == first; })) {
+        if (auto value = dyn_cast<Value>(first))
+          graph.dimCache[{v, d}] = value;
+        return first;
+      }
+    }
+    if (source) {
+      OpFoldResult result = dim(source->first, source->second);
+      if (auto value = dyn_cast<Value>(result))
+        graph.dimCache[{v, d}] = value;
+      return result;
+    }
+    if (direct) {
+      if (auto value = dyn_cast<Value>(direct))
+        graph.dimCache[{v, d}] = value;
+      return direct;
+    }
+  }
+  Value result = DimOp::create(b, loc, v, d).getResult();
+  graph.dimCache[{v, d}] = result;
+  if (!dimName.empty())
+    graph.namedDims[dimName] = result;
+  return result;
 }
 
 SmallVector<OpFoldResult> NodeImporter::dims(Value v) {
@@ -364,6 +512,8 @@ OpFoldResult NodeImporter::floorDiv(OpFoldResult a, OpFoldResult c) {
 }
 
 OpFoldResult NodeImporter::max(OpFoldResult a, OpFoldResult c) {
+  if (isConstantIntValue(c, 0) && isNonNegative(a))
+    return a;
   return indexBinary<arith::MaxSIOp>(*this, a, c,
                                      [](int64_t x, int64_t y) { return std::max(x, y); });
 }
