@@ -15,7 +15,11 @@ config.test_exec_root = os.path.join(config.llm_obj_root, "test")
 config.substitutions.append(("%PATH%", config.environment["PATH"]))
 config.substitutions.append(("%python", config.python_executable))
 config.substitutions.append(("%repo", config.llm_src_root))
-config.substitutions.append(("%shared", os.path.join(os.path.dirname(config.llm_src_root), "shared")))
+shared_dir = os.path.join(os.path.dirname(config.llm_src_root), "shared")
+config.substitutions.append(("%shared", shared_dir))
+# The ONNX backend node tests are a shared download, not part of the repo.
+if os.path.isdir(os.path.join(shared_dir, "onnx-node-tests")):
+    config.available_features.add("onnx-node-tests")
 # Captured variables do not leak between CHECK-LABEL blocks.
 config.environment["FILECHECK_OPTS"] = "--enable-var-scope"
 
@@ -23,3 +27,4 @@ llvm_config.use_default_substitutions()
 llvm_config.with_environment("PATH", config.llvm_tools_dir, append_path=True)
 llvm_config.with_environment("PATH", config.llm_tools_dir, append_path=False)
 llvm_config.add_tool_substitutions(["llm-opt"], [config.llm_tools_dir])
+llvm_config.add_tool_substitutions(["mlir-tblgen"], [config.llvm_tools_dir])
