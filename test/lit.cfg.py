@@ -25,6 +25,6 @@ config.environment["FILECHECK_OPTS"] = "--enable-var-scope"
 
 llvm_config.use_default_substitutions()
 llvm_config.with_environment("PATH", config.llvm_tools_dir, append_path=True)
-llvm_config.with_environment("PATH", config.llm_tools_dir, append_path=False)
+llvm_config.with_environment("PATH", config.llm_tools_dir, append_path=True)
 llvm_config.add_tool_substitutions(["llm-opt"], [config.llm_tools_dir])
 llvm_config.add_tool_substitutions(["mlir-tblgen"], [config.llvm_tools_dir])
