@@ -830,17 +830,17 @@ LogicalResult importSlice(N &n) {
     if (steps[i] == 0)
       return n.error() << "step " << i << " is zero";
   }
-  // Clamp "infinite" constant ends so that they print as what they mean.
+  // Clamp "infinite" constant bounds so that they print as what they mean,
+  // before splitting: INT64_MIN is also ShapedType::kDynamic.
+  for (SmallVector<OpFoldResult> *bounds : {&starts, &ends})
+    for (OpFoldResult &bound : *bounds)
+      if (std::optional<int64_t> c = getConstantIntValue(bound); c && isOpenEnd(*c))
+        bound = n.b.getIndexAttr(*c > 0 ? std::numeric_limits<int32_t>::max()
+                                        : std::numeric_limits<int32_t>::min());
   SmallVector<int64_t> staticStarts, staticEnds;
   SmallVector<Value> dynStarts, dynEnds;
   n.splitMixed(starts, staticStarts, dynStarts);
   n.splitMixed(ends, staticEnds, dynEnds);
-  for (auto [i, e] : llvm::enumerate(staticEnds))
-    if (!ShapedType::isDynamic(e) && isOpenEnd(e))
-      e = e > 0 ? std::numeric_limits<int32_t>::max() : std::numeric_limits<int32_t>::min();
-  for (int64_t &s : staticStarts)
-    if (!ShapedType::isDynamic(s) && isOpenEnd(s))
-      s = s > 0 ? std::numeric_limits<int32_t>::max() : std::numeric_limits<int32_t>::min();
 
   // Slicing a tracked shape stays symbolic.
   if (rank == 1 && dynStarts.empty() && dynEnds.empty()) {
@@ -1358,8 +1358,11 @@ LogicalResult importQuantization(N &n, bool dequantize) {
       zeroPoint ? n.constantInts(zeroPoint) : SmallVector<int64_t>{0};
   unsigned width = intType.getIntOrFloatBitWidth();
   bool isSigned = !intType.isUnsignedInteger();
+  // !quant types store signless integers (u8 is i8 storage without the
+  // Signed flag) and llm.storage_cast wants exactly that storage type, so
+  // unsigned ONNX tensors (ui8) keep their parameters as operands.
   if (*blockSize == 0 && scales && zeroPoints && (perTensor || rankOf(scale) == 1) &&
-      typeOf(scale).hasStaticShape()) {
+      typeOf(scale).hasStaticShape() && !intType.isUnsignedInteger()) {
     // Parameters known at compile time: put them in a !quant type.
     auto storage = IntegerType::get(n.b.getContext(), width);
     int64_t minValue = isSigned ? -(int64_t(1) << (width - 1)) : 0;

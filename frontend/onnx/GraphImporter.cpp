@@ -89,6 +89,7 @@ GraphImporter::GraphImporter(MLIRContext *ctx, StringRef modelPath,
     opsets[domain] = opset.version();
   }
   addDefaultDomainOps(table);
+  addDefaultDomainCompositeOps(table);
   addMicrosoftDomainOps(table);
 }
 
@@ -569,6 +570,7 @@ FailureOr<OwningOpRef<ModuleOp>> mlir::llm::importONNXFile(StringRef path, MLIRC
 std::vector<SupportedONNXOp> mlir::llm::getSupportedONNXOps() {
   std::vector<OpEntry> table;
   addDefaultDomainOps(table);
+  addDefaultDomainCompositeOps(table);
   addMicrosoftDomainOps(table);
   std::vector<SupportedONNXOp> result;
   for (const OpEntry &entry : table)

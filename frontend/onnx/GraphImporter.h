@@ -49,6 +49,8 @@ struct OpEntry {
 
 /// Appends the handlers of the default ONNX domain (ai.onnx).
 void addDefaultDomainOps(std::vector<OpEntry> &table);
+/// Appends the ai.onnx ops that import as compositions of llm ops.
+void addDefaultDomainCompositeOps(std::vector<OpEntry> &table);
 /// Appends the handlers of ONNX Runtime's com.microsoft contrib ops.
 void addMicrosoftDomainOps(std::vector<OpEntry> &table);
 

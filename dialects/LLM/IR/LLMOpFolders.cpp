@@ -55,6 +55,10 @@ OpFoldResult DimOp::fold(FoldAdaptor) {
 // shape(x : tensor<2x3xf32>) -> dense<[2, 3]>
 OpFoldResult ShapeOp::fold(FoldAdaptor) {
   auto input = getInput().getType();
+  // The result may be declared less static than inferred (tensor<?xi64>);
+  // a dense attribute needs the static type.
+  if (!getType().hasStaticShape())
+    return {};
   int64_t rank = input.getRank();
   auto clampIndex = [&](int64_t i) { return std::clamp<int64_t>(i < 0 ? i + rank : i, 0, rank); };
   int64_t start = clampIndex(getStart()), end = getEnd() ? clampIndex(*getEnd()) : rank;

@@ -94,6 +94,62 @@ FailureOr<SmallVector<int64_t>> matmulShape(std::optional<Location> loc, ArrayRe
   return result;
 }
 
+/// True when `shape` broadcasts to `target` under numpy rules (aligned from
+/// the right, no new dims on the target): each dim is 1, equal to the
+/// target's, or dynamic on either side, where only runtime can tell.
+bool broadcastsTo(ArrayRef<int64_t> shape, ArrayRef<int64_t> target) {
+  if (shape.size() > target.size())
+    return false;
+  size_t offset = target.size() - shape.size();
+  for (auto [i, dim] : llvm::enumerate(shape)) {
+    int64_t want = target[offset + i];
+    if (dim != 1 && !ShapedType::isDynamic(dim) && !ShapedType::isDynamic(want) && dim != want)
+      return false;
+  }
+  return true;
+}
+
+/// Checks that a per-axis or sub-channel `!quant` element type of `type`
+/// fits its shape: the quantized dims exist and the scales cover them.
+LogicalResult verifyQuantTypeFits(Operation *op, RankedTensorType type) {
+  Type element = type.getElementType();
+  int64_t rank = type.getRank();
+  if (auto perAxis = dyn_cast<quant::UniformQuantizedPerAxisType>(element)) {
+    int64_t axis = perAxis.getQuantizedDimension();
+    if (axis >= rank)
+      return op->emitOpError() << "quantized dimension " << axis << " of " << perAxis
+                               << " is out of range for rank " << rank;
+    int64_t dim = type.getDimSize(axis);
+    int64_t numScales = perAxis.getScales().size();
+    if (!ShapedType::isDynamic(dim) && dim != numScales)
+      return op->emitOpError() << "expected " << dim << " scales for dim " << axis
+                               << ", got " << numScales << " in " << perAxis;
+  }
+  if (auto subChannel = dyn_cast<quant::UniformQuantizedSubChannelType>(element)) {
+    ArrayRef<int64_t> scales = subChannel.getScales().getType().getShape();
+    if (static_cast<int64_t>(scales.size()) != rank)
+      return op->emitOpError() << "expected scales of rank " << rank << ", got rank "
+                               << scales.size() << " in " << subChannel;
+    SmallVector<int64_t> blocks(type.getShape());
+    for (auto [axis, block] : subChannel.getBlockSizeInfo()) {
+      if (axis >= rank)
+        return op->emitOpError() << "quantized dimension " << axis << " of " << subChannel
+                                 << " is out of range for rank " << rank;
+      blocks[axis] = block;
+    }
+    for (int64_t d = 0; d < rank; ++d) {
+      int64_t dim = type.getDimSize(d);
+      if (ShapedType::isDynamic(dim) || ShapedType::isDynamic(blocks[d]))
+        continue;
+      if (blocks[d] <= 0 || dim % blocks[d] != 0 || dim / blocks[d] != scales[d])
+        return op->emitOpError() << "expected dim " << d << " of size " << dim
+                                 << " to hold " << scales[d] << " blocks of " << blocks[d]
+                                 << " in " << subChannel;
+    }
+  }
+  return success();
+}
+
 /// Verifies a mixed static/dynamic dim list: one operand per dynamic entry,
 /// and no negative static entry.
 LogicalResult verifyMixedDims(Operation *op, StringRef name, ArrayRef<int64_t> staticDims,
@@ -346,6 +402,10 @@ LogicalResult LinearOp::verify() {
     auto biasType = rankedOf(bias);
     if (biasType.getRank() != 1)
       return emitOpError() << "bias must be 1-D, got " << bias.getType();
+    // A rank-0 result is left to the result-type inference, which runs after
+    // this verifier and reports the rank-0 input.
+    if (getType().getRank() == 0)
+      return success();
     int64_t n = getType().getShape().back();
     if (!ShapedType::isDynamic(n) && !biasType.isDynamicDim(0) && biasType.getDimSize(0) != n)
       return emitOpError() << "bias has " << biasType.getDimSize(0)
@@ -381,8 +441,7 @@ static LogicalResult verifyNormParam(Operation *op, StringRef name, Value param,
   if (type.getRank() > static_cast<int64_t>(normalized.size()))
     return op->emitOpError() << name << " has rank " << type.getRank()
                              << " but only " << normalized.size() << " dims are normalized";
-  if (failed(broadcastShapes({normalized, type.getShape()})) ||
-      *broadcastShapes({normalized, type.getShape()}) != SmallVector<int64_t>(normalized))
+  if (!broadcastsTo(type.getShape(), normalized))
     return op->emitOpError() << name << " shape " << shapeString(type.getShape())
                              << " does not broadcast to the normalized dims "
                              << shapeString(normalized);
@@ -431,11 +490,22 @@ LogicalResult AttentionOp::inferReturnTypes(MLIRContext *ctx, std::optional<Loca
 
 LogicalResult AttentionOp::verify() {
   auto q = getQuery().getType(), k = getKey().getType(), v = getValue().getType();
+  // The result-type inference runs after this verifier, so check the ranks
+  // here before reading any dim.
+  if (q.getRank() != 4)
+    return emitOpError() << "query must be 4-D [batch, heads, q_seq, head_dim], got " << q;
   if (k.getRank() != 4)
     return emitOpError() << "key must be 4-D [batch, kv_heads, kv_seq, head_dim], got " << k;
+  if (v.getRank() != 4)
+    return emitOpError() << "value must be 4-D [batch, kv_heads, kv_seq, v_head_dim], got "
+                         << v;
   auto mismatch = [](int64_t a, int64_t b) {
     return !ShapedType::isDynamic(a) && !ShapedType::isDynamic(b) && a != b;
   };
+  if (mismatch(q.getDimSize(0), k.getDimSize(0)) || mismatch(q.getDimSize(0), v.getDimSize(0)) ||
+      mismatch(k.getDimSize(0), v.getDimSize(0)))
+    return emitOpError() << "query, key and value must share the batch dim, got " << q << ", "
+                         << k << " and " << v;
   if (mismatch(q.getDimSize(3), k.getDimSize(3)))
     return emitOpError() << "query head_dim " << q.getDimSize(3) << " differs from key head_dim "
                          << k.getDimSize(3);
@@ -461,7 +531,7 @@ LogicalResult AttentionOp::verify() {
       return emitOpError() << "mask must be i1 or " << q.getElementType() << ", got " << element;
     SmallVector<int64_t> scores = {q.getDimSize(0), q.getDimSize(1), q.getDimSize(2),
                                    k.getDimSize(2)};
-    if (maskType.getRank() > 4 || failed(broadcastShapes({scores, maskType.getShape()})))
+    if (!broadcastsTo(maskType.getShape(), scores))
       return emitOpError() << "mask shape " << shapeString(maskType.getShape())
                            << " does not broadcast to the scores " << shapeString(scores);
   }
@@ -487,8 +557,7 @@ LogicalResult RotaryEmbeddingOp::verify() {
                            << ", got " << type.getElementType();
     SmallVector<int64_t> target(input.getShape());
     target.back() = ShapedType::isDynamic(rotaryDim) ? ShapedType::kDynamic : rotaryDim / 2;
-    FailureOr<SmallVector<int64_t>> b = broadcastShapes({target, type.getShape()});
-    if (type.getRank() > 4 || failed(b) || (*b)[3] != target[3])
+    if (!broadcastsTo(type.getShape(), target))
       return emitOpError() << "cos/sin shape " << shapeString(type.getShape())
                            << " does not broadcast to " << shapeString(target);
   }
@@ -610,6 +679,10 @@ LogicalResult ConcatOp::inferReturnTypes(MLIRContext *ctx, std::optional<Locatio
 }
 
 int64_t mlir::llm::getSliceLength(int64_t start, int64_t end, int64_t step, int64_t size) {
+  // Any slice of an empty dim is empty; returning early also keeps the
+  // clamp bounds below ordered ([0, size - 1] is empty for size 0).
+  if (size <= 0)
+    return 0;
   auto clampIndex = [&](int64_t i, int64_t lo, int64_t hi) {
     if (i < 0)
       i = i + size; // may stay negative; clamped below
@@ -618,11 +691,11 @@ int64_t mlir::llm::getSliceLength(int64_t start, int64_t end, int64_t step, int6
   if (step > 0) {
     start = clampIndex(start, 0, size);
     end = clampIndex(end, 0, size);
-    return end > start ? (end - start + step - 1) / step : 0;
+    return end > start ? (end - start - 1) / step + 1 : 0;
   }
   start = clampIndex(start, 0, size - 1);
   end = clampIndex(end, -1, size - 1);
-  return start > end ? (start - end + (-step) - 1) / (-step) : 0;
+  return start > end ? (start - end - 1) / -step + 1 : 0;
 }
 
 LogicalResult SliceOp::verify() {
@@ -697,7 +770,8 @@ LogicalResult ExpandOp::verify() {
     return emitOpError() << "input shape " << shapeString(getInput().getType().getShape())
                          << " does not broadcast to " << shapeString(getStaticShape());
   if (getInput().getType().getElementType() != getType().getElementType())
-    return emitOpError() << "element type changes";
+    return emitOpError() << "element type changes from " << getInput().getType().getElementType()
+                         << " to " << getType().getElementType();
   return verifyShapeAgrees(*this, *expected, getType().getShape(), "broadcast");
 }
 
@@ -781,7 +855,7 @@ LogicalResult StorageCastOp::verify() {
                          << quant.getStorageType() << " of " << quant;
   if (failed(verifyCompatibleShape(getInput().getType(), getType())))
     return emitOpError() << "input and result shapes differ";
-  return success();
+  return verifyQuantTypeFits(*this, fromQ ? getInput().getType() : getType());
 }
 
 /// Shared checks of quantize (float -> q) and dequantize (q -> float).
@@ -801,7 +875,7 @@ static LogicalResult verifyQuantization(Operation *op, RankedTensorType floatTyp
     if (quant.getExpressedType() != floatType.getElementType())
       return op->emitOpError() << "expressed type " << quant.getExpressedType()
                                << " differs from the float type " << floatType.getElementType();
-    return success();
+    return verifyQuantTypeFits(op, quantType);
   }
   if (!isa<IntegerType>(element))
     return op->emitOpError() << "the quantized side must be an integer or !quant type, got "
@@ -821,7 +895,8 @@ static LogicalResult verifyQuantization(Operation *op, RankedTensorType floatTyp
     if (failed(verifyCompatibleShape(zpType, scaleType)))
       return op->emitOpError() << "zero_point and scale shapes differ";
   }
-  if (scaleType.getNumElements() == 1 && scaleType.getRank() <= 1 && blockSize == 0)
+  if (scaleType.hasStaticShape() && scaleType.getNumElements() == 1 && scaleType.getRank() <= 1 &&
+      blockSize == 0)
     return success(); // per tensor
   if (failed(checkAxis(op->getLoc(), axis, rank)))
     return failure();
@@ -881,7 +956,9 @@ LogicalResult QuantizedMatmulOp::verify() {
   if (expressedElementType(lhs) != expressedElementType(rhs))
     return emitOpError() << "operands express different float types: "
                          << expressedElementType(lhs) << " vs " << expressedElementType(rhs);
-  return success();
+  if (failed(verifyQuantTypeFits(*this, getLhs().getType())))
+    return failure();
+  return verifyQuantTypeFits(*this, getRhs().getType());
 }
 
 #define GET_OP_CLASSES
