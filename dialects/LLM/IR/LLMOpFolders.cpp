@@ -89,11 +89,15 @@ OpFoldResult FromDimsOp::fold(FoldAdaptor adaptor) {
   return DenseElementsAttr::get(getType(), values);
 }
 
-// add(x, 0) -> x
+// add(x, 0) -> x for integers, add(x, -0.0) -> x for floats
+// For floats only -0.0 is an identity: x + 0.0 turns -0.0 into +0.0.
 OpFoldResult AddOp::fold(FoldAdaptor adaptor) {
-  if (getLhs().getType() == getType() && isSplatOf(adaptor.getRhs(), 0))
-    return getLhs();
-  return {};
+  auto dense = denseConstant(adaptor.getRhs());
+  if (getLhs().getType() != getType() || !dense || !dense.isSplat())
+    return {};
+  if (isa<FloatType>(dense.getElementType()))
+    return dense.getSplatValue<APFloat>().isNegZero() ? getLhs() : Value();
+  return isSplatOf(dense, 0) ? getLhs() : Value();
 }
 
 // mul(x, 1) -> x

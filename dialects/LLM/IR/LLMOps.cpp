@@ -247,6 +247,8 @@ LogicalResult mlir::llm::inferReductionResult(std::optional<Location> loc,
   int64_t rank = input.getRank();
   if (failed(checkAxes(loc, axes, rank)))
     return failure();
+  if (!llvm::is_sorted(axes))
+    return emitOptionalError(loc, "axes must be sorted");
   SmallVector<int64_t> shape;
   for (int64_t d = 0; d < rank; ++d) {
     bool reduced = axes.empty() || llvm::is_contained(axes, d);

@@ -139,11 +139,22 @@ func.func @from_dims_dynamic(%b: index) -> tensor<2xi64> {
 
 // -----
 
-// x + 0.0 is x.
-// CHECK-LABEL: func.func @add_zero
+// x + -0.0 is x for floats.
+// CHECK-LABEL: func.func @add_neg_zero
 // CHECK-SAME:    (%[[X:.+]]: tensor<?x768xf32>)
 // CHECK-NEXT:    return %[[X]]
-func.func @add_zero(%x: tensor<?x768xf32>) -> tensor<?x768xf32> {
+func.func @add_neg_zero(%x: tensor<?x768xf32>) -> tensor<?x768xf32> {
+  %z = llm.constant dense<-0.0> : tensor<768xf32>
+  %0 = llm.add %x, %z : (tensor<?x768xf32>, tensor<768xf32>) -> tensor<?x768xf32>
+  return %0 : tensor<?x768xf32>
+}
+
+// -----
+
+// Near miss: x + 0.0 is not x for floats (it turns -0.0 into +0.0).
+// CHECK-LABEL: func.func @add_pos_zero_float
+// CHECK:         llm.add
+func.func @add_pos_zero_float(%x: tensor<?x768xf32>) -> tensor<?x768xf32> {
   %z = llm.constant dense<0.0> : tensor<768xf32>
   %0 = llm.add %x, %z : (tensor<?x768xf32>, tensor<768xf32>) -> tensor<?x768xf32>
   return %0 : tensor<?x768xf32>

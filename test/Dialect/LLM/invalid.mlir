@@ -339,6 +339,16 @@ func.func @reduce_duplicate_axes(%x: tensor<?x?x768xf32>) -> tensor<?x1x1xf32> {
 
 // -----
 
+// Reduction axes are sorted (the canonical form the frontend produces).
+func.func @reduce_unsorted_axes(%x: tensor<?x?x768xf32>) -> tensor<?x1x1xf32> {
+  // expected-error @+2 {{axes must be sorted}}
+  // expected-error @+1 {{failed to infer returned types}}
+  %0 = llm.reduce_sum %x {axes = array<i64: 2, 1>} : tensor<?x?x768xf32> -> tensor<?x1x1xf32>
+  return %0 : tensor<?x1x1xf32>
+}
+
+// -----
+
 // keepdims = false drops the reduced dims from the result.
 func.func @reduce_keepdims_result(%x: tensor<?x?x768xf32>) -> tensor<?x?x1xf32> {
   // expected-error @+2 {{inferred type(s) 'tensor<?x?xf32>' are incompatible with return type(s) of operation 'tensor<?x?x1xf32>'}}
