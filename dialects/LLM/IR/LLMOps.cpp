@@ -604,6 +604,62 @@ LogicalResult GatherNdOp::inferReturnTypes(MLIRContext *ctx, std::optional<Locat
   return success();
 }
 
+LogicalResult GatherElementsOp::verify() {
+  auto data = getData().getType();
+  if (data.getRank() != getIndices().getType().getRank())
+    return emitOpError() << "data and indices must have the same rank, got " << data.getRank()
+                         << " and " << getIndices().getType().getRank();
+  if (data.getElementType() != getType().getElementType())
+    return emitOpError() << "result element type " << getType().getElementType()
+                         << " differs from the data's " << data.getElementType();
+  return checkAxis(getLoc(), getAxis(), data.getRank());
+}
+
+LogicalResult ScatterNdOp::verify() {
+  auto data = getData().getType(), indices = getIndices().getType(),
+       updates = getUpdates().getType();
+  StringRef reduction = getReduction();
+  if (reduction != "none" && reduction != "add" && reduction != "mul" && reduction != "max" &&
+      reduction != "min")
+    return emitOpError() << "reduction must be none, add, mul, max or min, got \"" << reduction
+                         << "\"";
+  if (indices.getRank() < 1 || indices.isDynamicDim(indices.getRank() - 1))
+    return emitOpError() << "the last dim of indices must be static, got " << indices;
+  int64_t depth = indices.getShape().back();
+  if (depth > data.getRank())
+    return emitOpError() << "index depth " << depth << " exceeds the data rank " << data.getRank();
+  SmallVector<int64_t> expected(indices.getShape().drop_back());
+  llvm::append_range(expected, data.getShape().drop_front(depth));
+  if (updates.getElementType() != data.getElementType())
+    return emitOpError() << "updates element type " << updates.getElementType()
+                         << " differs from the data's " << data.getElementType();
+  if (failed(verifyCompatibleShape(expected, updates.getShape())))
+    return emitOpError() << "updates shape " << shapeString(updates.getShape())
+                         << " does not match indices[:-1] + data[depth:] = "
+                         << shapeString(expected);
+  return success();
+}
+
+LogicalResult TopKOp::verify() {
+  auto input = getInput().getType();
+  if (failed(checkAxis(getLoc(), getAxis(), input.getRank())))
+    return failure();
+  int64_t k = getK(), axis = getAxis();
+  if (k < 0)
+    return emitOpError() << "k must be >= 0, got " << k;
+  int64_t dim = input.getDimSize(axis);
+  if (!ShapedType::isDynamic(dim) && k > dim)
+    return emitOpError() << "k = " << k << " exceeds the axis size " << dim;
+  SmallVector<int64_t> expected(input.getShape());
+  expected[axis] = k;
+  for (Value result : {getValues(), getIndices()})
+    if (failed(verifyShapeAgrees(*this, expected, rankedOf(result).getShape(), "top-k")))
+      return failure();
+  if (getValues().getType().getElementType() != input.getElementType())
+    return emitOpError() << "values must have the input's element type " << input.getElementType();
+  return success();
+}
+
 LogicalResult ReshapeOp::verify() {
   if (failed(verifyMixedDims(*this, "shape", getStaticShape(), getShape())))
     return failure();

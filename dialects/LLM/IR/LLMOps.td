@@ -524,6 +524,56 @@ def LLM_GatherNdOp : LLM_InferredOp<"gather_nd"> {
   let assemblyFormat = "$data `,` $indices attr-dict `:` functional-type(operands, results)";
 }
 
+def LLM_GatherElementsOp : LLM_Op<"gather_elements", [Pure, AllShapesMatch<["indices", "result"]>]> {
+  let summary = "gather elements along an axis by per-element indices (ONNX GatherElements)";
+  let description = [{
+    `result[i][j][k] = data[i][indices[i][j][k]][k]` for `axis = 1`; the
+    result has the shape of `indices`. Negative indices count from the end.
+
+    ```mlir
+    %r = llm.gather_elements %x, %i {axis = 1 : i64} : (tensor<?x64xf32>, tensor<?x8xi64>) -> tensor<?x8xf32>
+    ```
+  }];
+  let arguments = (ins LLM_Tensor:$data, LLM_IndexTensor:$indices, I64Attr:$axis);
+  let results = (outs LLM_Tensor:$result);
+  let assemblyFormat = "$data `,` $indices attr-dict `:` functional-type(operands, results)";
+  let hasVerifier = 1;
+}
+
+def LLM_ScatterNdOp : LLM_Op<"scatter_nd", [Pure, AllTypesMatch<["data", "result"]>]> {
+  let summary = "write slices into a copy of a tensor at multi-dimensional indices (ONNX ScatterND)";
+  let description = [{
+    `indices` is `[..., q]`; each index row names a slice of `data` whose
+    new value comes from `updates` (shaped `indices.shape[:-1] +
+    data.shape[q:]`), combined by `reduction` (`"none"`, `"add"`, `"mul"`,
+    `"max"`, `"min"`). Exporters use it for in-place KV-cache updates.
+
+    ```mlir
+    %c = llm.scatter_nd %cache, %pos, %new {reduction = "none"} : (tensor<1x8x128x64xf32>, tensor<?x1xi64>, tensor<?x8x128x64xf32>) -> tensor<1x8x128x64xf32>
+    ```
+  }];
+  let arguments = (ins LLM_Tensor:$data, LLM_IndexTensor:$indices, LLM_Tensor:$updates,
+                       DefaultValuedAttr<StrAttr, "\"none\"">:$reduction);
+  let results = (outs LLM_Tensor:$result);
+  let assemblyFormat = "$data `,` $indices `,` $updates attr-dict `:` functional-type(operands, results)";
+  let hasVerifier = 1;
+}
+
+def LLM_TopKOp : LLM_Op<"topk", [Pure]> {
+  let summary = "the k largest (or smallest) elements along an axis, with their indices";
+  let description = [{
+    ```mlir
+    %v, %i = llm.topk %logits {axis = 1 : i64, k = 50 : i64} : tensor<?x50257xf32> -> tensor<?x50xf32>, tensor<?x50xi64>
+    ```
+  }];
+  let arguments = (ins LLM_Tensor:$input, I64Attr:$k, I64Attr:$axis,
+                       DefaultValuedAttr<BoolAttr, "true">:$largest,
+                       DefaultValuedAttr<BoolAttr, "true">:$sorted);
+  let results = (outs LLM_Tensor:$values, LLM_I64Tensor:$indices);
+  let assemblyFormat = "$input attr-dict `:` type($input) `->` type($values) `,` type($indices)";
+  let hasVerifier = 1;
+}
+
 def LLM_ReshapeOp : LLM_Op<"reshape", [Pure]> {
   let summary = "reshape to a symbolic shape";
   let description = [{

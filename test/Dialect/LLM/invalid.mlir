@@ -1377,3 +1377,66 @@ func.func @quantized_matmul_contracting(%x: tensor<?x512xf32>, %w: tensor<768x76
   %0 = llm.quantized_matmul %x, %w : (tensor<?x512xf32>, tensor<768x768x!quant.uniform<i8:f32, 1.000000e-01>>) -> tensor<?x768xf32>
   return %0 : tensor<?x768xf32>
 }
+
+// -----
+
+// gather_elements needs indices of the data's rank.
+func.func @gather_elements_rank(%x: tensor<?x64xf32>, %i: tensor<8xi64>) -> tensor<8xf32> {
+  // expected-error @+1 {{data and indices must have the same rank, got 2 and 1}}
+  %0 = llm.gather_elements %x, %i {axis = 1 : i64} : (tensor<?x64xf32>, tensor<8xi64>) -> tensor<8xf32>
+  return %0 : tensor<8xf32>
+}
+
+// -----
+
+// scatter_nd updates must be indices[:-1] + data[depth:].
+func.func @scatter_nd_updates(%c: tensor<16x8x64xf32>, %i: tensor<?x1xi64>, %u: tensor<?x8x32xf32>) -> tensor<16x8x64xf32> {
+  // expected-error @+1 {{updates shape ?x8x32 does not match indices[:-1] + data[depth:] = ?x8x64}}
+  %0 = llm.scatter_nd %c, %i, %u : (tensor<16x8x64xf32>, tensor<?x1xi64>, tensor<?x8x32xf32>) -> tensor<16x8x64xf32>
+  return %0 : tensor<16x8x64xf32>
+}
+
+// -----
+
+// scatter_nd reductions are a closed set.
+func.func @scatter_nd_reduction(%c: tensor<16xf32>, %i: tensor<2x1xi64>, %u: tensor<2xf32>) -> tensor<16xf32> {
+  // expected-error @+1 {{reduction must be none, add, mul, max or min, got "sub"}}
+  %0 = llm.scatter_nd %c, %i, %u {reduction = "sub"} : (tensor<16xf32>, tensor<2x1xi64>, tensor<2xf32>) -> tensor<16xf32>
+  return %0 : tensor<16xf32>
+}
+
+// -----
+
+// scatter_nd indices end in a static depth.
+func.func @scatter_nd_depth(%c: tensor<16xf32>, %i: tensor<2x?xi64>, %u: tensor<2xf32>) -> tensor<16xf32> {
+  // expected-error @+1 {{the last dim of indices must be static}}
+  %0 = llm.scatter_nd %c, %i, %u : (tensor<16xf32>, tensor<2x?xi64>, tensor<2xf32>) -> tensor<16xf32>
+  return %0 : tensor<16xf32>
+}
+
+// -----
+
+// topk cannot take more elements than the axis has.
+func.func @topk_too_many(%x: tensor<?x4xf32>) -> (tensor<?x5xf32>, tensor<?x5xi64>) {
+  // expected-error @+1 {{k = 5 exceeds the axis size 4}}
+  %v, %i = llm.topk %x {axis = 1 : i64, k = 5 : i64} : tensor<?x4xf32> -> tensor<?x5xf32>, tensor<?x5xi64>
+  return %v, %i : tensor<?x5xf32>, tensor<?x5xi64>
+}
+
+// -----
+
+// topk results have k elements along the axis.
+func.func @topk_result_shape(%x: tensor<?x100xf32>) -> (tensor<?x4xf32>, tensor<?x5xi64>) {
+  // expected-error @+1 {{result dim 1 is 4 but the top-k says 5}}
+  %v, %i = llm.topk %x {axis = 1 : i64, k = 5 : i64} : tensor<?x100xf32> -> tensor<?x4xf32>, tensor<?x5xi64>
+  return %v, %i : tensor<?x4xf32>, tensor<?x5xi64>
+}
+
+// -----
+
+// topk axes are in range.
+func.func @topk_axis(%x: tensor<?x100xf32>) -> (tensor<?x5xf32>, tensor<?x5xi64>) {
+  // expected-error @+1 {{axis 2 is out of range for rank 2}}
+  %v, %i = llm.topk %x {axis = 2 : i64, k = 5 : i64} : tensor<?x100xf32> -> tensor<?x5xf32>, tensor<?x5xi64>
+  return %v, %i : tensor<?x5xf32>, tensor<?x5xi64>
+}

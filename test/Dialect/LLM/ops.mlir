@@ -813,6 +813,30 @@ func.func @dequantize_sub_channel(%q: tensor<4x8xi8>) -> tensor<4x8xf32> {
   return %1 : tensor<4x8xf32>
 }
 
+// gather_elements: the result has the indices' shape.
+// CHECK-LABEL: func.func @gather_elements
+// CHECK-NEXT:    llm.gather_elements %{{.+}}, %{{.+}} {axis = 1 : i64} : (tensor<?x64xf32>, tensor<?x8xi64>) -> tensor<?x8xf32>
+func.func @gather_elements(%x: tensor<?x64xf32>, %i: tensor<?x8xi64>) -> tensor<?x8xf32> {
+  %0 = llm.gather_elements %x, %i {axis = 1 : i64} : (tensor<?x64xf32>, tensor<?x8xi64>) -> tensor<?x8xf32>
+  return %0 : tensor<?x8xf32>
+}
+
+// scatter_nd: a KV-cache style update of whole rows, with a reduction.
+// CHECK-LABEL: func.func @scatter_nd
+// CHECK-NEXT:    llm.scatter_nd %{{.+}}, %{{.+}}, %{{.+}} {reduction = "add"} : (tensor<16x8x64xf32>, tensor<?x1xi64>, tensor<?x8x64xf32>) -> tensor<16x8x64xf32>
+func.func @scatter_nd(%c: tensor<16x8x64xf32>, %i: tensor<?x1xi64>, %u: tensor<?x8x64xf32>) -> tensor<16x8x64xf32> {
+  %0 = llm.scatter_nd %c, %i, %u {reduction = "add"} : (tensor<16x8x64xf32>, tensor<?x1xi64>, tensor<?x8x64xf32>) -> tensor<16x8x64xf32>
+  return %0 : tensor<16x8x64xf32>
+}
+
+// topk: values and int64 indices along a dynamic batch.
+// CHECK-LABEL: func.func @topk
+// CHECK-NEXT:    %{{.+}}, %{{.+}} = llm.topk %{{.+}} {axis = 1 : i64, k = 5 : i64, largest = false} : tensor<?x100xf32> -> tensor<?x5xf32>, tensor<?x5xi64>
+func.func @topk(%x: tensor<?x100xf32>) -> (tensor<?x5xf32>, tensor<?x5xi64>) {
+  %v, %i = llm.topk %x {axis = 1 : i64, k = 5 : i64, largest = false} : tensor<?x100xf32> -> tensor<?x5xf32>, tensor<?x5xi64>
+  return %v, %i : tensor<?x5xf32>, tensor<?x5xi64>
+}
+
 // The blobs survive the round trip; their first 4 bytes are the alignment.
 // CHECK:      dialect_resources: {
 // CHECK-NEXT:   builtin: {
