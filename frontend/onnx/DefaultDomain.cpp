@@ -38,7 +38,8 @@ foldKnownBinary(N &n, Value lhs, Value rhs,
   auto a = n.knownElements(lhs), c = n.knownElements(rhs);
   if (!a || !c || (a->size() != c->size() && a->size() != 1 && c->size() != 1))
     return std::nullopt;
-  size_t size = std::max(a->size(), c->size());
+  // Equal sizes, or one side of size 1 broadcasts (to any size, even 0).
+  size_t size = a->size() == 1 ? c->size() : a->size();
   SmallVector<OpFoldResult> result;
   for (size_t i = 0; i < size; ++i)
     result.push_back(fn((*a)[a->size() == 1 ? 0 : i], (*c)[c->size() == 1 ? 0 : i]));
@@ -1420,6 +1421,107 @@ LogicalResult importMatMulInteger(N &n) {
   return success();
 }
 
+//===----------------------------------------------------------------------===//
+// Indexing: GatherElements, ScatterND, TopK
+//===----------------------------------------------------------------------===//
+
+LogicalResult importGatherElements(N &n) {
+  if (failed(n.checkInputs(2, 2)))
+    return failure();
+  Value data = n.input(0), indices = n.input(1);
+  auto axis = n.intAttr("axis", 0);
+  if (failed(axis))
+    return failure();
+  auto normalized = n.normalizeAxis(*axis, rankOf(data));
+  if (failed(normalized))
+    return failure();
+  auto type = typeOf(indices).clone(elementOf(data));
+  n.setOutput(0, n.createOp<GatherElementsOp>(type, data, n.castTo(indices, n.b.getI64Type()),
+                                              *normalized));
+  return success();
+}
+
+LogicalResult importScatterND(N &n) {
+  if (failed(n.checkInputs(3, 3)))
+    return failure();
+  auto reduction = n.stringAttr("reduction", std::string("none"));
+  if (failed(reduction))
+    return failure();
+  Value data = n.input(0);
+  n.setOutput(0, n.createOp<ScatterNdOp>(typeOf(data), data,
+                                         n.castTo(n.input(1), n.b.getI64Type()), n.input(2),
+                                         *reduction));
+  return success();
+}
+
+LogicalResult importTopK(N &n) {
+  Value x = n.input(0);
+  if (!x)
+    return n.error() << "missing input 0";
+  auto axisAttr = n.intAttr("axis", -1), largest = n.intAttr("largest", 1),
+       sorted = n.intAttr("sorted", 1);
+  if (failed(axisAttr) || failed(largest) || failed(sorted))
+    return failure();
+  auto axis = n.normalizeAxis(*axisAttr, rankOf(x));
+  if (failed(axis))
+    return failure();
+  int64_t k;
+  if (n.opset < 10) {
+    auto attr = n.intAttr("k");
+    if (failed(attr))
+      return failure();
+    k = *attr;
+  } else {
+    auto values = n.requireConstantInts(1, "K");
+    if (failed(values))
+      return failure();
+    if (values->size() != 1)
+      return n.error() << "K must hold one value";
+    k = (*values)[0];
+  }
+  SmallVector<int64_t> shape(typeOf(x).getShape());
+  shape[*axis] = k;
+  auto op = n.createOp<TopKOp>(typeOf(x).clone(shape), typeOf(x).clone(shape).clone(n.b.getI64Type()),
+                               x, k, *axis, *largest != 0, *sorted != 0);
+  n.setOutput(0, op.getValues());
+  n.setOutput(1, op.getIndices());
+  return success();
+}
+
+/// QLinearMatMul: both operands and the result as !quant types with
+/// constant per-tensor (or per-axis) parameters.
+LogicalResult importQLinearMatMul(N &n) {
+  if (failed(n.checkInputs(8, 8)))
+    return failure();
+  auto quantTypeOf = [&](size_t scaleIdx, size_t zpIdx) -> FailureOr<Type> {
+    auto scale = n.constantFloats(n.input(scaleIdx));
+    auto zp = n.constantInts(n.input(zpIdx));
+    if (!scale || !zp || scale->size() != 1 || zp->size() != 1)
+      return n.error() << "scales and zero points must be per-tensor constants";
+    Type element = elementOf(n.input(zpIdx));
+    auto intType = dyn_cast<IntegerType>(element);
+    if (!intType || intType.getWidth() != 8)
+      return n.error() << "only 8-bit QLinearMatMul is supported, got " << element;
+    bool isSigned = !intType.isUnsigned();
+    Type storage = IntegerType::get(n.b.getContext(), 8);
+    return Type(quant::UniformQuantizedType::getChecked(
+        n.loc, isSigned ? quant::QuantizationFlags::Signed : 0, storage,
+        elementOf(n.input(scaleIdx)), (*scale)[0], (*zp)[0], isSigned ? -128 : 0,
+        isSigned ? 127 : 255));
+  };
+  auto qa = quantTypeOf(1, 2), qb = quantTypeOf(4, 5), qy = quantTypeOf(6, 7);
+  if (failed(qa) || failed(qb) || failed(qy) || !*qa || !*qb || !*qy)
+    return failure();
+  Value a = n.createOp<StorageCastOp>(typeOf(n.input(0)).clone(*qa), n.input(0));
+  Value b = n.createOp<StorageCastOp>(typeOf(n.input(3)).clone(*qb), n.input(3));
+  Value product = n.create<QuantizedMatmulOp>(a, b);
+  Value quantized = n.createOp<QuantizeOp>(typeOf(product).clone(*qy), product, Value(), Value(),
+                                           1, 0);
+  n.setOutput(0, n.createOp<StorageCastOp>(typeOf(product).clone(elementOf(n.input(7))),
+                                           quantized));
+  return success();
+}
+
 } // namespace
 
 void onnx_import::addDefaultDomainOps(std::vector<OpEntry> &t) {
@@ -1471,6 +1573,7 @@ void onnx_import::addDefaultDomainOps(std::vector<OpEntry> &t) {
   add("Flatten", 1, importFlatten);
   add("Floor", 6, importUnary<FloorOp>);
   add("Gather", 1, importGather);
+  add("GatherElements", 11, importGatherElements);
   add("GatherND", 11, importGatherND);
   add("Gelu", 20, importGelu);
   add("Gemm", 7, importGemm);
@@ -1492,13 +1595,15 @@ void onnx_import::addDefaultDomainOps(std::vector<OpEntry> &t) {
   add("MatMul", 1, importMatMul);
   add("MatMulInteger", 10, importMatMulInteger);
   add("Max", 6, [](N &n) {
-    if (n.numInputs() == 2 && rankOf(n.input(0)) <= 1 && isa<IntegerType>(elementOf(n.input(0))))
+    if (n.numInputs() == 2 && n.input(0) && rankOf(n.input(0)) <= 1 &&
+        isa<IntegerType>(elementOf(n.input(0))))
       return importBinary<MaxOp>(n, [&n](OpFoldResult a, OpFoldResult c) { return n.max(a, c); });
     return importVariadic<MaxOp>(n);
   });
   add("Mean", 6, [](N &n) { return importVariadic<AddOp>(n, /*mean=*/true); });
   add("Min", 6, [](N &n) {
-    if (n.numInputs() == 2 && rankOf(n.input(0)) <= 1 && isa<IntegerType>(elementOf(n.input(0))))
+    if (n.numInputs() == 2 && n.input(0) && rankOf(n.input(0)) <= 1 &&
+        isa<IntegerType>(elementOf(n.input(0))))
       return importBinary<MinOp>(n, [&n](OpFoldResult a, OpFoldResult c) { return n.min(a, c); });
     return importVariadic<MinOp>(n);
   });
@@ -1510,6 +1615,7 @@ void onnx_import::addDefaultDomainOps(std::vector<OpEntry> &t) {
   add("Not", 1, importUnary<NotOp>);
   add("Or", 7, importBinaryPlain<OrOp>);
   add("Pow", 7, importBinaryPlain<PowOp>);
+  add("QLinearMatMul", 10, importQLinearMatMul, "per-tensor constant parameters, as !quant types");
   add("QuantizeLinear", 10, [](N &n) { return importQuantization(n, false); },
       "per tensor / per axis (as !quant types) and blocked (opset 21)");
   add("RMSNormalization", 23, importRMSNormalization);
@@ -1525,6 +1631,7 @@ void onnx_import::addDefaultDomainOps(std::vector<OpEntry> &t) {
   add("RotaryEmbedding", 23, importRotaryEmbedding);
   add("Shape", 1, importShape, "folded into index values");
   add("Sigmoid", 6, importUnary<SigmoidOp>);
+  add("ScatterND", 11, importScatterND);
   add("Sin", 7, importUnary<SinOp>);
   add("Size", 1, importSize);
   add("Slice", 1, importSlice, "starts/ends may be symbolic; axes/steps constant");
@@ -1538,6 +1645,7 @@ void onnx_import::addDefaultDomainOps(std::vector<OpEntry> &t) {
   add("Sum", 6, [](N &n) { return importVariadic<AddOp>(n); });
   add("Tanh", 6, importUnary<TanhOp>);
   add("Tile", 6, importTile);
+  add("TopK", 1, importTopK, "K must be a constant");
   add("Transpose", 1, importTranspose);
   add("Trilu", 14, importTrilu);
   add("Unsqueeze", 1, importUnsqueeze);

@@ -21,6 +21,8 @@
 
 #include <google/protobuf/io/coded_stream.h>
 
+#include <queue>
+
 using namespace mlir;
 using namespace mlir::llm;
 using namespace mlir::llm::onnx_import;
@@ -195,31 +197,35 @@ FailureOr<ElementsAttr> GraphImporter::convertTensor(const onnx::TensorProto &te
     bytes.assign(tensor.raw_data().begin(), tensor.raw_data().end());
   } else {
     // Typed fields: append each value little-endian in `bytesEach` bytes.
-    auto appendValues = [&](const auto &field, int64_t count, int64_t bytesEach) {
-      if (static_cast<int64_t>(field.size()) != count)
-        return false;
+    std::string mismatch;
+    auto appendValues = [&](const auto &field, StringRef fieldName, int64_t count,
+                            int64_t bytesEach) {
+      if (static_cast<int64_t>(field.size()) != count) {
+        mismatch = "has " + std::to_string(field.size()) + " values in " + fieldName.str() +
+                   ", expected " + std::to_string(count);
+        return;
+      }
       for (auto value : field) {
         char buf[8];
         std::memcpy(buf, &value, sizeof(value));
         bytes.insert(bytes.end(), buf, buf + bytesEach);
       }
-      return true;
     };
-    bool ok;
     switch (dataType) {
-    case TP::FLOAT: ok = appendValues(tensor.float_data(), numElements, 4); break;
-    case TP::DOUBLE: ok = appendValues(tensor.double_data(), numElements, 8); break;
-    case TP::INT64: ok = appendValues(tensor.int64_data(), numElements, 8); break;
-    case TP::UINT32: ok = appendValues(tensor.uint64_data(), numElements, 4); break;
-    case TP::UINT64: ok = appendValues(tensor.uint64_data(), numElements, 8); break;
-    case TP::INT32: ok = appendValues(tensor.int32_data(), numElements, 4); break;
+    case TP::FLOAT: appendValues(tensor.float_data(), "float_data", numElements, 4); break;
+    case TP::DOUBLE: appendValues(tensor.double_data(), "double_data", numElements, 8); break;
+    case TP::INT64: appendValues(tensor.int64_data(), "int64_data", numElements, 8); break;
+    case TP::UINT32: appendValues(tensor.uint64_data(), "uint64_data", numElements, 4); break;
+    case TP::UINT64: appendValues(tensor.uint64_data(), "uint64_data", numElements, 8); break;
+    case TP::INT32: appendValues(tensor.int32_data(), "int32_data", numElements, 4); break;
     case TP::INT16: case TP::UINT16: case TP::FLOAT16: case TP::BFLOAT16:
-      ok = appendValues(tensor.int32_data(), numElements, 2); break;
-    case 21: case 22: ok = appendValues(tensor.int32_data(), storedBytes, 1); break;
-    default: ok = appendValues(tensor.int32_data(), numElements, 1); break;
+      appendValues(tensor.int32_data(), "int32_data", numElements, 2); break;
+    // Sub-byte types: one packed byte (two values) per int32_data entry.
+    case 21: case 22: appendValues(tensor.int32_data(), "int32_data", storedBytes, 1); break;
+    default: appendValues(tensor.int32_data(), "int32_data", numElements, 1); break;
     }
-    if (!ok)
-      return fail("has the wrong number of values in its typed data field");
+    if (!mismatch.empty())
+      return fail(mismatch);
   }
 
   // Sub-byte types: unpack two values a byte, low nibble first.
@@ -266,13 +272,8 @@ GraphImporter::convertValueType(const onnx::ValueInfoProto &info, Location loc,
     return emitError(loc) << "graph value '" << info.name() << "' has unsupported element type "
                           << elementTypeName(tensorType.elem_type());
   auto override = options.inputShapes.find(info.name());
-  if (override != options.inputShapes.end()) {
-    SmallVector<int64_t> shape;
-    for (int64_t dim : override->second)
-      shape.push_back(dim < 0 ? ShapedType::kDynamic : dim);
-    return RankedTensorType::get(shape, elementType);
-  }
-  if (!tensorType.has_shape())
+  bool hasOverride = override != options.inputShapes.end();
+  if (!tensorType.has_shape() && !hasOverride)
     return emitError(loc) << "graph value '" << info.name()
                           << "' has no shape (unknown rank); give one with --input-shape";
   SmallVector<int64_t> shape;
@@ -285,7 +286,29 @@ GraphImporter::convertValueType(const onnx::ValueInfoProto &info, Location loc,
       dimNames.push_back(StringAttr::get(ctx, dim.has_dim_param() ? dim.dim_param() : ""));
     }
   }
-  return RankedTensorType::get(shape, elementType);
+  if (!hasOverride)
+    return RankedTensorType::get(shape, elementType);
+
+  // An override may fix dynamic dims (or give a shape where the model has
+  // none), but not contradict what the model declares.
+  const std::vector<int64_t> &given = override->second;
+  if (tensorType.has_shape() && given.size() != shape.size())
+    return emitError(loc) << "--input-shape gives '" << info.name() << "' rank " << given.size()
+                          << ", but the model declares rank " << shape.size();
+  SmallVector<int64_t> result;
+  for (auto [d, dim] : llvm::enumerate(given)) {
+    if (tensorType.has_shape() && !ShapedType::isDynamic(shape[d]) && dim >= 0 &&
+        dim != shape[d])
+      return emitError(loc) << "--input-shape gives '" << info.name() << "' dim " << d << " = "
+                            << dim << ", but the model declares " << shape[d];
+    result.push_back(dim >= 0 ? dim : tensorType.has_shape() ? shape[d] : ShapedType::kDynamic);
+    // A name is kept only for a dim that stays dynamic.
+    if (tensorType.has_shape() && dim >= 0)
+      dimNames[d] = StringAttr::get(ctx, "");
+  }
+  if (!tensorType.has_shape())
+    dimNames.assign(given.size(), StringAttr::get(ctx, ""));
+  return RankedTensorType::get(result, elementType);
 }
 
 LogicalResult GraphImporter::importInitializers() {
@@ -293,10 +316,13 @@ LogicalResult GraphImporter::importInitializers() {
   llvm::StringSet<> inputNames;
   for (const onnx::ValueInfoProto &input : graph.input())
     inputNames.insert(input.name());
+  llvm::StringSet<> seen;
   for (const onnx::TensorProto &init : graph.initializer()) {
+    Location loc = NameLoc::get(StringAttr::get(ctx, init.name()), fileLoc());
+    if (!seen.insert(init.name()).second)
+      return emitError(loc) << "initializer '" << init.name() << "' is declared twice";
     if (options.keepInitializerInputs && inputNames.contains(init.name()))
       continue; // stays an overridable function argument
-    Location loc = NameLoc::get(StringAttr::get(ctx, init.name()), fileLoc());
     FailureOr<ElementsAttr> value = convertTensor(init, loc);
     if (failed(value))
       return failure();
@@ -314,7 +340,10 @@ FailureOr<func::FuncOp> GraphImporter::createFunction(ModuleOp module) {
   SmallVector<Type> argTypes;
   SmallVector<DictionaryAttr> argAttrs;
   SmallVector<const onnx::ValueInfoProto *> args;
+  llvm::StringSet<> inputNames;
   for (const onnx::ValueInfoProto &input : graph.input()) {
+    if (!inputNames.insert(input.name()).second)
+      return emitError(fileLoc()) << "graph input '" << input.name() << "' is declared twice";
     if (!options.keepInitializerInputs && initializerNames.contains(input.name()))
       continue;
     SmallVector<Attribute> dimNames;
@@ -329,6 +358,10 @@ FailureOr<func::FuncOp> GraphImporter::createFunction(ModuleOp module) {
     argAttrs.push_back(builder.getDictionaryAttr(attrs));
     args.push_back(&input);
   }
+  for (const auto &[name, shape] : options.inputShapes)
+    if (!inputNames.contains(name))
+      return emitError(fileLoc()) << "--input-shape names '" << name
+                                  << "', which is not a graph input";
   builder.setInsertionPointToEnd(module.getBody());
   auto func = func::FuncOp::create(builder, fileLoc(), options.functionName,
                                    builder.getFunctionType(argTypes, {}));
@@ -340,6 +373,12 @@ FailureOr<func::FuncOp> GraphImporter::createFunction(ModuleOp module) {
   return func;
 }
 
+/// The name diagnostics use for a node: its own, or `<op type>_<index>` for
+/// the unnamed nodes some exporters write.
+static std::string displayName(const onnx::NodeProto &node, size_t index) {
+  return node.name().empty() ? node.op_type() + "_" + std::to_string(index) : node.name();
+}
+
 LogicalResult GraphImporter::importNodes() {
   const onnx::GraphProto &graph = model.graph();
   // Kahn's algorithm over value names: a node is ready once every input it
@@ -348,33 +387,53 @@ LogicalResult GraphImporter::importNodes() {
   size_t numNodes = graph.node_size();
   llvm::StringMap<SmallVector<size_t>> consumers;
   SmallVector<size_t> missing(numNodes, 0);
-  llvm::StringSet<> produced;
-  for (size_t i = 0; i < numNodes; ++i)
-    for (const std::string &output : graph.node(i).output())
-      produced.insert(output);
+  // Each value is written once (ONNX graphs are SSA): by a graph input, an
+  // initializer or one node output.
+  llvm::StringMap<size_t> producer;
+  auto nodeError = [&](size_t i) {
+    const onnx::NodeProto &node = graph.node(i);
+    std::string name = displayName(node, i);
+    return emitError(NameLoc::get(StringAttr::get(ctx, name), fileLoc(i + 1)))
+           << "node '" << name << "' (" << node.op_type() << "): ";
+  };
+  for (size_t i = 0; i < numNodes; ++i) {
+    for (const std::string &output : graph.node(i).output()) {
+      if (output.empty())
+        continue;
+      if (values.count(output))
+        return nodeError(i) << "output '" << output
+                            << "' redefines a graph input or initializer of that name";
+      auto [it, inserted] = producer.try_emplace(output, i);
+      if (!inserted)
+        return nodeError(i) << "output '" << output << "' is also an output of node '"
+                            << displayName(graph.node(it->second), it->second) << "' ("
+                            << graph.node(it->second).op_type()
+                            << "); each value must have one producer";
+    }
+  }
   for (size_t i = 0; i < numNodes; ++i) {
     const onnx::NodeProto &node = graph.node(i);
     llvm::StringSet<> counted;
     for (const std::string &input : node.input()) {
       if (input.empty() || values.count(input) || !counted.insert(input).second)
         continue;
-      if (!produced.contains(input)) {
-        Location loc = NameLoc::get(StringAttr::get(ctx, node.name()), fileLoc(i + 1));
-        return emitError(loc) << "node '" << node.name() << "' (" << node.op_type()
-                              << "): input '" << input
-                              << "' is not a graph input, an initializer or any node's output";
-      }
+      if (!producer.count(input))
+        return nodeError(i) << "input '" << input
+                            << "' is not a graph input, an initializer or any node's output";
       consumers[input].push_back(i);
       ++missing[i];
     }
   }
-  SmallVector<size_t> ready;
-  for (size_t i = numNodes; i-- > 0;)
+  // Ready nodes go in file order, so a sorted graph keeps its order and an
+  // unsorted one moves only what it must.
+  std::priority_queue<size_t, std::vector<size_t>, std::greater<size_t>> ready;
+  for (size_t i = 0; i < numNodes; ++i)
     if (missing[i] == 0)
-      ready.push_back(i);
+      ready.push(i);
   size_t done = 0;
   while (!ready.empty()) {
-    size_t i = ready.pop_back_val();
+    size_t i = ready.top();
+    ready.pop();
     if (failed(importNode(graph.node(i), i)))
       return failure();
     ++done;
@@ -384,31 +443,46 @@ LogicalResult GraphImporter::importNodes() {
         continue;
       for (size_t consumer : it->second)
         if (--missing[consumer] == 0)
-          ready.push_back(consumer);
+          ready.push(consumer);
       consumers.erase(it);
     }
   }
   if (done != numNodes) {
-    for (size_t i = 0; i < numNodes; ++i) {
-      if (missing[i] == 0)
-        continue;
-      const onnx::NodeProto &node = graph.node(i);
-      Location loc = NameLoc::get(StringAttr::get(ctx, node.name()), fileLoc(i + 1));
-      return emitError(loc) << "node '" << node.name() << "' (" << node.op_type()
-                            << ") is on a cycle: its inputs depend on its own outputs";
+    // Every node left waits for a value of another node left: walk those
+    // producers from the first one until a node repeats, which is on a cycle.
+    size_t i = 0;
+    while (missing[i] == 0)
+      ++i;
+    SmallVector<size_t> path;
+    SmallVector<int64_t> seenAt(numNodes, -1);
+    while (seenAt[i] < 0) {
+      seenAt[i] = path.size();
+      path.push_back(i);
+      for (const std::string &input : graph.node(i).input()) {
+        auto it = producer.find(input);
+        if (!input.empty() && !values.count(input) && it != producer.end() &&
+            missing[it->second] != 0) {
+          i = it->second;
+          break;
+        }
+      }
     }
+    std::string cycle;
+    for (size_t k = seenAt[i]; k < path.size(); ++k)
+      cycle += displayName(graph.node(path[k]), path[k]) + " -> ";
+    cycle += displayName(graph.node(i), i);
+    return nodeError(i) << "its inputs depend on its own outputs through the cycle " << cycle;
   }
   return success();
 }
 
 LogicalResult GraphImporter::importNode(const onnx::NodeProto &node, size_t index) {
   std::string domain = node.domain() == "ai.onnx" ? "" : node.domain();
-  std::string displayName = node.name().empty() ? node.op_type() + "_" + std::to_string(index)
-                                                : node.name();
-  Location loc = NameLoc::get(StringAttr::get(ctx, displayName), fileLoc(index + 1));
+  std::string name = displayName(node, index);
+  Location loc = NameLoc::get(StringAttr::get(ctx, name), fileLoc(index + 1));
   auto opsetIt = opsets.find(domain);
   if (opsetIt == opsets.end())
-    return emitError(loc) << "node '" << displayName << "' (" << node.op_type()
+    return emitError(loc) << "node '" << name << "' (" << node.op_type()
                           << "): domain '" << domain << "' is not in the model's opset_import";
   int64_t opset = opsetIt->second;
 
@@ -423,7 +497,7 @@ LogicalResult GraphImporter::importNode(const onnx::NodeProto &node, size_t inde
       best = &entry;
   }
   if (!best) {
-    InFlightDiagnostic diag = emitError(loc) << "node '" << displayName << "' (" << node.op_type();
+    InFlightDiagnostic diag = emitError(loc) << "node '" << name << "' (" << node.op_type();
     if (earliest < 0)
       return diag << "): op '" << node.op_type() << "' of domain '"
                   << (domain.empty() ? "ai.onnx" : domain) << "' is not supported";
@@ -439,7 +513,7 @@ LogicalResult GraphImporter::importNode(const onnx::NodeProto &node, size_t inde
   }
   for (auto [i, output] : llvm::enumerate(node.output())) {
     if (!output.empty() && !values.count(output))
-      return emitError(loc) << "node '" << displayName << "' (" << node.op_type()
+      return emitError(loc) << "node '" << name << "' (" << node.op_type()
                             << "): output " << i << " ('" << output
                             << "') is not supported by the importer";
   }
@@ -454,6 +528,15 @@ LogicalResult GraphImporter::importGraph(ModuleOp module) {
   if (failed(importInitializers()) || failed(importNodes()))
     return failure();
 
+  // " of node 'n' (Op)" for the node that computes `name`, for diagnostics.
+  auto source = [&](const std::string &name) -> std::string {
+    for (int i = 0, e = graph.node_size(); i < e; ++i)
+      for (const std::string &out : graph.node(i).output())
+        if (out == name)
+          return " of node '" + displayName(graph.node(i), i) + "' (" + graph.node(i).op_type() +
+                 ")";
+    return "";
+  };
   SmallVector<Value> results;
   SmallVector<DictionaryAttr> resultAttrs;
   for (const onnx::ValueInfoProto &output : graph.output()) {
@@ -473,21 +556,25 @@ LogicalResult GraphImporter::importGraph(ModuleOp module) {
       if (declared.elem_type() != 0 && declaredElement &&
           declaredElement != actual.getElementType())
         return emitError(value.getLoc())
-               << "graph output '" << output.name() << "' is declared "
-               << elementTypeName(declared.elem_type()) << " but computes "
+               << "graph output '" << output.name() << "'" << source(output.name())
+               << " is declared " << elementTypeName(declared.elem_type()) << " but computes "
                << actual.getElementType();
       if (declared.has_shape()) {
         if (declared.shape().dim_size() != actual.getRank())
           return emitError(value.getLoc())
-                 << "graph output '" << output.name() << "' is declared with rank "
+                 << "graph output '" << output.name() << "'" << source(output.name())
+                 << " is declared with rank "
                  << declared.shape().dim_size() << " but computes " << actual;
         for (auto [d, dim] : llvm::enumerate(declared.shape().dim())) {
           if (dim.has_dim_value() && !actual.isDynamicDim(d) &&
               dim.dim_value() != actual.getDimSize(d))
             return emitError(value.getLoc())
-                   << "graph output '" << output.name() << "' is declared with dim " << d
+                   << "graph output '" << output.name() << "'" << source(output.name())
+                   << " is declared with dim " << d
                    << " = " << dim.dim_value() << " but computes " << actual;
-          dimNames.push_back(builder.getStringAttr(dim.has_dim_param() ? dim.dim_param() : ""));
+          // A name is kept only for a dim that is still dynamic.
+          bool named = dim.has_dim_param() && actual.isDynamicDim(d);
+          dimNames.push_back(builder.getStringAttr(named ? dim.dim_param() : ""));
         }
         if (llvm::any_of(dimNames, [](Attribute a) { return !cast<StringAttr>(a).empty(); }))
           attrs.push_back(builder.getNamedAttr("llm.dims", builder.getArrayAttr(dimNames)));

@@ -18,7 +18,11 @@ using namespace mlir::llm;
 using namespace mlir::llm::onnx_import;
 
 InFlightDiagnostic NodeImporter::error() {
-  std::string name = node.name().empty() ? "<unnamed>" : node.name();
+  // The location carries the node's name, or `<op type>_<index>` for an
+  // unnamed node, as the graph importer's own diagnostics say it.
+  std::string name = node.name();
+  if (auto nameLoc = dyn_cast<NameLoc>(loc); nameLoc && name.empty())
+    name = nameLoc.getName().str();
   return emitError(loc) << "node '" << name << "' (" << node.op_type() << ", opset " << opset
                         << "): ";
 }
@@ -481,13 +485,19 @@ OpFoldResult NodeImporter::add(OpFoldResult a, OpFoldResult c) {
     return a;
   if (isConstantIntValue(a, 0))
     return c;
-  return indexBinary<arith::AddIOp>(*this, a, c, [](int64_t x, int64_t y) { return x + y; });
+  return indexBinary<arith::AddIOp>(*this, a, c, [](int64_t x, int64_t y) -> std::optional<int64_t> {
+    int64_t r;
+    return __builtin_add_overflow(x, y, &r) ? std::nullopt : std::optional<int64_t>(r);
+  });
 }
 
 OpFoldResult NodeImporter::sub(OpFoldResult a, OpFoldResult c) {
   if (isConstantIntValue(c, 0))
     return a;
-  return indexBinary<arith::SubIOp>(*this, a, c, [](int64_t x, int64_t y) { return x - y; });
+  return indexBinary<arith::SubIOp>(*this, a, c, [](int64_t x, int64_t y) -> std::optional<int64_t> {
+    int64_t r;
+    return __builtin_sub_overflow(x, y, &r) ? std::nullopt : std::optional<int64_t>(r);
+  });
 }
 
 OpFoldResult NodeImporter::mul(OpFoldResult a, OpFoldResult c) {
@@ -495,7 +505,12 @@ OpFoldResult NodeImporter::mul(OpFoldResult a, OpFoldResult c) {
     return a;
   if (isConstantIntValue(a, 1))
     return c;
-  return indexBinary<arith::MulIOp>(*this, a, c, [](int64_t x, int64_t y) { return x * y; });
+  if (isConstantIntValue(a, 0) || isConstantIntValue(c, 0))
+    return b.getIndexAttr(0);
+  return indexBinary<arith::MulIOp>(*this, a, c, [](int64_t x, int64_t y) -> std::optional<int64_t> {
+    int64_t r;
+    return __builtin_mul_overflow(x, y, &r) ? std::nullopt : std::optional<int64_t>(r);
+  });
 }
 
 OpFoldResult NodeImporter::floorDiv(OpFoldResult a, OpFoldResult c) {
@@ -503,7 +518,8 @@ OpFoldResult NodeImporter::floorDiv(OpFoldResult a, OpFoldResult c) {
     return a;
   return indexBinary<arith::FloorDivSIOp>(*this, a, c,
                                           [](int64_t x, int64_t y) -> std::optional<int64_t> {
-                                            if (y == 0)
+                                            // x / 0 and INT64_MIN / -1 trap.
+                                            if (y == 0 || (y == -1 && x == std::numeric_limits<int64_t>::min()))
                                               return std::nullopt;
                                             int64_t q = x / y;
                                             return (x % y != 0 && ((x < 0) != (y < 0))) ? q - 1

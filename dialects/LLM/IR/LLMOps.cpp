@@ -907,10 +907,13 @@ LogicalResult StorageCastOp::verify() {
     return emitOpError() << "casts between an integer and a quantized type, got " << from
                          << " to " << to;
   auto quant = fromQ ? fromQ : toQ;
-  Type storage = fromQ ? to : from;
-  if (quant.getStorageType() != storage)
-    return emitOpError() << "integer type " << storage << " is not the storage type "
-                         << quant.getStorageType() << " of " << quant;
+  // The quant type's storage is signless with a signedness flag; the integer
+  // side may spell that flag in its type (ui8 for an unsigned u8 storage).
+  auto storage = dyn_cast<IntegerType>(fromQ ? to : from);
+  if (!storage || storage.getWidth() != quant.getStorageTypeIntegralWidth() ||
+      (storage.isUnsigned() && quant.isSigned()) || (storage.isSigned() && !quant.isSigned()))
+    return emitOpError() << "integer type " << (fromQ ? to : from)
+                         << " does not match the storage of " << quant;
   if (failed(verifyCompatibleShape(getInput().getType(), getType())))
     return emitOpError() << "input and result shapes differ";
   return verifyQuantTypeFits(*this, fromQ ? getInput().getType() : getType());

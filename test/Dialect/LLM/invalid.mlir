@@ -1129,7 +1129,7 @@ func.func @storage_cast_no_quant(%x: tensor<?x768xi8>) -> tensor<?x768xui8> {
 
 // The integer side is the storage type of the quantized side.
 func.func @storage_cast_storage_type(%x: tensor<?x768xi16>) -> tensor<?x768x!quant.uniform<i8:f32, 1.000000e-01>> {
-  // expected-error @+1 {{integer type 'i16' is not the storage type 'i8' of '!quant.uniform<i8:f32, 1.000000e-01>'}}
+  // expected-error @+1 {{integer type 'i16' does not match the storage of '!quant.uniform<i8:f32, 1.000000e-01>'}}
   %0 = llm.storage_cast %x : tensor<?x768xi16> to tensor<?x768x!quant.uniform<i8:f32, 1.000000e-01>>
   return %0 : tensor<?x768x!quant.uniform<i8:f32, 1.000000e-01>>
 }
@@ -1439,4 +1439,13 @@ func.func @topk_axis(%x: tensor<?x100xf32>) -> (tensor<?x5xf32>, tensor<?x5xi64>
   // expected-error @+1 {{axis 2 is out of range for rank 2}}
   %v, %i = llm.topk %x {axis = 2 : i64, k = 5 : i64} : tensor<?x100xf32> -> tensor<?x5xf32>, tensor<?x5xi64>
   return %v, %i : tensor<?x5xf32>, tensor<?x5xi64>
+}
+
+// -----
+
+// An unsigned integer cannot be the storage of a signed quant type.
+func.func @storage_cast_signedness(%x: tensor<4xui8>) -> tensor<4x!quant.uniform<i8:f32, 0.5>> {
+  // expected-error @+1 {{integer type 'ui8' does not match the storage of '!quant.uniform<i8:f32, 5.000000e-01>'}}
+  %0 = llm.storage_cast %x : tensor<4xui8> to tensor<4x!quant.uniform<i8:f32, 0.5>>
+  return %0 : tensor<4x!quant.uniform<i8:f32, 0.5>>
 }

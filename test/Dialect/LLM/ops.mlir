@@ -837,6 +837,14 @@ func.func @topk(%x: tensor<?x100xf32>) -> (tensor<?x5xf32>, tensor<?x5xi64>) {
   return %v, %i : tensor<?x5xf32>, tensor<?x5xi64>
 }
 
+// storage_cast: ui8 integers are the storage of an unsigned u8 quant type.
+// CHECK-LABEL: func.func @storage_cast_unsigned
+// CHECK-NEXT:    llm.storage_cast %{{.+}} : tensor<?xui8> to tensor<?x!quant.uniform<u8:f32, 5.000000e-01:128>>
+func.func @storage_cast_unsigned(%x: tensor<?xui8>) -> tensor<?x!quant.uniform<u8:f32, 0.5:128>> {
+  %0 = llm.storage_cast %x : tensor<?xui8> to tensor<?x!quant.uniform<u8:f32, 0.5:128>>
+  return %0 : tensor<?x!quant.uniform<u8:f32, 0.5:128>>
+}
+
 // The blobs survive the round trip; their first 4 bytes are the alignment.
 // CHECK:      dialect_resources: {
 // CHECK-NEXT:   builtin: {
