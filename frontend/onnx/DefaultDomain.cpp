@@ -1359,11 +1359,8 @@ LogicalResult importQuantization(N &n, bool dequantize) {
       zeroPoint ? n.constantInts(zeroPoint) : SmallVector<int64_t>{0};
   unsigned width = intType.getIntOrFloatBitWidth();
   bool isSigned = !intType.isUnsignedInteger();
-  // !quant types store signless integers (u8 is i8 storage without the
-  // Signed flag) and llm.storage_cast wants exactly that storage type, so
-  // unsigned ONNX tensors (ui8) keep their parameters as operands.
   if (*blockSize == 0 && scales && zeroPoints && (perTensor || rankOf(scale) == 1) &&
-      typeOf(scale).hasStaticShape() && !intType.isUnsignedInteger()) {
+      typeOf(scale).hasStaticShape()) {
     // Parameters known at compile time: put them in a !quant type.
     auto storage = IntegerType::get(n.b.getContext(), width);
     int64_t minValue = isSigned ? -(int64_t(1) << (width - 1)) : 0;

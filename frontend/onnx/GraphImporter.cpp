@@ -331,6 +331,42 @@ LogicalResult GraphImporter::importInitializers() {
   return success();
 }
 
+LogicalResult GraphImporter::importBoundInputs() {
+  for (const onnx::ValueInfoProto &input : model.graph().input()) {
+    auto bound = options.boundInputs.find(input.name());
+    if (bound == options.boundInputs.end())
+      continue;
+    Location loc = NameLoc::get(StringAttr::get(ctx, input.name()), fileLoc());
+    auto buffer = llvm::MemoryBuffer::getFile(bound->second, /*IsText=*/false,
+                                              /*RequiresNullTerminator=*/false);
+    if (!buffer)
+      return emitError(loc) << "cannot read the value bound to input '" << input.name()
+                            << "' from '" << bound->second << "': "
+                            << buffer.getError().message();
+    onnx::TensorProto tensor;
+    StringRef data = (*buffer)->getBuffer();
+    if (data.size() > static_cast<size_t>(std::numeric_limits<int>::max()) ||
+        !tensor.ParseFromArray(data.data(), static_cast<int>(data.size())))
+      return emitError(loc) << "'" << bound->second << "' is not a serialized ONNX TensorProto";
+    tensor.set_name(input.name());
+    FailureOr<ElementsAttr> value = convertTensor(tensor, loc);
+    if (failed(value))
+      return failure();
+    // The value must be one the graph input could have taken.
+    SmallVector<Attribute> dimNames;
+    FailureOr<RankedTensorType> declared = convertValueType(input, loc, dimNames);
+    if (failed(declared))
+      return failure();
+    auto actual = cast<RankedTensorType>(value->getType());
+    if (actual.getElementType() != declared->getElementType() ||
+        failed(verifyCompatibleShape(actual, *declared)))
+      return emitError(loc) << "the value bound to input '" << input.name() << "' has type "
+                            << actual << " but the input is declared " << *declared;
+    values[input.name()] = ConstantOp::create(builder, loc, *value).getResult();
+  }
+  return success();
+}
+
 FailureOr<func::FuncOp> GraphImporter::createFunction(ModuleOp module) {
   const onnx::GraphProto &graph = model.graph();
   llvm::StringSet<> initializerNames;
@@ -346,6 +382,8 @@ FailureOr<func::FuncOp> GraphImporter::createFunction(ModuleOp module) {
       return emitError(fileLoc()) << "graph input '" << input.name() << "' is declared twice";
     if (!options.keepInitializerInputs && initializerNames.contains(input.name()))
       continue;
+    if (options.boundInputs.count(input.name()))
+      continue; // becomes a constant in importBoundInputs
     SmallVector<Attribute> dimNames;
     FailureOr<RankedTensorType> type = convertValueType(input, fileLoc(), dimNames);
     if (failed(type))
@@ -361,6 +399,10 @@ FailureOr<func::FuncOp> GraphImporter::createFunction(ModuleOp module) {
   for (const auto &[name, shape] : options.inputShapes)
     if (!inputNames.contains(name))
       return emitError(fileLoc()) << "--input-shape names '" << name
+                                  << "', which is not a graph input";
+  for (const auto &[name, path] : options.boundInputs)
+    if (!inputNames.contains(name))
+      return emitError(fileLoc()) << "--bind-input names '" << name
                                   << "', which is not a graph input";
   builder.setInsertionPointToEnd(module.getBody());
   auto func = func::FuncOp::create(builder, fileLoc(), options.functionName,
@@ -525,7 +567,7 @@ LogicalResult GraphImporter::importGraph(ModuleOp module) {
   FailureOr<func::FuncOp> func = createFunction(module);
   if (failed(func))
     return failure();
-  if (failed(importInitializers()) || failed(importNodes()))
+  if (failed(importInitializers()) || failed(importBoundInputs()) || failed(importNodes()))
     return failure();
 
   // " of node 'n' (Op)" for the node that computes `name`, for diagnostics.

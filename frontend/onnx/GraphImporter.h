@@ -97,6 +97,7 @@ private:
   friend class NodeImporter;
 
   LogicalResult importInitializers();
+  LogicalResult importBoundInputs();
   FailureOr<func::FuncOp> createFunction(ModuleOp module);
   LogicalResult importNodes();
   LogicalResult importNode(const onnx::NodeProto &node, size_t index);

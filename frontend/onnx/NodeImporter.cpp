@@ -293,9 +293,11 @@ std::optional<SmallVector<OpFoldResult>> NodeImporter::knownElements(Value v) {
       !matchPattern(v, m_Constant(&dense)) || dense.getNumElements() > 64)
     return std::nullopt;
   SmallVector<OpFoldResult> result;
-  bool isBool = type.getElementType().isInteger(1);
+  // Bools and unsigned integers (a uint8 zero point of 128) zero-extend.
+  bool zeroExtend = type.getElementType().isInteger(1) || type.getElementType().isUnsignedInteger();
   for (const APInt &value : dense.getValues<APInt>())
-    result.push_back(b.getIndexAttr(isBool ? value.getZExtValue() : value.getSExtValue()));
+    result.push_back(b.getIndexAttr(zeroExtend ? static_cast<int64_t>(value.getZExtValue())
+                                               : value.getSExtValue()));
   return result;
 }
 

@@ -31,6 +31,10 @@ struct ONNXImportOptions {
   bool keepInitializerInputs = false;
   /// Replace the shapes of named graph inputs (dims < 0 are dynamic).
   std::map<std::string, std::vector<int64_t>> inputShapes;
+  /// Specialize named graph inputs to constants read from serialized ONNX
+  /// TensorProto files (`input_0.pb`): for operands such as axes or split
+  /// sizes that the graph takes as inputs but that fix ranks and shapes.
+  std::map<std::string, std::string> boundInputs;
 };
 
 /// Imports the ONNX model at `path` into a module holding one function.

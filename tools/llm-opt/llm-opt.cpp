@@ -47,6 +47,12 @@ llvm::cl::list<std::string> inputShapes(
     llvm::cl::desc("Override a graph input's shape: NAME=DxDx... ('?' for a dynamic dim)"),
     llvm::cl::cat(onnxCategory));
 
+llvm::cl::list<std::string> boundInputs(
+    "bind-input",
+    llvm::cl::desc("Specialize a graph input to a constant: NAME=FILE.pb (a serialized ONNX "
+                   "TensorProto, e.g. a test_data_set input)"),
+    llvm::cl::cat(onnxCategory));
+
 llvm::cl::opt<bool> listONNXOps(
     "list-onnx-ops",
     llvm::cl::desc("Print the importer's supported-op table as Markdown and exit"),
@@ -76,6 +82,14 @@ LogicalResult parseInputShapes(llm::ONNXImportOptions &options) {
       }
     }
     options.inputShapes[name.str()] = shape;
+  }
+  for (const std::string &spec : boundInputs) {
+    auto [name, file] = llvm::StringRef(spec).split('=');
+    if (name.empty() || file.empty()) {
+      llvm::errs() << "llm-opt: --bind-input expects NAME=FILE.pb, got '" << spec << "'\n";
+      return failure();
+    }
+    options.boundInputs[name.str()] = file.str();
   }
   return success();
 }
