@@ -1182,6 +1182,62 @@ FailureOr<Value> toHeads(N &n, Value v, StringRef headsAttr, StringRef what) {
   return n.splitHeads(v, *heads);
 }
 
+/// [n] int64 positions 0..n-1 along `axis` of a rank-4 tensor (others 1).
+Value positions4d(N &n, OpFoldResult count, int64_t axis) {
+  Value zero = n.intTensor({0}, {}, n.b.getI64Type()), one = n.intTensor({1}, {}, n.b.getI64Type());
+  Value limit = n.fromDims({count}, /*scalar=*/true);
+  auto c = getConstantIntValue(count);
+  auto type = RankedTensorType::get({c ? *c : ShapedType::kDynamic}, n.b.getI64Type());
+  Value range = n.createOp<RangeOp>(type, zero, limit, one);
+  if (!c)
+    n.graph.dimCache[{range, 0}] = cast<Value>(count);
+  SmallVector<int64_t> axes;
+  for (int64_t d = 0; d < 4; ++d)
+    if (d != axis)
+      axes.push_back(d);
+  return n.unsqueeze(range, axes);
+}
+
+/// ONNX Attention's masks as one boolean "may attend" tensor broadcastable
+/// to [B, H, S, T]: key j is visible to query i when j <= i + offset (causal,
+/// `offset` [B, 1, 1, 1] or scalar-shaped), j < nonpad[b], and attn_mask
+/// allows it (a boolean attn_mask only).
+Value visibleMask(N &n, OpFoldResult queries, OpFoldResult keys, Value offset, Value nonpad,
+                  Value boolMask) {
+  Value visible = boolMask;
+  auto both = [&](Value m) { visible = visible ? n.create<AndOp>(visible, m) : m; };
+  Value j = positions4d(n, keys, 3);
+  if (offset) {
+    Value i = positions4d(n, queries, 2);
+    both(n.create<LeOp>(j, n.create<AddOp>(i, offset)));
+  }
+  if (nonpad) {
+    Value lengths = n.castTo(nonpad, n.b.getI64Type());
+    lengths = n.reshape(lengths, {n.dim(lengths, 0), n.b.getIndexAttr(1), n.b.getIndexAttr(1),
+                                  n.b.getIndexAttr(1)});
+    both(n.create<LtOp>(j, lengths));
+  }
+  return visible;
+}
+
+/// Expands [B, Hkv, T, D] to [B, Hq, T, D] by repeating each kv head.
+Value repeatKvHeads(N &n, Value kv, int64_t qHeads) {
+  auto type = typeOf(kv);
+  int64_t kvHeads = type.getDimSize(1);
+  if (kvHeads == qHeads)
+    return kv;
+  SmallVector<OpFoldResult> d = n.dims(kv);
+  int64_t group = qHeads / kvHeads;
+  Value wide = n.unsqueeze(kv, {2});
+  SmallVector<OpFoldResult> target = {d[0], d[1], n.b.getIndexAttr(group), d[2], d[3]};
+  SmallVector<int64_t> statics;
+  SmallVector<Value> dynamics;
+  n.splitMixed(target, statics, dynamics);
+  Value expanded = n.createOp<ExpandOp>(typeOf(wide).clone(statics), wide, dynamics,
+                                        n.b.getDenseI64ArrayAttr(statics));
+  return n.reshape(expanded, {d[0], n.b.getIndexAttr(qHeads), d[2], d[3]});
+}
+
 LogicalResult importAttention(N &n) {
   if (failed(n.checkInputs(3, 7)))
     return failure();
@@ -1190,10 +1246,8 @@ LogicalResult importAttention(N &n) {
   auto mode = n.intAttr("qk_matmul_output_mode", 0);
   if (failed(isCausal) || failed(softcap) || failed(mode))
     return failure();
-  if (failed(n.rejectOutput(3, "qk_matmul_output")))
-    return failure();
-  if (n.hasInput(6))
-    return n.error() << "input 6 (nonpad_kv_seqlen) is not supported";
+  if (*mode < 0 || *mode > 3)
+    return n.error() << "qk_matmul_output_mode must be 0 to 3, got " << *mode;
   Value q0 = n.input(0);
   bool threeD = rankOf(q0) == 3;
   auto q = toHeads(n, q0, "q_num_heads", "Q");
@@ -1202,15 +1256,17 @@ LogicalResult importAttention(N &n) {
   if (failed(q) || failed(k) || failed(v))
     return failure();
   Value key = *k, value = *v;
-  if (n.hasInput(4) != n.hasInput(5))
+  bool hasPast = n.hasInput(4);
+  if (hasPast != n.hasInput(5))
     return n.error() << "past_key and past_value must be given together";
-  if (n.hasInput(4)) {
+  OpFoldResult pastLength = n.b.getIndexAttr(0);
+  if (hasPast) {
+    pastLength = n.dim(n.input(4), 2);
     key = n.create<ConcatOp>(ValueRange{n.input(4), key}, 2);
     value = n.create<ConcatOp>(ValueRange{n.input(5), value}, 2);
   }
   n.setOutput(1, key);
   n.setOutput(2, value);
-  Value mask = n.input(3);
   std::optional<float> scale;
   if (n.findAttr("scale")) {
     auto s = n.floatAttr("scale");
@@ -1218,13 +1274,90 @@ LogicalResult importAttention(N &n) {
       return failure();
     scale = *s;
   }
-  // With a cache the new queries are the last ones, so causality aligns to
-  // the lower right; without one ONNX specifies the upper left.
-  StringRef causal = !*isCausal ? "none" : (n.hasInput(4) ? "lower_right" : "upper_left");
-  Value op = n.create<AttentionOp>(*q, key, value, mask,
-                                   scale ? n.b.getF32FloatAttr(*scale) : FloatAttr(),
-                                   n.b.getStringAttr(causal), n.b.getF32FloatAttr(*softcap));
-  n.setOutput(0, threeD ? n.mergeHeads(op) : op);
+  Value mask = n.input(3), nonpad = n.input(6);
+  Type element = elementOf(*q);
+  OpFoldResult queries = n.dim(*q, 2), keys = n.dim(key, 2);
+  double negInf = -std::numeric_limits<double>::infinity();
+  // A mask shorter than the keys covers the first ones; the rest are hidden.
+  if (mask && rankOf(mask) > 0) {
+    int64_t last = rankOf(mask) - 1, width = typeOf(mask).getDimSize(last);
+    auto total = getConstantIntValue(keys);
+    if (!ShapedType::isDynamic(width) && total && width < *total) {
+      SmallVector<OpFoldResult> padDims = n.dims(mask);
+      padDims[last] = n.b.getIndexAttr(*total - width);
+      SmallVector<int64_t> statics;
+      SmallVector<Value> dynamics;
+      n.splitMixed(padDims, statics, dynamics);
+      Type maskElement = elementOf(mask);
+      TypedAttr hidden = maskElement.isInteger(1)
+                             ? TypedAttr(n.b.getBoolAttr(false))
+                             : TypedAttr(FloatAttr::get(maskElement, negInf));
+      Value pad = n.createOp<FullOp>(typeOf(mask).clone(statics), hidden, dynamics,
+                                     n.b.getDenseI64ArrayAttr(statics));
+      mask = n.create<ConcatOp>(ValueRange{mask, pad}, last);
+    }
+  }
+
+  // Causality is bottom-right aligned on the keys before the new block: the
+  // past (no offset without a cache), or per batch nonpad_kv_seqlen - S for
+  // an external cache. The first two are llm.attention's own modes.
+  StringRef causal = "none";
+  Value perBatchOffset;
+  if (*isCausal) {
+    if (!hasPast && nonpad) {
+      Value lengths = n.castTo(nonpad, n.b.getI64Type());
+      perBatchOffset = n.create<SubOp>(lengths, n.fromDims({queries}, /*scalar=*/true));
+      perBatchOffset = n.reshape(perBatchOffset, {n.dim(lengths, 0), n.b.getIndexAttr(1),
+                                                  n.b.getIndexAttr(1), n.b.getIndexAttr(1)});
+    } else {
+      causal = hasPast ? "lower_right" : "upper_left";
+    }
+  }
+  // Fold nonpad_kv_seqlen and the per-batch causal frontier into the mask.
+  Value opMask = mask;
+  if (nonpad || perBatchOffset) {
+    Value boolMask = mask && elementOf(mask).isInteger(1) ? mask : Value();
+    Value visible = visibleMask(n, queries, keys, perBatchOffset, nonpad, boolMask);
+    opMask = (mask && !boolMask)
+                 ? n.create<WhereOp>(visible, mask, n.scalar(elementOf(mask), negInf))
+                 : visible;
+  }
+  Value attention = n.create<AttentionOp>(*q, key, value, opMask,
+                                          scale ? n.b.getF32FloatAttr(*scale) : FloatAttr(),
+                                          n.b.getStringAttr(causal), n.b.getF32FloatAttr(*softcap));
+  n.setOutput(0, threeD ? n.mergeHeads(attention) : attention);
+
+  if (n.hasOutput(3)) {
+    // The scores are a debugging output: recompute them unfused, in the
+    // order of the ONNX reference (scale, softcap, mask, softmax).
+    int64_t headDim = typeOf(*q).getDimSize(3);
+    if (!scale && ShapedType::isDynamic(headDim))
+      return n.error() << "qk_matmul_output needs a static head size or a scale";
+    double factor = scale ? *scale : 1.0 / std::sqrt(static_cast<double>(headDim));
+    int64_t qHeads = typeOf(*q).getDimSize(1);
+    if (ShapedType::isDynamic(qHeads))
+      return n.error() << "qk_matmul_output needs a static number of query heads";
+    Value kt = n.transpose(repeatKvHeads(n, key, qHeads), {0, 1, 3, 2});
+    Value scores = n.create<MulOp>(n.create<MatmulOp>(*q, kt), n.scalar(element, factor));
+    if (*softcap > 0.0f) {
+      Value capped = n.create<TanhOp>(n.create<DivOp>(scores, n.scalar(element, *softcap)));
+      scores = n.create<MulOp>(capped, n.scalar(element, *softcap));
+    }
+    Value result = scores;
+    if (*mode >= 2) {
+      Value offset = perBatchOffset;
+      if (*isCausal && !offset)
+        offset = n.fromDims({pastLength}, /*scalar=*/true);
+      Value boolMask = mask && elementOf(mask).isInteger(1) ? mask : Value();
+      if (Value visible = visibleMask(n, queries, keys, offset, nonpad, boolMask))
+        result = n.create<WhereOp>(visible, scores, n.scalar(element, negInf));
+      if (mask && !boolMask)
+        result = n.create<AddOp>(result, mask);
+      if (*mode == 3)
+        result = n.createOp<SoftmaxOp>(result, 3);
+    }
+    n.setOutput(3, result);
+  }
   return success();
 }
 
@@ -1477,6 +1610,9 @@ LogicalResult importTopK(N &n) {
     k = (*values)[0];
   }
   SmallVector<int64_t> shape(typeOf(x).getShape());
+  if (k < 0 || (!ShapedType::isDynamic(shape[*axis]) && k > shape[*axis]))
+    return n.error() << "K = " << k << " must be in [0, " << shape[*axis] << "], the size of axis "
+                     << *axis;
   shape[*axis] = k;
   auto op = n.createOp<TopKOp>(typeOf(x).clone(shape), typeOf(x).clone(shape).clone(n.b.getI64Type()),
                                x, k, *axis, *largest != 0, *sorted != 0);

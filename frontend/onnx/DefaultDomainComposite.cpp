@@ -101,6 +101,33 @@ LogicalResult importSign(N &n) {
   return success();
 }
 
+/// DynamicQuantizeLinear: uint8 quantization with a scale and zero point
+/// computed from the data's range (which always includes 0).
+LogicalResult importDynamicQuantizeLinear(N &n) {
+  if (failed(n.checkInputs(1, 1)))
+    return failure();
+  Value x = n.input(0);
+  if (!elementOf(x).isF32())
+    return n.error() << "input must be f32, got " << x.getType();
+  auto keep = n.b.getBoolAttr(false);
+  SmallVector<int64_t> axes;
+  for (int64_t d = 0; d < rankOf(x); ++d)
+    axes.push_back(d);
+  auto axesAttr = n.b.getDenseI64ArrayAttr(axes);
+  Value zero = constant(n, x, 0), qmax = constant(n, x, 255);
+  Value lo = n.create<MinOp>(n.create<ReduceMinOp>(x, axesAttr, keep), zero);
+  Value hi = n.create<MaxOp>(n.create<ReduceMaxOp>(x, axesAttr, keep), zero);
+  Value scale = n.create<DivOp>(n.create<SubOp>(hi, lo), qmax);
+  auto clamp = [&](Value v) { return n.create<MinOp>(n.create<MaxOp>(v, zero), qmax); };
+  Value zp = clamp(n.create<RoundOp>(n.create<DivOp>(n.create<NegOp>(lo), scale)));
+  Value y = clamp(n.create<AddOp>(n.create<RoundOp>(n.create<DivOp>(x, scale)), zp));
+  Type u8 = IntegerType::get(n.b.getContext(), 8, IntegerType::Unsigned);
+  n.setOutput(0, n.castTo(y, u8));
+  n.setOutput(1, scale);
+  n.setOutput(2, n.castTo(zp, u8));
+  return success();
+}
+
 //===----------------------------------------------------------------------===//
 // Einsum
 //===----------------------------------------------------------------------===//
@@ -254,6 +281,7 @@ void onnx_import::addDefaultDomainCompositeOps(std::vector<OpEntry> &t) {
   auto add = [&](const char *op, int since, NodeHandler h, const char *notes) {
     t.push_back({"", op, since, std::move(h), notes});
   };
+  add("DynamicQuantizeLinear", 11, importDynamicQuantizeLinear, "decomposed");
   add("Einsum", 12, importEinsum, "1-2 operands, no ellipsis or diagonals; as transposes + matmul");
   add("Elu", 6, [](N &n) {
     return importWithAlpha(n, 1.0f, [&n](Value x, float alpha) {
@@ -280,6 +308,9 @@ void onnx_import::addDefaultDomainCompositeOps(std::vector<OpEntry> &t) {
       return n.create<MulOp>(x, n.create<TanhOp>(softplus(n, x)));
     });
   }, "decomposed");
+  add("Round", 11, [](N &n) {
+    return importActivation(n, [&n](Value x) { return n.create<RoundOp>(x); });
+  }, "");
   add("Sign", 9, importSign, "decomposed");
   add("Softplus", 1, [](N &n) {
     return importActivation(n, [&n](Value x) { return softplus(n, x); });

@@ -238,6 +238,7 @@ def LLM_SinOp : LLM_UnaryOp<"sin", LLM_FloatTensor> { let summary = "elementwise
 def LLM_CosOp : LLM_UnaryOp<"cos", LLM_FloatTensor> { let summary = "elementwise cosine"; }
 def LLM_FloorOp : LLM_UnaryOp<"floor", LLM_FloatTensor> { let summary = "elementwise floor"; }
 def LLM_CeilOp : LLM_UnaryOp<"ceil", LLM_FloatTensor> { let summary = "elementwise ceiling"; }
+def LLM_RoundOp : LLM_UnaryOp<"round", LLM_FloatTensor> { let summary = "elementwise rounding to the nearest integer, halves to even"; }
 def LLM_SiluOp : LLM_UnaryOp<"silu", LLM_FloatTensor> { let summary = "elementwise x * sigmoid(x) (SiLU, swish)"; }
 def LLM_ReluOp : LLM_UnaryOp<"relu"> { let summary = "elementwise max(x, 0)"; }
 def LLM_NegOp : LLM_UnaryOp<"neg"> { let summary = "elementwise negation"; }

@@ -845,6 +845,14 @@ func.func @storage_cast_unsigned(%x: tensor<?xui8>) -> tensor<?x!quant.uniform<u
   return %0 : tensor<?x!quant.uniform<u8:f32, 0.5:128>>
 }
 
+// round: halves go to even.
+// CHECK-LABEL: func.func @round
+// CHECK-NEXT:    llm.round %{{.+}} : tensor<?x8xf32>
+func.func @round(%x: tensor<?x8xf32>) -> tensor<?x8xf32> {
+  %0 = llm.round %x : tensor<?x8xf32>
+  return %0 : tensor<?x8xf32>
+}
+
 // The blobs survive the round trip; their first 4 bytes are the alignment.
 // CHECK:      dialect_resources: {
 // CHECK-NEXT:   builtin: {
