@@ -89,7 +89,8 @@ public:
   /// The opset of `domain` that the model imports; 0 when absent.
   int64_t getOpset(StringRef domain) const;
 
-  const ONNXImportOptions &options;
+  /// A copy, so that an importer never outlives its options.
+  const ONNXImportOptions options;
   /// ONNX value name -> imported value.
   llvm::StringMap<Value> values;
 
