@@ -1,0 +1,257 @@
+#!/usr/bin/python3
+"""Imports every ONNX backend node test with llm-opt and classifies the result.
+
+Each test folder holds a model.onnx (one ai.onnx op). The importer runs on it
+with a timeout, and the outcome is:
+
+  imported  exit code 0
+  rejected  exit code 1 with an `error:` diagnostic
+  crashed   anything else: a signal, a timeout, another exit code, or exit
+            code 1 without a diagnostic
+
+A test is in the supported set when every op it uses is in the importer's
+table (`llm-opt --list-onnx-ops`) for the model's opset, and every graph
+input and output is a tensor of an element type we support. The run fails
+(exit 1) when any test crashed, when a supported test was rejected without an
+entry in EXPECTED_REJECTIONS below, or when a test listed there imports now
+(so the list cannot go stale).
+
+Run with Debian's python3 (it has onnx):
+  /usr/bin/python3 test/conformance/run_node_tests.py \
+      --llm-opt build/bin/llm-opt --tests /work/shared/onnx-node-tests
+"""
+
+import argparse
+import collections
+import concurrent.futures
+import os
+import re
+import shutil
+import subprocess
+import sys
+
+# ONNX TensorProto data types the importer supports on graph inputs and
+# outputs: float, uint8, int8, uint16, int16, int32, int64, bool, float16,
+# double, uint32, uint64, bfloat16, uint4, int4. Not: string (8), complex
+# (14, 15), the float8 family (17-20, 24), float4e2m1 (23), uint2/int2 (25, 26).
+SUPPORTED_DTYPES = {1, 2, 3, 4, 5, 6, 7, 9, 10, 11, 12, 13, 16, 21, 22}
+
+# Supported-op tests that are rejected on purpose: test name -> (reason, a
+# substring the first error line must contain). A listed test that imports,
+# or that fails with another error, fails the run. Empty today: every test of
+# a supported op and dtype imports.
+EXPECTED_REJECTIONS = {}
+
+# The node tests feed every operand as a graph input, also the axes, split
+# sizes, slice bounds and target shapes that real exports compute from shapes
+# or store as constants, and that fix ranks and shapes in the llm dialect. A
+# model rejected for such an operand is imported again with its integer
+# inputs bound to the test's values (`llm-opt --bind-input`), as a user who
+# knows them would; those tests count as imported ("bound").
+NEEDS_CONSTANT = ("must be a constant", "must be constants", "not computable at compile time")
+INTEGER_DTYPES = {2, 3, 4, 5, 6, 7, 12, 13}
+
+
+def parse_args():
+    parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    parser.add_argument("--llm-opt", default="llm-opt", help="the llm-opt binary")
+    parser.add_argument("--tests", required=True, help="folder of test_* folders")
+    parser.add_argument("--timeout", type=float, default=60.0, help="seconds per model")
+    parser.add_argument("--jobs", type=int, default=os.cpu_count() or 1)
+    parser.add_argument("--filter", default="", help="only tests whose name matches this regex")
+    parser.add_argument("--verbose", action="store_true", help="list every test")
+    return parser.parse_args()
+
+
+def load_op_table(llm_opt):
+    """(domain, op) -> smallest supported opset, from `llm-opt --list-onnx-ops`."""
+    out = subprocess.run([llm_opt, "--list-onnx-ops"], check=True, capture_output=True,
+                         text=True).stdout
+    table = {}
+    for line in out.splitlines():
+        cells = [c.strip() for c in line.strip().strip("|").split("|")]
+        if len(cells) < 3 or not cells[2].isdigit():
+            continue
+        domain = "" if cells[0] == "ai.onnx" else cells[0]
+        key = (domain, cells[1])
+        table[key] = min(table.get(key, 1 << 30), int(cells[2]))
+    if not table:
+        sys.exit("error: `%s --list-onnx-ops` printed no table" % llm_opt)
+    return table
+
+
+def describe_model(path, table):
+    """Returns (ops, why_unsupported or None) for a model."""
+    import onnx  # Debian's python3 has it; imported late so --help works without.
+
+    model = onnx.load(path, load_external_data=False)
+    opsets = {("" if o.domain == "ai.onnx" else o.domain): o.version for o in model.opset_import}
+    ops = []
+    why = None
+    for node in model.graph.node:
+        domain = "" if node.domain == "ai.onnx" else node.domain
+        name = node.op_type if not domain else "%s.%s" % (domain, node.op_type)
+        if name not in ops:
+            ops.append(name)
+        since = table.get((domain, node.op_type))
+        if since is None:
+            why = why or "op %s is not in the importer's table" % name
+        elif opsets.get(domain, 0) < since:
+            why = why or "op %s is supported from opset %d, the model has %d" % (
+                name, since, opsets.get(domain, 0))
+    for value in list(model.graph.input) + list(model.graph.output):
+        kind = value.type.WhichOneof("value")
+        if kind != "tensor_type":
+            why = why or "graph value '%s' is a %s" % (value.name, kind)
+        elif value.type.tensor_type.elem_type not in SUPPORTED_DTYPES:
+            why = why or "graph value '%s' has element type %d" % (
+                value.name, value.type.tensor_type.elem_type)
+    return ops, why
+
+
+def integer_input_bindings(folder):
+    """--bind-input flags binding the model's integer graph inputs to the
+    values of test_data_set_0."""
+    import onnx
+
+    model = onnx.load(os.path.join(folder, "model.onnx"), load_external_data=False)
+    initializers = {t.name for t in model.graph.initializer}
+    inputs = [i for i in model.graph.input if i.name not in initializers]
+    flags = []
+    for k, value in enumerate(inputs):
+        pb = os.path.join(folder, "test_data_set_0", "input_%d.pb" % k)
+        if (value.type.WhichOneof("value") == "tensor_type"
+                and value.type.tensor_type.elem_type in INTEGER_DTYPES and os.path.isfile(pb)):
+            flags.append("--bind-input=%s=%s" % (value.name, pb))
+    return flags
+
+
+def run_llm_opt(llm_opt, folder, timeout, extra=()):
+    """Returns (outcome, first error line or a description of the crash)."""
+    try:
+        proc = subprocess.run([llm_opt, os.path.join(folder, "model.onnx"), *extra],
+                              capture_output=True, text=True, errors="replace", timeout=timeout)
+    except subprocess.TimeoutExpired:
+        return "crashed", "timed out after %gs" % timeout
+    errors = [line for line in proc.stderr.splitlines() if "error:" in line]
+    if proc.returncode == 0:
+        return "imported", ""
+    if proc.returncode == 1 and errors:
+        return "rejected", errors[0]
+    if proc.returncode < 0:
+        what = "killed by signal %d" % -proc.returncode
+    else:
+        what = "exit code %d" % proc.returncode
+    detail = (errors or proc.stderr.strip().splitlines() or ["no output"])[0]
+    return "crashed", "%s: %s" % (what, detail)
+
+
+def run_one(llm_opt, folder, timeout):
+    """Imports a test's model; a model rejected for an operand it needs at
+    compile time is retried with its integer inputs bound. Returns (outcome,
+    detail, bound)."""
+    outcome, detail = run_llm_opt(llm_opt, folder, timeout)
+    if outcome == "rejected" and any(s in detail for s in NEEDS_CONSTANT):
+        flags = integer_input_bindings(folder)
+        if flags:
+            retry, retry_detail = run_llm_opt(llm_opt, folder, timeout, flags)
+            return retry, retry_detail, True
+    return outcome, detail, False
+
+
+def main():
+    args = parse_args()
+    if not os.path.isdir(args.tests):
+        print("node tests not found at %s; nothing to do" % args.tests)
+        return 0
+    llm_opt = shutil.which(args.llm_opt) or args.llm_opt
+    table = load_op_table(llm_opt)
+    names = sorted(t for t in os.listdir(args.tests)
+                   if t.startswith("test_") and re.search(args.filter, t)
+                   and os.path.isfile(os.path.join(args.tests, t, "model.onnx")))
+
+    def work(name):
+        folder = os.path.join(args.tests, name)
+        ops, why = describe_model(os.path.join(folder, "model.onnx"), table)
+        outcome, detail, bound = run_one(llm_opt, folder, args.timeout)
+        return name, ops, why, outcome, detail, bound
+
+    with concurrent.futures.ThreadPoolExecutor(max_workers=max(1, args.jobs)) as pool:
+        results = list(pool.map(work, names))
+
+    counts = collections.Counter()
+    per_op = collections.defaultdict(collections.Counter)
+    failures, expected, stale, unsupported_rejected = [], [], [], []
+    listed = set()
+    bound_tests = []
+    for name, ops, why, outcome, detail, bound in results:
+        supported = why is None
+        counts[(outcome, supported)] += 1
+        if bound and outcome == "imported":
+            bound_tests.append(name)
+        for op in ops:
+            per_op[op][outcome] += 1
+        if args.verbose:
+            print("%-9s %-11s %s %s%s" % (outcome, "supported" if supported else "unsupported",
+                                          name, "(bound) " if bound else "", detail or why or ""))
+        entry = EXPECTED_REJECTIONS.get(name)
+        if entry:
+            listed.add(name)
+        if outcome == "crashed":
+            failures.append("CRASHED %s: %s" % (name, detail))
+        elif outcome == "rejected" and supported:
+            if entry and entry[1] in detail:
+                expected.append((name, entry[0], detail))
+            elif entry:
+                failures.append("REJECTED %s with another error than the expected '%s': %s"
+                                % (name, entry[1], detail))
+            else:
+                failures.append("REJECTED %s (supported): %s" % (name, detail))
+        elif outcome == "rejected":
+            unsupported_rejected.append((name, why, detail))
+        elif outcome == "imported" and entry and supported:
+            stale.append(name)
+
+    total = len(results)
+    print("node tests: %d in %s" % (total, args.tests))
+    for outcome in ("imported", "rejected", "crashed"):
+        s, u = counts[(outcome, True)], counts[(outcome, False)]
+        print("  %-9s %4d  (supported %d, unsupported %d)" % (outcome, s + u, s, u))
+    print("  supported set: %d tests, of which %d rejected as expected"
+          % (sum(counts[(o, True)] for o in ("imported", "rejected", "crashed")), len(expected)))
+    print("  imported with integer inputs bound to their test values: %d" % len(bound_tests))
+
+    print("\nper op (imported / rejected / crashed):")
+    for op in sorted(per_op):
+        c = per_op[op]
+        print("  %-24s %4d %4d %4d" % (op, c["imported"], c["rejected"], c["crashed"]))
+
+    if expected:
+        print("\nexpected rejections (supported ops, features we do not support):")
+        by_reason = collections.defaultdict(list)
+        for name, reason, detail in expected:
+            by_reason[reason].append(name)
+        for reason, tests in by_reason.items():
+            print("  %s:\n    %s" % (reason, "\n    ".join(tests)))
+    if unsupported_rejected:
+        print("\nrejected, outside the supported set:")
+        for name, why, detail in unsupported_rejected:
+            print("  %s (%s): %s" % (name, why, detail.split("error: ", 1)[-1]))
+    unused = sorted(set(EXPECTED_REJECTIONS) - listed)
+    if unused and not args.filter:
+        print("\nnote: EXPECTED_REJECTIONS names tests that are not in %s: %s"
+              % (args.tests, ", ".join(unused)))
+
+    for name in stale:
+        failures.append("IMPORTED %s, which EXPECTED_REJECTIONS lists: remove its entry" % name)
+    if failures:
+        print("\nFAILURES:")
+        for line in failures:
+            print("  " + line)
+        return 1
+    print("\nOK: no crashes, and every supported test imports or is an expected rejection")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
