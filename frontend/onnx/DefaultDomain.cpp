@@ -18,10 +18,6 @@ namespace {
 
 using N = NodeImporter;
 
-RankedTensorType typeOf(Value v) { return cast<RankedTensorType>(v.getType()); }
-int64_t rankOf(Value v) { return typeOf(v).getRank(); }
-Type elementOf(Value v) { return typeOf(v).getElementType(); }
-
 /// The ONNX integer "infinity" that exporters use for open slice ends.
 bool isOpenEnd(int64_t v) { return v >= (int64_t(1) << 31) - 1 || v <= -(int64_t(1) << 31); }
 

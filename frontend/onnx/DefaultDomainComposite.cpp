@@ -20,10 +20,6 @@ namespace {
 
 using N = NodeImporter;
 
-RankedTensorType typeOf(Value v) { return cast<RankedTensorType>(v.getType()); }
-int64_t rankOf(Value v) { return typeOf(v).getRank(); }
-Type elementOf(Value v) { return typeOf(v).getElementType(); }
-
 /// Imports a one-input float activation given as `build(x)`.
 LogicalResult importActivation(N &n, function_ref<Value(Value)> build) {
   if (failed(n.checkInputs(1, 1)))

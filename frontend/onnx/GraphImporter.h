@@ -54,6 +54,11 @@ void addDefaultDomainCompositeOps(std::vector<OpEntry> &table);
 /// Appends the handlers of ONNX Runtime's com.microsoft contrib ops.
 void addMicrosoftDomainOps(std::vector<OpEntry> &table);
 
+/// Shorthands for the ranked tensor values every handler deals in.
+inline RankedTensorType typeOf(Value v) { return cast<RankedTensorType>(v.getType()); }
+inline int64_t rankOf(Value v) { return typeOf(v).getRank(); }
+inline Type elementOf(Value v) { return typeOf(v).getElementType(); }
+
 /// Converts an ONNX TensorProto data type to an MLIR element type; null for
 /// types we do not support (strings, complex).
 Type convertElementType(MLIRContext *ctx, int32_t onnxType);

@@ -21,10 +21,6 @@ namespace {
 
 using N = NodeImporter;
 
-RankedTensorType typeOf(Value v) { return cast<RankedTensorType>(v.getType()); }
-int64_t rankOf(Value v) { return typeOf(v).getRank(); }
-Type elementOf(Value v) { return typeOf(v).getElementType(); }
-
 /// The positive `num_heads`-style attribute `name`.
 FailureOr<int64_t> headsAttr(N &n, StringRef name) {
   auto heads = n.intAttr(name);

@@ -316,7 +316,6 @@ sourceDim(Operation *op, int64_t d, OpFoldResult &direct,
     direct = dynamics[index];
     return true;
   };
-  auto rankOf = [](Value v) { return cast<RankedTensorType>(v.getType()).getRank(); };
   auto isStaticOne = [](Value v, int64_t i) {
     auto t = cast<RankedTensorType>(v.getType());
     return i >= 0 && i < t.getRank() && t.getDimSize(i) == 1;
