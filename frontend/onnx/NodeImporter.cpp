@@ -596,11 +596,10 @@ Value NodeImporter::fromDims(ArrayRef<OpFoldResult> elems, bool isScalar) {
       shape.push_back(statics.size());
     result = intTensor(statics, shape, b.getI64Type());
   } else {
-    auto type = RankedTensorType::get({static_cast<int64_t>(statics.size())}, b.getI64Type());
+    auto type = isScalar ? RankedTensorType::get({}, b.getI64Type())
+                         : RankedTensorType::get({static_cast<int64_t>(statics.size())},
+                                                 b.getI64Type());
     result = FromDimsOp::create(b, loc, type, dynamics, b.getDenseI64ArrayAttr(statics));
-    if (isScalar)
-      result = ReshapeOp::create(b, loc, RankedTensorType::get({}, b.getI64Type()), result,
-                                 ValueRange{}, b.getDenseI64ArrayAttr({}));
   }
   graph.knownElements[result] = SmallVector<OpFoldResult>(elems);
   return result;

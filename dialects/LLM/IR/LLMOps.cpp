@@ -299,10 +299,13 @@ LogicalResult FromDimsOp::verify() {
   if (numDynamic != static_cast<int64_t>(getDims().size()))
     return emitOpError() << "has " << numDynamic << " dynamic entries but "
                          << getDims().size() << " index operands";
-  if (getType().getRank() != 1 ||
-      getType().getDimSize(0) != static_cast<int64_t>(getStaticDims().size()))
-    return emitOpError() << "result must be a 1-D tensor of " << getStaticDims().size()
-                         << " elements, got " << getType();
+  // A single entry may also be a scalar (rank 0), as ONNX shape scalars are.
+  int64_t count = getStaticDims().size();
+  bool scalar = getType().getRank() == 0 && count == 1;
+  if (!scalar && (getType().getRank() != 1 || getType().getDimSize(0) != count))
+    return emitOpError() << "result must be a 1-D tensor of " << count
+                         << (count == 1 ? " element or a scalar" : " elements") << ", got "
+                         << getType();
   return success();
 }
 

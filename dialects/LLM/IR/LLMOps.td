@@ -157,13 +157,14 @@ def LLM_ShapeOp : LLM_InferredOp<"shape"> {
 }
 
 def LLM_FromDimsOp : LLM_Op<"from_dims", [Pure]> {
-  let summary = "a 1-D integer tensor from a list of index values";
+  let summary = "a 1-D integer tensor (or a scalar) from a list of index values";
   let description = [{
     Materializes a symbolic shape as data, for the rare consumer that needs
-    a shape as a tensor.
+    a shape as a tensor. A single entry may produce a rank-0 tensor.
 
     ```mlir
     %s = llm.from_dims [%batch, 12, 64] : tensor<3xi64>
+    %n = llm.from_dims [%seq] : tensor<i64>
     ```
   }];
   let arguments = (ins Variadic<Index>:$dims, DenseI64ArrayAttr:$static_dims);

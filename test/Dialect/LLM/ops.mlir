@@ -853,6 +853,14 @@ func.func @round(%x: tensor<?x8xf32>) -> tensor<?x8xf32> {
   return %0 : tensor<?x8xf32>
 }
 
+// from_dims with one entry may produce a scalar.
+// CHECK-LABEL: func.func @from_dims_scalar
+// CHECK-NEXT:    llm.from_dims [%{{.+}}] : tensor<i64>
+func.func @from_dims_scalar(%n: index) -> tensor<i64> {
+  %0 = llm.from_dims [%n] : tensor<i64>
+  return %0 : tensor<i64>
+}
+
 // The blobs survive the round trip; their first 4 bytes are the alignment.
 // CHECK:      dialect_resources: {
 // CHECK-NEXT:   builtin: {
