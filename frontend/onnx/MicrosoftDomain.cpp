@@ -138,7 +138,8 @@ LogicalResult importSkipSimplifiedLayerNorm(N &n) {
   if (failed(n.checkInputs(3, 4)) || failed(n.rejectOutput(1, "mean")) ||
       failed(n.rejectOutput(2, "inv_std_var")))
     return failure();
-  auto epsilon = n.floatAttr("epsilon", 1e-5f);
+  // ONNX Runtime's default is SkipLayerNormalization's, not RMSNorm's 1e-5.
+  auto epsilon = n.floatAttr("epsilon", 1e-12f);
   if (failed(epsilon))
     return failure();
   Value sum = residualSum(n, n.input(0), n.input(1), n.input(3));
@@ -167,8 +168,16 @@ LogicalResult importSkipLayerNorm(N &n) {
 LogicalResult importEmbedLayerNorm(N &n) {
   // input_ids, segment_ids?, word_emb, pos_emb, segment_emb?, gamma, beta,
   // mask?, position_ids?
-  if (failed(n.checkInputs(7, 9)))
+  if (failed(n.checkInputs(1, 9)))
     return failure();
+  static const std::pair<size_t, const char *> required[] = {
+      {2, "word_embedding"}, {3, "position_embedding"}, {5, "gamma"}, {6, "beta"}};
+  for (auto [i, what] : required)
+    if (!n.hasInput(i))
+      return n.error() << "missing required input " << i << " (" << what << ")";
+  if (n.hasInput(1) != n.hasInput(4))
+    return n.error() << "segment_ids and segment_embedding must be given together, got only "
+                     << (n.hasInput(1) ? "segment_ids" : "segment_embedding");
   auto epsilon = n.floatAttr("epsilon", 1e-12f);
   if (failed(epsilon))
     return failure();
@@ -199,8 +208,13 @@ LogicalResult importEmbedLayerNorm(N &n) {
 // Activations
 //===----------------------------------------------------------------------===//
 
-LogicalResult importGelu(N &n, StringRef approximate, bool withBias) {
-  if (failed(n.checkInputs(1, withBias ? 2 : 1)))
+/// Whether a Gelu variant takes a bias input: none (Gelu), optional
+/// (FastGelu) or required (BiasGelu).
+enum class BiasInput { None, Optional, Required };
+
+LogicalResult importGelu(N &n, StringRef approximate, BiasInput withBias) {
+  if (failed(n.checkInputs(withBias == BiasInput::Required ? 2 : 1,
+                           withBias == BiasInput::None ? 1 : 2)))
     return failure();
   Value x = n.input(0);
   if (n.hasInput(1))
@@ -238,6 +252,18 @@ uint8_t unpackField(ArrayRef<char> bytes, int64_t index, int64_t bits) {
   return (static_cast<uint8_t>(bytes[bit / 8]) >> (bit % 8)) & ((1 << bits) - 1);
 }
 
+/// The bytes of a constant uint8 tensor (B, zero_points), a splat expanded;
+/// none for a runtime value.
+std::optional<std::vector<char>> uint8Bytes(N &n, Value v) {
+  if (auto bytes = n.constantBytes(v))
+    return std::vector<char>(bytes->begin(), bytes->end());
+  auto constant = v.getDefiningOp<ConstantOp>();
+  auto dense = constant ? dyn_cast<DenseElementsAttr>(constant.getValue()) : DenseElementsAttr();
+  if (!dense || !dense.isSplat())
+    return std::nullopt;
+  return std::vector<char>(dense.getNumElements(), dense.getRawData()[0]);
+}
+
 /// A constant of `type` from one byte per element.
 Value byteConstant(N &n, RankedTensorType type, std::vector<char> bytes, StringRef name) {
   if (type.getNumElements() <= n.graph.options.denseElementLimit)
@@ -264,8 +290,12 @@ LogicalResult importMatMulNBits(N &n) {
     return n.error() << "K and N must be positive and block_size a power of two >= 16, got K="
                      << K << " N=" << Nout << " block_size=" << block;
   if (n.hasInput(4))
-    return n.error() << "input 4 (g_idx, act-order) is not supported";
+    return n.error() << "g_idx (input 4, act-order) is not supported: expected none, got "
+                     << n.input(4).getType();
   Value a = n.input(0), packed = n.input(1), scales = n.input(2);
+  Type u8 = IntegerType::get(n.b.getContext(), 8, IntegerType::Unsigned);
+  if (elementOf(packed) != u8)
+    return n.error() << "B must be uint8, got " << packed.getType();
   int64_t blocks = (K + block - 1) / block, blobSize = block * bits / 8;
   if (typeOf(packed).getShape() != ArrayRef<int64_t>{Nout, blocks, blobSize})
     return n.error() << "B must be [N, n_blocks, blob_size] = [" << Nout << ", " << blocks << ", "
@@ -273,22 +303,25 @@ LogicalResult importMatMulNBits(N &n) {
   if (typeOf(a).getShape().empty() || (!typeOf(a).isDynamicDim(rankOf(a) - 1) &&
                                        typeOf(a).getShape().back() != K))
     return n.error() << "A must end in K = " << K << ", got " << a.getType();
-  if (typeOf(scales).getNumElements() != Nout * blocks)
+  if (!typeOf(scales).hasStaticShape() || typeOf(scales).getNumElements() != Nout * blocks)
     return n.error() << "scales must have N * n_blocks = " << Nout * blocks << " elements, got "
                      << scales.getType();
   if (elementOf(scales) != elementOf(a))
-    return n.error() << "scales must have A's element type " << elementOf(a);
-  auto packedBytes = n.constantBytes(packed);
+    return n.error() << "scales must have A's element type " << elementOf(a) << ", got "
+                     << scales.getType();
+  auto packedBytes = uint8Bytes(n, packed);
   if (!packedBytes)
-    return n.error() << "B must be a constant initializer";
+    return n.error() << "B must be a constant initializer, got a runtime value";
 
   // Unpack to one element a byte: [N, K] of ui<bits>.
   Type quantType = IntegerType::get(n.b.getContext(), bits, IntegerType::Unsigned);
   std::vector<char> weights(Nout * K);
   for (int64_t row = 0; row < Nout; ++row)
     for (int64_t k = 0; k < K; ++k)
-      weights[row * K + k] = unpackField(packedBytes->slice((row * blocks + k / block) * blobSize, blobSize),
-                                         k % block, bits);
+      weights[row * K + k] =
+          unpackField(ArrayRef<char>(*packedBytes).slice((row * blocks + k / block) * blobSize,
+                                                         blobSize),
+                      k % block, bits);
   std::string name = n.node.input(1);
   Value q = byteConstant(n, RankedTensorType::get({Nout, K}, quantType), std::move(weights), name);
 
@@ -297,16 +330,21 @@ LogicalResult importMatMulNBits(N &n) {
   if (n.hasInput(3)) {
     Value zp = n.input(3);
     if (isa<FloatType>(elementOf(zp)))
-      return n.error() << "float zero_points are not supported";
-    auto zpBytes = n.constantBytes(zp);
+      return n.error() << "float zero_points are not supported: expected packed uint8, got "
+                       << zp.getType();
+    if (elementOf(zp) != u8)
+      return n.error() << "zero_points must be packed uint8, got " << zp.getType();
+    auto zpBytes = uint8Bytes(n, zp);
     int64_t rowBytes = (blocks * bits + 7) / 8;
-    if (!zpBytes || static_cast<int64_t>(zpBytes->size()) != Nout * rowBytes)
-      return n.error() << "zero_points must be a constant of N * ceil(n_blocks * bits / 8) = "
-                       << Nout * rowBytes << " bytes";
+    if (!zpBytes)
+      return n.error() << "zero_points must be a constant initializer, got a runtime value";
+    if (static_cast<int64_t>(zpBytes->size()) != Nout * rowBytes)
+      return n.error() << "zero_points must have N * ceil(n_blocks * bits / 8) = "
+                       << Nout * rowBytes << " bytes, got " << zp.getType();
     for (int64_t row = 0; row < Nout; ++row)
       for (int64_t blk = 0; blk < blocks; ++blk)
         zeroPoints[row * blocks + blk] =
-            unpackField(zpBytes->slice(row * rowBytes, rowBytes), blk, bits);
+            unpackField(ArrayRef<char>(*zpBytes).slice(row * rowBytes, rowBytes), blk, bits);
   }
   Value zp = byteConstant(n, RankedTensorType::get({Nout, blocks}, quantType),
                           std::move(zeroPoints), name + ".zero_points");
@@ -342,7 +380,7 @@ Value applyRotary(N &n, Value heads, Value cosCache, Value sinCache, Value posit
 LogicalResult importGroupQueryAttention(N &n) {
   // query, key?, value?, past_key, past_value, seqlens_k,
   // total_sequence_length, cos_cache?, sin_cache?
-  if (failed(n.checkInputs(7, 9)))
+  if (failed(n.checkInputs(1, 9)))
     return failure();
   auto heads = headsAttr(n, "num_heads"), kvHeads = headsAttr(n, "kv_num_heads");
   auto doRotary = n.intAttr("do_rotary", 0), interleaved = n.intAttr("rotary_interleaved", 0);
@@ -352,16 +390,20 @@ LogicalResult importGroupQueryAttention(N &n) {
       failed(window) || failed(smooth) || failed(softcap))
     return failure();
   if (*window != -1)
-    return n.error() << "local_window_size (sliding-window attention) is not supported";
+    return n.error() << "local_window_size (sliding-window attention) is not supported: "
+                     << "expected -1, got " << *window;
   if (*smooth)
-    return n.error() << "smooth_softmax is not supported";
+    return n.error() << "smooth_softmax is not supported: expected 0, got " << *smooth;
   if (*heads % *kvHeads != 0)
     return n.error() << "num_heads " << *heads << " is not a multiple of kv_num_heads "
                      << *kvHeads;
   if (!n.hasInput(1) || !n.hasInput(2))
-    return n.error() << "packed QKV (no key/value inputs) is not supported";
+    return n.error() << "packed QKV (no key/value inputs) is not supported: expected query, "
+                     << "key and value, got query " << n.input(0).getType() << " alone";
   if (!n.hasInput(3) || !n.hasInput(4))
     return n.error() << "past_key and past_value are required";
+  if (!n.hasInput(5) || !n.hasInput(6))
+    return n.error() << "seqlens_k and total_sequence_length are required";
   Value q = toHeads(n, n.input(0), *heads, "query");
   Value k = toHeads(n, n.input(1), *kvHeads, "key");
   Value v = toHeads(n, n.input(2), *kvHeads, "value");
@@ -410,8 +452,15 @@ LogicalResult importMultiHeadAttention(N &n) {
   auto filter = n.floatAttr("mask_filter_value", -10000.0f);
   if (failed(heads) || failed(unidirectional) || failed(filter))
     return failure();
-  if (!n.hasInput(1) || !n.hasInput(2))
-    return n.error() << "packed QKV (no key/value inputs) is not supported";
+  if (!n.hasInput(1) || !n.hasInput(2)) {
+    auto diag = n.error() << "packed QKV or KV (no value input) is not supported: expected "
+                          << "query, key and value, got query " << n.input(0).getType();
+    if (n.hasInput(1))
+      diag << " and key " << n.input(1).getType();
+    else
+      diag << " alone";
+    return diag;
+  }
   Value query = n.input(0), keyIn = n.input(1), valueIn = n.input(2);
   if (Value bias = n.input(3)) {
     // bias is [q_hidden + k_hidden + v_hidden]; thirds when the sizes agree.
@@ -465,8 +514,11 @@ LogicalResult importAttention(N &n) {
   if (failed(heads) || failed(unidirectional) || failed(filter) || failed(doRotary) ||
       failed(shareBuffer))
     return failure();
-  if (*doRotary || *shareBuffer)
-    return n.error() << "do_rotary and past_present_share_buffer are not supported";
+  if (*doRotary)
+    return n.error() << "do_rotary is not supported: expected 0, got " << *doRotary;
+  if (*shareBuffer)
+    return n.error() << "past_present_share_buffer is not supported: expected 0, got "
+                     << *shareBuffer;
   Value input = n.input(0), weights = n.input(1);
   if (rankOf(input) != 3 || rankOf(weights) != 2)
     return n.error() << "input must be 3-D and weights 2-D, got " << input.getType() << " and "
@@ -533,26 +585,32 @@ LogicalResult importRotaryEmbedding(N &n) {
   if (failed(interleaved) || failed(rotaryDim) || failed(numHeads) || failed(packed) ||
       failed(scale))
     return failure();
-  if (*packed || *scale != 1.0f)
-    return n.error() << "is_packed_batching and scale != 1 are not supported";
+  if (*packed)
+    return n.error() << "is_packed_batching is not supported: expected 0, got " << *packed;
+  if (*scale != 1.0f)
+    return n.error() << "scale is not supported: expected 1, got " << *scale;
   Value x = n.input(0), positions = n.castTo(n.input(1), n.b.getI64Type());
   Value cosCache = n.input(2), sinCache = n.input(3);
   if (rankOf(cosCache) != 2)
     return n.error() << "cos_cache must be 2-D [max_position, rotary_dim / 2], got "
                      << cosCache.getType();
   Value heads = x;
+  if (rankOf(x) == 3 && *rotaryDim > 0 && *numHeads <= 0)
+    return n.error() << "rotary_embedding_dim " << *rotaryDim
+                     << " of a 3-D input needs num_heads, got none";
   if (rankOf(x) == 3) {
+    // The head size is hidden / num_heads, or else twice the caches' width.
     int64_t halfDim = typeOf(cosCache).getDimSize(1);
     int64_t headSize = 0, hidden = typeOf(x).getDimSize(2);
     if (*numHeads > 0 && !ShapedType::isDynamic(hidden))
       headSize = hidden / *numHeads;
-    else if (*rotaryDim > 0)
-      headSize = *rotaryDim;
-    else if (!ShapedType::isDynamic(halfDim))
+    else if (*numHeads <= 0 && !ShapedType::isDynamic(halfDim))
       headSize = 2 * halfDim;
     if (headSize <= 0 || ShapedType::isDynamic(hidden) || hidden % headSize != 0)
-      return n.error() << "cannot tell the head size of " << x.getType()
-                       << "; set num_heads or rotary_embedding_dim";
+      return n.error() << "cannot tell the head size of " << x.getType() << " (num_heads "
+                       << *numHeads << ", cos_cache " << cosCache.getType()
+                       << "): expected a static hidden size divisible by num_heads, or "
+                       << "without num_heads by twice the cos_cache width";
     heads = toHeads(n, x, hidden / headSize, "input");
   } else if (rankOf(x) != 4) {
     return n.error() << "input must be 3-D or 4-D, got " << x.getType();
@@ -581,10 +639,10 @@ void onnx_import::addMicrosoftDomainOps(std::vector<OpEntry> &t) {
   };
   add("Attention", importAttention, "packed QKV weights, mask_index [B]/[B,T]/[B,S,T], past");
   add("BiasAdd", importBiasAdd);
-  add("BiasGelu", [](N &n) { return importGelu(n, "none", /*withBias=*/true); });
+  add("BiasGelu", [](N &n) { return importGelu(n, "none", BiasInput::Required); });
   add("EmbedLayerNormalization", importEmbedLayerNorm);
-  add("FastGelu", [](N &n) { return importGelu(n, "tanh", /*withBias=*/true); });
-  add("Gelu", [](N &n) { return importGelu(n, "none", /*withBias=*/false); });
+  add("FastGelu", [](N &n) { return importGelu(n, "tanh", BiasInput::Optional); });
+  add("Gelu", [](N &n) { return importGelu(n, "none", BiasInput::None); });
   add("GroupQueryAttention", importGroupQueryAttention,
       "past K/V, seqlens_k padding, do_rotary; no sliding window");
   add("MatMulNBits", importMatMulNBits, "2/4/8-bit blocks with packed zero points");

@@ -687,6 +687,362 @@ def symbolic_dims():
 
 
 #===----------------------------------------------------------------------===#
+# com.microsoft contrib ops (contrib.test)
+#===----------------------------------------------------------------------===#
+
+MS = "com.microsoft"
+# A generator of its own, so that these fixtures leave the others' random
+# values as they were.
+CRNG = np.random.default_rng(1)
+
+
+def ms_graph(name, opset=17):
+    """A graph that imports com.microsoft version 1 next to ai.onnx."""
+    return Graph(name, opset=opset, extra_opsets=[(MS, 1)])
+
+
+def ms(g, op, inputs, **kw):
+    """A com.microsoft node."""
+    return g.node(op, inputs, domain=MS, **kw)
+
+
+def pack_bits(values, bits):
+    """Packs unsigned `bits`-wide fields into bytes, least significant bits
+    first, as MatMulNBits stores B and zero_points (numpy's bit order, not the
+    importer's shift arithmetic)."""
+    values = np.asarray(values, np.uint8).reshape(-1)
+    lsb_first = np.unpackbits(values[:, None], axis=1, bitorder="little")[:, :bits]
+    flat = lsb_first.reshape(-1)
+    flat = np.concatenate([flat, np.zeros(-len(flat) % 8, np.uint8)])
+    return np.packbits(flat.reshape(-1, 8), axis=1, bitorder="little").reshape(-1)
+
+
+def nbits_weight(q, bits, block):
+    """B of MatMulNBits, [N, n_blocks, blob_size] uint8, from q [N, K]: each
+    row is cut into blocks of `block` (the last one padded with zeros), each
+    block packed on its own."""
+    n, k = q.shape
+    blocks = -(-k // block)
+    padded = np.zeros((n, blocks * block), np.uint8)
+    padded[:, :k] = q
+    return np.stack([pack_bits(blk, bits) for blk in padded.reshape(n * blocks, block)]) \
+        .reshape(n, blocks, block * bits // 8)
+
+
+def nbits_zero_points(zp, bits):
+    """zero_points of MatMulNBits: each row of [N, n_blocks] packed on its own
+    (padded to whole bytes), flattened."""
+    return np.concatenate([pack_bits(row, bits) for row in zp])
+
+
+def contrib():
+    # Skip*/Simplified layer norms, in both domains for Simplified.
+    g = ms_graph("contrib_norms")
+    x = g.input("x", F, ["batch", "seq", 8])
+    skip = g.input("skip", F, ["batch", "seq", 8])
+    gamma = g.init("gamma", np.full(8, 1.5, np.float32))
+    beta = g.init("beta", np.full(8, 0.25, np.float32))
+    bias = g.init("bias", np.full(8, 0.5, np.float32))
+    dims = ["batch", "seq", 8]
+    ms(g, "SkipLayerNormalization", [x, skip, gamma, beta, bias], name="skip_ln",
+       outputs=["skip_ln_y", "", "", "skip_ln_sum"], epsilon=1e-5)
+    g.output("skip_ln_y", F, dims)
+    g.output("skip_ln_sum", F, dims)
+    g.output(ms(g, "SkipLayerNormalization", [x, skip, gamma], name="skip_ln_plain"), F, dims)
+    ms(g, "SkipSimplifiedLayerNormalization", [x, skip, gamma, bias], name="skip_rms",
+       outputs=["skip_rms_y", "", "", "skip_rms_sum"], epsilon=1e-6)
+    g.output("skip_rms_y", F, dims)
+    g.output("skip_rms_sum", F, dims)
+    g.output(ms(g, "SkipSimplifiedLayerNormalization", [x, skip, gamma], name="skip_rms_plain"),
+             F, dims)
+    g.output(ms(g, "SimplifiedLayerNormalization", [x, gamma], name="rms_ms", epsilon=1e-6),
+             F, dims)
+    g.output(g.node("SimplifiedLayerNormalization", [x, gamma], name="rms_onnx", axis=-1),
+             F, dims)
+    g.save()
+
+    # EmbedLayerNormalization with segment ids and a mask (and the
+    # embedding sum), and without either.
+    g = ms_graph("contrib_embed")
+    ids = g.input("input_ids", TP.INT32, ["batch", "seq"])
+    segments = g.input("segment_ids", TP.INT32, ["batch", "seq"])
+    mask = g.input("mask", TP.INT32, ["batch", "seq"])
+    word = g.init("word_emb", CRNG.standard_normal((20, 8)).astype(np.float32))
+    pos = g.init("pos_emb", CRNG.standard_normal((16, 8)).astype(np.float32))
+    seg = g.init("seg_emb", CRNG.standard_normal((2, 8)).astype(np.float32))
+    gamma = g.init("gamma", np.ones(8, np.float32))
+    beta = g.init("beta", np.zeros(8, np.float32))
+    outs = ms(g, "EmbedLayerNormalization", [ids, segments, word, pos, seg, gamma, beta, mask],
+              n_out=3, name="embed_full", epsilon=1e-5)
+    for out, dtype, shape in zip(outs, [F, TP.INT32, F],
+                                 [["batch", "seq", 8], ["batch"], ["batch", "seq", 8]]):
+        g.output(out, dtype, shape)
+    outs = ms(g, "EmbedLayerNormalization", [ids, "", word, pos, "", gamma, beta], n_out=2,
+              name="embed_plain")
+    g.output(outs[0], F, ["batch", "seq", 8])
+    g.output(outs[1], TP.INT32, ["batch"])
+    g.save()
+
+    # The Gelu family and BiasAdd.
+    g = ms_graph("contrib_activations")
+    x = g.input("x", F, ["batch", "seq", 8])
+    skip = g.input("skip", F, ["batch", "seq", 8])
+    bias = g.init("bias", np.full(8, 0.5, np.float32))
+    dims = ["batch", "seq", 8]
+    g.output(ms(g, "FastGelu", [x, bias], name="fast_gelu_bias"), F, dims)
+    g.output(ms(g, "FastGelu", [x], name="fast_gelu"), F, dims)
+    g.output(ms(g, "BiasGelu", [x, bias], name="bias_gelu"), F, dims)
+    g.output(ms(g, "Gelu", [x], name="gelu"), F, dims)
+    g.output(ms(g, "QuickGelu", [x], name="quick_gelu"), F, dims)
+    g.output(ms(g, "QuickGelu", [x], name="quick_gelu_alpha", alpha=1.5), F, dims)
+    g.output(ms(g, "BiasAdd", [x, bias, skip], name="bias_add"), F, dims)
+    g.save()
+
+    # GroupQueryAttention: 4 query heads over 2 KV heads of 16, a KV cache,
+    # seqlens_k; with and without rotary embedding from cos/sin caches.
+    g = ms_graph("contrib_gqa")
+    q = g.input("query", F, ["batch", "seq", 64])
+    k = g.input("key", F, ["batch", "seq", 32])
+    v = g.input("value", F, ["batch", "seq", 32])
+    pk = g.input("past_key", F, ["batch", 2, "past", 16])
+    pv = g.input("past_value", F, ["batch", 2, "past", 16])
+    seqlens = g.input("seqlens_k", TP.INT32, ["batch"])
+    total = g.input("total_sequence_length", TP.INT32, [])
+    cos = g.init("cos_cache", CRNG.standard_normal((32, 8)).astype(np.float32))
+    sin = g.init("sin_cache", CRNG.standard_normal((32, 8)).astype(np.float32))
+    for name, extra, attrs in [
+            ("gqa", [], dict(scale=0.125, softcap=30.0)),
+            ("gqa_rotary", [cos, sin], dict(do_rotary=1)),
+            ("gqa_rotary_interleaved", [cos, sin], dict(do_rotary=1, rotary_interleaved=1))]:
+        outs = ms(g, "GroupQueryAttention", [q, k, v, pk, pv, seqlens, total] + extra, n_out=3,
+                  name=name, num_heads=4, kv_num_heads=2, **attrs)
+        g.output(outs[0], F, ["batch", "seq", 64])
+        g.output(outs[1], F, ["batch", 2, None, 16])
+        g.output(outs[2], F, ["batch", 2, None, 16])
+    g.save()
+
+    # MultiHeadAttention: 4 heads of 8.
+    g = ms_graph("contrib_mha")
+    q = g.input("query", F, ["batch", "seq", 32])
+    k = g.input("key", F, ["batch", "kv_seq", 32])
+    v = g.input("value", F, ["batch", "kv_seq", 32])
+    bias = g.init("qkv_bias", np.arange(96, dtype=np.float32) / 96)
+    pad2 = g.input("key_padding_mask", TP.INT32, ["batch", "kv_seq"])
+    lengths = g.input("key_lengths", TP.INT32, ["batch"])
+    attn_bias = g.input("attention_bias", F, [1, 4, "seq", "total"])
+    pk = g.input("past_key", F, ["batch", 4, "past", 8])
+    pv = g.input("past_value", F, ["batch", 4, "past", 8])
+    k4 = g.input("key_bnsh", F, ["batch", 4, "kv_seq", 8])
+    v4 = g.input("value_bnsh", F, ["batch", 4, "kv_seq", 8])
+    out = ["batch", "seq", 32]
+    g.output(ms(g, "MultiHeadAttention", [q, k, v, bias, pad2], name="mha_bias_mask",
+                num_heads=4), F, out)
+    g.output(ms(g, "MultiHeadAttention", [q, k, v, "", lengths], name="mha_lengths",
+                num_heads=4), F, out)
+    outs = ms(g, "MultiHeadAttention", [q, k, v, "", "", attn_bias, pk, pv], n_out=3,
+              name="mha_past", num_heads=4, unidirectional=1)
+    g.output(outs[0], F, out)
+    g.output(outs[1], F, ["batch", 4, "total", 8])
+    g.output(outs[2], F, ["batch", 4, "total", 8])
+    g.output(ms(g, "MultiHeadAttention", [q, k4, v4, bias, pad2], name="mha_cross",
+                num_heads=4, scale=0.5), F, out)
+    g.save()
+
+    # Attention: packed QKV weights [16, 48] for 2 heads of 8.
+    g = ms_graph("contrib_attention")
+    x = g.input("input", F, ["batch", "seq", 16])
+    w = g.init("qkv_weight", CRNG.standard_normal((16, 48)).astype(np.float32))
+    b = g.init("qkv_bias", CRNG.standard_normal(48).astype(np.float32))
+    lengths = g.input("mask_lengths", TP.INT32, ["batch"])
+    mask2 = g.input("mask_2d", TP.INT32, ["batch", "seq"])
+    mask3 = g.input("mask_3d", TP.INT32, ["batch", "seq", "seq"])
+    past = g.input("past", F, [2, "batch", 2, "past", 8])
+    out = ["batch", "seq", 16]
+    g.output(ms(g, "Attention", [x, w, b, lengths], name="attn_lengths", num_heads=2), F, out)
+    g.output(ms(g, "Attention", [x, w, b, mask2], name="attn_mask_2d", num_heads=2), F, out)
+    g.output(ms(g, "Attention", [x, w, b, mask3], name="attn_mask_3d", num_heads=2), F, out)
+    outs = ms(g, "Attention", [x, w, b, "", past], n_out=2, name="attn_past", num_heads=2,
+              unidirectional=1)
+    g.output(outs[0], F, out)
+    g.output(outs[1], F, [2, "batch", 2, None, 8])
+    g.output(ms(g, "Attention", [x, w], name="attn_causal", num_heads=2, unidirectional=1), F,
+             out)
+    g.save()
+
+    # RotaryEmbedding: input, position_ids, cos_cache, sin_cache.
+    g = ms_graph("contrib_rotary")
+    x3 = g.input("x3", F, ["batch", "seq", 32])
+    x4 = g.input("x4", F, ["batch", 4, "seq", 8])
+    pos = g.input("position_ids", I64, ["batch", "seq"])
+    cos = g.init("cos_cache", CRNG.standard_normal((16, 4)).astype(np.float32))
+    sin = g.init("sin_cache", CRNG.standard_normal((16, 4)).astype(np.float32))
+    cos2 = g.init("cos_cache_half", CRNG.standard_normal((16, 2)).astype(np.float32))
+    sin2 = g.init("sin_cache_half", CRNG.standard_normal((16, 2)).astype(np.float32))
+    offset = g.const(np.array([3], np.int64), "offset")
+    g.output(ms(g, "RotaryEmbedding", [x3, pos, cos, sin], name="rope_3d", num_heads=4), F,
+             ["batch", "seq", 32])
+    g.output(ms(g, "RotaryEmbedding", [x4, pos, cos, sin], name="rope_4d"), F,
+             ["batch", 4, "seq", 8])
+    g.output(ms(g, "RotaryEmbedding", [x4, offset, cos, sin], name="rope_offset"), F,
+             ["batch", 4, "seq", 8])
+    g.output(ms(g, "RotaryEmbedding", [x3, pos, cos, sin], name="rope_interleaved",
+                num_heads=4, interleaved=1), F, ["batch", "seq", 32])
+    g.output(ms(g, "RotaryEmbedding", [x3, pos, cos2, sin2], name="rope_partial",
+                num_heads=4, rotary_embedding_dim=4), F, ["batch", "seq", 32])
+    g.save()
+
+    # MatMulNBits: N = 4 outputs; 4-bit without and with zero points (and a
+    # bias), 8-bit with 2-D scales and zero points, and K = 40 with block 16
+    # (the last block padded).
+    g = ms_graph("contrib_matmulnbits")
+
+    def nbits(name, a, n, k, bits, block, zero_points=False, bias=False, scales_2d=False,
+              splat=False):
+        blocks = -(-k // block)
+        q = np.full((n, k), 1, np.uint8) if splat else \
+            CRNG.integers(0, 1 << bits, (n, k), dtype=np.uint8)
+        inputs = [a, g.init(name + "_b", nbits_weight(q, bits, block))]
+        scales = (CRNG.random(n * blocks) / 10 + 0.01).astype(np.float32)
+        inputs.append(g.init(name + "_scales",
+                             scales.reshape(n, blocks) if scales_2d else scales))
+        if zero_points:
+            zp = np.full((n, blocks), 8, np.uint8) if splat else \
+                CRNG.integers(0, 1 << bits, (n, blocks), dtype=np.uint8)
+            packed = nbits_zero_points(zp, bits)
+            inputs.append(g.init(name + "_zp", packed.reshape(n, -1) if scales_2d else packed))
+        if bias:
+            inputs += ["", g.init(name + "_bias", np.full(n, 0.5, np.float32))]
+        return ms(g, "MatMulNBits", inputs, name=name, K=k, N=n, bits=bits, block_size=block)
+
+    a = g.input("a", F, ["batch", "seq", 32])
+    a40 = g.input("a40", F, ["m", 40])
+    g.output(nbits("nbits4", a, 4, 32, 4, 16), F, ["batch", "seq", 4])
+    g.output(nbits("nbits4_zp_bias", a, 4, 32, 4, 16, zero_points=True, bias=True), F,
+             ["batch", "seq", 4])
+    g.output(nbits("nbits8", a, 4, 32, 8, 16, zero_points=True, scales_2d=True), F,
+             ["batch", "seq", 4])
+    g.output(nbits("nbits4_ragged", a40, 4, 40, 4, 16, zero_points=True), F, ["m", 4])
+    # B and zero points that are one repeated byte (dense splats), as a
+    # symmetric quantizer's explicit zero points 8 are.
+    g.output(nbits("nbits4_splat", a, 4, 32, 4, 16, zero_points=True, splat=True), F,
+             ["batch", "seq", 4])
+    g.save()
+
+    # Exact unpacking: N = 2, K = 32, block 16, known values. The expected
+    # ui4 weight and zero points are computed here with numpy and written as
+    # FileCheck lines next to the model.
+    g = ms_graph("contrib_matmulnbits_values")
+    n, k, block = 2, 32, 16
+    q = np.random.default_rng(2).integers(0, 16, (n, k), dtype=np.uint8)
+    zp = np.array([[0, 15], [8, 5]], np.uint8)
+    scales = np.array([[0.5, 0.25], [2.0, 0.125]], np.float32)
+    a = g.input("a", F, ["m", k])
+    g.output(ms(g, "MatMulNBits", [a, g.init("w", nbits_weight(q, 4, block)),
+                                   g.init("w_scales", scales.reshape(-1)),
+                                   g.init("w_zp", nbits_zero_points(zp, 4))],
+                name="nbits", K=k, N=n, bits=4, block_size=block), F, ["m", n])
+    g.save()
+    def dense(a, fmt=str):
+        return "[" + ", ".join(dense(r, fmt) for r in a) + "]" if a.ndim else fmt(a)
+    # FileCheck reads "[[" as the start of a variable.
+    check = lambda text: text.replace("[[", "{{\\[\\[}}")
+    e = lambda v: "%e" % v
+    weight = ((q.astype(np.float32) - np.repeat(zp, block, axis=1)) *
+              np.repeat(scales, block, axis=1))
+    lines = [
+        "// Generated by make_fixtures.py from the values it packed into",
+        "// contrib_matmulnbits_values.onnx: the unpacked ui4 weight [N, K], zero",
+        "// points [N, n_blocks] and scales. (q - zp) * scale, the weight",
+        "// llm.dequantize computes, is",
+        "// %s" % dense(weight, lambda v: "%g" % v),
+        "CHECK-DAG: %%[[Q:.+]] = llm.constant dense<%s> : tensor<%dx%dxui4>"
+        % (check(dense(q)), n, k),
+        "CHECK-DAG: %%[[ZP:.+]] = llm.constant dense<%s> : tensor<%dx%dxui4>"
+        % (check(dense(zp)), n, k // block),
+        "CHECK-DAG: %%[[S:.+]] = llm.constant dense<%s> : tensor<%dxf32>"
+        % (dense(scales.reshape(-1), e), n * k // block),
+        "CHECK:     %%[[S2:.+]] = llm.reshape %%[[S]] [%d, %d]" % (n, k // block),
+        "CHECK:     %%[[W:.+]] = llm.dequantize %%[[Q]] scale %%[[S2]] : tensor<%dx%dxf32> "
+        "zero_point %%[[ZP]] : tensor<%dx%dxui4> {block_size = %d : i64} : "
+        "tensor<%dx%dxui4> -> tensor<%dx%dxf32>"
+        % (n, k // block, n, k // block, block, n, k, n, k),
+        "CHECK:     llm.linear %%arg0, %%[[W]] {transpose_weight = true} : "
+        "(tensor<?x%dxf32>, tensor<%dx%dxf32>) -> tensor<?x%dxf32>" % (k, n, k, n),
+    ]
+    write_bytes("contrib_matmulnbits_values.check", ("\n".join(lines) + "\n").encode())
+
+
+def contrib_errors():
+    """Contrib nodes the importer rejects (the CONTRIB-ERR checks of
+    contrib.test): one node each, named after the file."""
+    def one_node(name, op, inputs, n_out=1, inits=(), **attrs):
+        g = ms_graph(name)
+        names = []
+        for n, t, s in inputs:
+            names.append(g.input(n, t, s) if n else "")
+        for n, v in inits:
+            names.append(g.init(n, v) if n else "")
+        outs = ms(g, op, names, n_out=n_out, name=name, **attrs)
+        for out in [outs] if n_out == 1 else outs:
+            g.output(out, F, None)
+        g.save(name + ".onnx", infer=False)
+
+    gqa_inputs = [("query", F, ["batch", "seq", 64]), ("key", F, ["batch", "seq", 32]),
+                  ("value", F, ["batch", "seq", 32]), ("past_key", F, ["batch", 2, "past", 16]),
+                  ("past_value", F, ["batch", 2, "past", 16]),
+                  ("seqlens_k", TP.INT32, ["batch"]), ("total_sequence_length", TP.INT32, [])]
+    one_node("err_contrib_gqa_window", "GroupQueryAttention", gqa_inputs, n_out=3, num_heads=4,
+             kv_num_heads=2, local_window_size=8)
+    packed = [("query", F, ["batch", "seq", 128]), ("", None, None), ("", None, None)]
+    one_node("err_contrib_gqa_packed", "GroupQueryAttention", packed + gqa_inputs[3:], n_out=3,
+             num_heads=4, kv_num_heads=2)
+    one_node("err_contrib_gqa_attr_type", "GroupQueryAttention", gqa_inputs, n_out=3,
+             num_heads=4.0, kv_num_heads=2)
+
+    # MatMulNBits with K = 32, N = 4, block 16 unless the case is about them.
+    a = [("a", F, ["m", 32])]
+    b4 = ("b", np.zeros((4, 2, 8), np.uint8))
+    scales = ("scales", np.ones(8, np.float32))
+    nbits = dict(K=32, N=4, block_size=16)
+    one_node("err_contrib_nbits_bits3", "MatMulNBits", a,
+             inits=[("b", np.zeros((4, 2, 6), np.uint8)), scales], bits=3, **nbits)
+    one_node("err_contrib_nbits_g_idx", "MatMulNBits", a,
+             inits=[b4, scales, ("", None), ("g_idx", np.zeros(32, np.int32))], **nbits)
+    one_node("err_contrib_nbits_b_input", "MatMulNBits", a + [("b", TP.UINT8, [4, 2, 8])],
+             inits=[scales], **nbits)
+    one_node("err_contrib_nbits_b_shape", "MatMulNBits", a,
+             inits=[("b", np.zeros((4, 16), np.uint8)), scales], **nbits)
+    one_node("err_contrib_nbits_float_zp", "MatMulNBits", a,
+             inits=[b4, scales, ("zero_points", np.full(8, 8.0, np.float32))], **nbits)
+
+    one_node("err_contrib_mha_packed", "MultiHeadAttention",
+             [("query", F, ["batch", "seq", 4, 3, 8])], num_heads=4)
+    one_node("err_contrib_mha_no_heads", "MultiHeadAttention",
+             [("query", F, ["batch", "seq", 32]), ("key", F, ["batch", "seq", 32]),
+              ("value", F, ["batch", "seq", 32])])
+    one_node("err_contrib_attention_rotary", "Attention", [("input", F, ["batch", "seq", 16])],
+             inits=[("weights", np.zeros((16, 48), np.float32))], num_heads=2, do_rotary=1)
+    one_node("err_contrib_mha_packed_kv", "MultiHeadAttention",
+             [("query", F, ["batch", "seq", 32]), ("key", F, ["batch", "seq", 4, 2, 8])],
+             num_heads=4)
+    one_node("err_contrib_bias_gelu_no_bias", "BiasGelu", [("x", F, ["batch", 8])])
+    one_node("err_contrib_embed_segments", "EmbedLayerNormalization",
+             [("input_ids", TP.INT32, ["batch", "seq"]), ("segment_ids", TP.INT32, ["batch", "seq"])],
+             inits=[("word_emb", np.zeros((20, 8), np.float32)),
+                    ("pos_emb", np.zeros((16, 8), np.float32)), ("", None),
+                    ("gamma", np.ones(8, np.float32)), ("beta", np.zeros(8, np.float32))],
+             n_out=2)
+    one_node("err_contrib_rotary_dim_no_heads", "RotaryEmbedding",
+             [("x", F, ["batch", "seq", 32]), ("position_ids", I64, ["batch", "seq"])],
+             inits=[("cos", np.zeros((16, 2), np.float32)), ("sin", np.zeros((16, 2), np.float32))],
+             rotary_embedding_dim=4)
+    one_node("err_contrib_rotary_packed", "RotaryEmbedding",
+             [("x", F, ["batch", 4, "seq", 8]), ("position_ids", I64, ["batch", "seq"])],
+             inits=[("cos", np.zeros((16, 4), np.float32)), ("sin", np.zeros((16, 4), np.float32))],
+             is_packed_batching=1)
+
+
+#===----------------------------------------------------------------------===#
 # Broken models (errors.test)
 #===----------------------------------------------------------------------===#
 
@@ -810,6 +1166,8 @@ def main():
     initializers()
     topo_order()
     symbolic_dims()
+    contrib()
+    contrib_errors()
     errors()
 
 
