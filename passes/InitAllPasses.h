@@ -3,15 +3,20 @@
 #ifndef LLM_PASSES_INITALLPASSES_H
 #define LLM_PASSES_INITALLPASSES_H
 
+#include "passes/Raising/Passes.h"
+
 #include "mlir/Transforms/Passes.h"
 
 namespace mlir {
 namespace llm {
 
 /// Registers the passes and pipelines usable from `llm-opt --pass-pipeline`:
-/// MLIR's generic transforms (canonicalize, cse, symbol-dce, ...) and, as
-/// they land, the llm pass groups.
-inline void registerAllPasses() { registerTransformsPasses(); }
+/// MLIR's generic transforms (canonicalize, cse, symbol-dce, ...) and the
+/// llm pass groups (raising; fusion and quantization to come).
+inline void registerAllPasses() {
+  registerTransformsPasses();
+  registerLLMRaisingPasses();
+}
 
 } // namespace llm
 } // namespace mlir

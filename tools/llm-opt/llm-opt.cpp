@@ -124,7 +124,9 @@ LogicalResult runOnONNX(llvm::StringRef inputFilename, llvm::raw_ostream &os,
   if (failed(module))
     return failure();
 
-  PassManager pm(&context, ModuleOp::getOperationName());
+  // Implicit nesting, as in mlir-opt: a func.func pass given on the command
+  // line runs on every function of the imported module.
+  PassManager pm(&context, ModuleOp::getOperationName(), OpPassManager::Nesting::Implicit);
   if (failed(applyPassManagerCLOptions(pm)) || failed(config.setupPassPipeline(pm)))
     return failure();
   if (failed(pm.run(**module)))

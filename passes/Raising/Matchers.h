@@ -1,0 +1,198 @@
+//===- Matchers.h - shared machinery of the raising patterns ----*- C++ -*-===//
+//
+// Every raising pattern is a matcher plus a rewrite. The matcher is a static
+// function returning either the matched pieces or a `Miss` that says why not,
+// so the same code drives the rewrite (`notifyMatchFailure`) and the pass's
+// `report-misses` remarks, which re-run the matchers once the rewrites have
+// converged.
+//
+//===----------------------------------------------------------------------===//
+
+#ifndef LLM_PASSES_RAISING_MATCHERS_H
+#define LLM_PASSES_RAISING_MATCHERS_H
+
+#include "dialects/LLM/IR/LLMOps.h"
+
+#include "mlir/IR/PatternMatch.h"
+#include "llvm/ADT/Twine.h"
+
+#include <optional>
+#include <string>
+
+namespace mlir {
+namespace llm {
+namespace raising {
+
+//===----------------------------------------------------------------------===//
+// Match results
+//===----------------------------------------------------------------------===//
+
+/// Why a pattern does not match at an op. A near miss (`candidate`) is an op
+/// shaped like the pattern's root (a mul with a sigmoid operand, for SiLU)
+/// with one detail wrong; only those are worth a remark. Every other op of
+/// the root's type is "not a candidate".
+struct Miss {
+  /// True for a near miss, false for an op that is no candidate at all.
+  bool candidate = false;
+  /// What was expected and what was found, lowercase, no trailing period.
+  std::string reason;
+};
+
+/// A miss at an op that does not look like the pattern's root.
+inline Miss notCandidate(const Twine &reason) { return {false, reason.str()}; }
+
+/// A miss at an op that looks like the pattern's root.
+inline Miss nearMiss(const Twine &reason) { return {true, reason.str()}; }
+
+/// The result of a matcher: the matched pieces, or the reason for a miss.
+template <typename T> class MatchResult {
+public:
+  /// A successful match.
+  MatchResult(T match) : match(std::move(match)) {}
+  /// A miss.
+  MatchResult(Miss miss) : miss(std::move(miss)) {}
+
+  /// True on a match.
+  explicit operator bool() const { return match.has_value(); }
+  /// The matched pieces; only on a match.
+  const T &operator*() const { return *match; }
+  /// The matched pieces; only on a match.
+  const T *operator->() const { return &*match; }
+  /// The reason for a miss; only on a miss.
+  const Miss &getMiss() const { return miss; }
+
+private:
+  std::optional<T> match;
+  Miss miss;
+};
+
+//===----------------------------------------------------------------------===//
+// The pattern base
+//===----------------------------------------------------------------------===//
+
+/// A raising rewrite rooted at `OpTy`. `Derived` provides
+///
+///   static constexpr llvm::StringLiteral missPrefix = "not raised to llm.rms_norm";
+///   static MatchResult<MatchT> matchRoot(OpTy root);
+///   static void rewriteRoot(OpTy root, const MatchT &match, PatternRewriter &);
+///
+/// The matcher must not modify the IR, so `explain` can run it on its own.
+template <typename Derived, typename OpTy, typename MatchT>
+struct RaisePattern : OpRewritePattern<OpTy> {
+  using OpRewritePattern<OpTy>::OpRewritePattern;
+
+  LogicalResult matchAndRewrite(OpTy root, PatternRewriter &rewriter) const final {
+    MatchResult<MatchT> match = Derived::matchRoot(root);
+    if (!match)
+      return rewriter.notifyMatchFailure(root, match.getMiss().reason);
+    Derived::rewriteRoot(root, *match, rewriter);
+    return success();
+  }
+
+  /// Appends a remark text to `remarks` when `op` is a near miss of this
+  /// pattern.
+  static void explain(Operation *op, SmallVectorImpl<std::string> &remarks) {
+    auto root = dyn_cast<OpTy>(op);
+    if (!root)
+      return;
+    MatchResult<MatchT> match = Derived::matchRoot(root);
+    if (!match && match.getMiss().candidate)
+      remarks.push_back((Twine(Derived::missPrefix) + ": " + match.getMiss().reason).str());
+  }
+};
+
+/// Runs `explain` of each of `Patterns` on `op`.
+template <typename... Patterns>
+void explainMisses(Operation *op, SmallVectorImpl<std::string> &remarks) {
+  (Patterns::explain(op, remarks), ...);
+}
+
+//===----------------------------------------------------------------------===//
+// Pattern groups (one .cpp each)
+//===----------------------------------------------------------------------===//
+
+/// rms_norm, layer_norm and their scale and bias (RaiseNorms.cpp).
+void populateRaiseNormPatterns(RewritePatternSet &patterns);
+/// Appends the near misses of the norm patterns at `op`.
+void explainNormMisses(Operation *op, SmallVectorImpl<std::string> &remarks);
+
+/// gelu (erf and tanh forms) and silu (RaiseActivations.cpp).
+void populateRaiseActivationPatterns(RewritePatternSet &patterns);
+/// Appends the near misses of the activation patterns at `op`.
+void explainActivationMisses(Operation *op, SmallVectorImpl<std::string> &remarks);
+
+//===----------------------------------------------------------------------===//
+// Value helpers
+//===----------------------------------------------------------------------===//
+
+/// `value` with `llm.cast`s to its own type looked through (the exporters'
+/// `to(float32)` on an f32 model).
+Value stripIdentityCasts(Value value);
+
+/// The op of type `OpTy` defining `value`, looking through identity casts.
+template <typename OpTy> OpTy definingOp(Value value) {
+  return stripIdentityCasts(value).getDefiningOp<OpTy>();
+}
+
+/// The value of a splat float constant (`llm.constant` of any shape), if
+/// `value` is one.
+std::optional<double> getSplatFloat(Value value);
+
+/// True when `actual` is within a relative 1e-4 of `expected`: loose enough
+/// for constants an exporter rounded to f32, tight enough to reject a wrong
+/// one.
+bool isClose(double actual, double expected);
+
+/// True when `a` and `b` are the same value, or the same pure op applied to
+/// the same operands (exporters that do not CSE compute `x - mean` twice).
+bool isSameValue(Value a, Value b);
+
+/// True when every use of `value` is by `user` (once) or by an `llm.dim`,
+/// which only reads the shape.
+bool hasOnlyUserBesidesDims(Value value, Operation *user);
+
+/// The first axis when a reduction over `axes` of a rank-`rank` tensor covers
+/// exactly the trailing dims `[axis, rank)` (empty `axes` means all dims);
+/// std::nullopt otherwise.
+std::optional<int64_t> getTrailingAxis(ArrayRef<int64_t> axes, int64_t rank);
+
+/// True when `shape` broadcasts to `target` under numpy rules without adding
+/// dims to it (dynamic dims on either side are left to runtime).
+bool broadcastsTo(ArrayRef<int64_t> shape, ArrayRef<int64_t> target);
+
+/// `1x?x768` for diagnostics.
+std::string formatShape(ArrayRef<int64_t> shape);
+
+/// `[1, 2]` for diagnostics.
+std::string formatList(ArrayRef<int64_t> values);
+
+/// A number for diagnostics, with the digits that matter (`%g`).
+std::string formatNumber(double value);
+
+/// The type of `value` printed, for diagnostics.
+std::string formatType(Type type);
+
+/// The factors of a product tree of `llm.mul`s (and divisions by constants),
+/// with the splat constants multiplied into one number.
+struct Product {
+  /// The product of the constant factors (1 when there are none).
+  double constant = 1.0;
+  /// The non-constant factors, in operand order.
+  SmallVector<Value> factors;
+  /// The muls and divs of the tree, for the fused location.
+  SmallVector<Operation *> ops;
+};
+
+/// Flattens the product computed by `value`. Interior muls must have one use
+/// (otherwise they are factors of their own), except `value`'s own op when
+/// `isRoot`. Stops after a few levels, so a long chain ends in leaf factors.
+Product flattenProduct(Value value, bool isRoot);
+
+/// The fused location of `ops`, for a composite that replaces them.
+Location fusedLocOf(PatternRewriter &rewriter, ArrayRef<Operation *> ops);
+
+} // namespace raising
+} // namespace llm
+} // namespace mlir
+
+#endif // LLM_PASSES_RAISING_MATCHERS_H
