@@ -59,13 +59,13 @@ LogicalResult importBinary(N &n, function_ref<OpFoldResult(OpFoldResult, OpFoldR
                      << " do not broadcast";
   if (known && isa<IntegerType>(elementOf(lhs)) && rankOf(lhs) <= 1 && rankOf(rhs) <= 1) {
     if (auto elems = foldKnownBinary(n, lhs, rhs, known)) {
-      Value result = n.create<OpTy>(lhs, rhs);
+      Value result = n.build<OpTy>(lhs, rhs);
       n.graph.knownElements[result] = *elems;
       n.setOutput(0, result);
       return success();
     }
   }
-  n.setOutput(0, n.create<OpTy>(lhs, rhs));
+  n.setOutput(0, n.build<OpTy>(lhs, rhs));
   return success();
 }
 
@@ -94,10 +94,10 @@ template <typename OpTy> LogicalResult importVariadic(N &n, bool mean = false) {
     if (failed(broadcastShapes({typeOf(acc).getShape(), typeOf(next).getShape()})))
       return n.error() << "operand shapes " << acc.getType() << " and " << next.getType()
                        << " do not broadcast";
-    acc = n.create<OpTy>(acc, next);
+    acc = n.build<OpTy>(acc, next);
   }
   if (mean && n.numInputs() > 1)
-    acc = n.create<DivOp>(acc, n.scalar(elementOf(acc), n.numInputs()));
+    acc = n.build<DivOp>(acc, n.scalar(elementOf(acc), n.numInputs()));
   n.setOutput(0, acc);
   return success();
 }
@@ -134,9 +134,9 @@ LogicalResult importClip(N &n) {
     hi = n.input(2);
   }
   if (lo)
-    x = n.create<MaxOp>(x, lo);
+    x = n.build<MaxOp>(x, lo);
   if (hi)
-    x = n.create<MinOp>(x, hi);
+    x = n.build<MinOp>(x, hi);
   n.setOutput(0, x);
   return success();
 }
@@ -308,7 +308,7 @@ LogicalResult importMatMul(N &n) {
   Value a = n.input(0), b = n.input(1);
   if (elementOf(a) != elementOf(b))
     return n.error() << "operand element types differ: " << elementOf(a) << " vs " << elementOf(b);
-  n.setOutput(0, n.create<MatmulOp>(a, b));
+  n.setOutput(0, n.build<MatmulOp>(a, b));
   return success();
 }
 
@@ -326,7 +326,7 @@ LogicalResult importGemm(N &n) {
     a = n.transpose(a, {1, 0});
   Type element = elementOf(a);
   if (*alpha != 1.0f)
-    a = n.create<MulOp>(a, n.scalar(element, *alpha));
+    a = n.build<MulOp>(a, n.scalar(element, *alpha));
   int64_t kA = typeOf(a).getDimSize(1), kB = typeOf(b).getDimSize(*transB ? 1 : 0);
   if (!ShapedType::isDynamic(kA) && !ShapedType::isDynamic(kB) && kA != kB)
     return n.error() << "A has " << kA << " columns but B has " << kB << " rows";
@@ -340,10 +340,10 @@ LogicalResult importGemm(N &n) {
   Value y = n.createOp<LinearOp>(resultType, a, b, bias, n.b.getBoolAttr(*transB));
   if (c) {
     if (*beta != 1.0f)
-      c = n.create<MulOp>(c, n.scalar(element, *beta));
+      c = n.build<MulOp>(c, n.scalar(element, *beta));
     if (failed(broadcastShapes({resultType.getShape(), typeOf(c).getShape()})))
       return n.error() << "C of shape " << c.getType() << " does not broadcast to " << resultType;
-    y = n.create<AddOp>(y, c);
+    y = n.build<AddOp>(y, c);
   }
   n.setOutput(0, y);
   return success();
@@ -388,7 +388,7 @@ template <typename OpTy> LogicalResult importReduce(N &n, int64_t axesInputSince
   }
   llvm::sort(axes);
   axes.erase(std::unique(axes.begin(), axes.end()), axes.end());
-  n.setOutput(0, n.create<OpTy>(x, n.b.getDenseI64ArrayAttr(axes), n.b.getBoolAttr(*keepdims)));
+  n.setOutput(0, n.build<OpTy>(x, n.b.getDenseI64ArrayAttr(axes), n.b.getBoolAttr(*keepdims)));
   return success();
 }
 
@@ -403,7 +403,7 @@ LogicalResult importArgMax(N &n) {
   auto normalized = n.normalizeAxis(*axis, rankOf(x));
   if (failed(normalized))
     return failure();
-  n.setOutput(0, n.create<ArgMaxOp>(x, *normalized, *keepdims != 0, *last != 0));
+  n.setOutput(0, n.build<ArgMaxOp>(x, *normalized, *keepdims != 0, *last != 0));
   return success();
 }
 
@@ -438,11 +438,11 @@ template <typename OpTy> LogicalResult importSoftmax(N &n) {
 std::pair<Value, Value> normStatistics(N &n, Value x, ArrayRef<int64_t> axes, float epsilon) {
   Type element = elementOf(x);
   auto axesAttr = n.b.getDenseI64ArrayAttr(axes);
-  Value mean = n.create<ReduceMeanOp>(x, axesAttr, n.b.getBoolAttr(true));
-  Value centered = n.create<SubOp>(x, mean);
-  Value var = n.create<ReduceMeanOp>(n.create<MulOp>(centered, centered), axesAttr,
+  Value mean = n.build<ReduceMeanOp>(x, axesAttr, n.b.getBoolAttr(true));
+  Value centered = n.build<SubOp>(x, mean);
+  Value var = n.build<ReduceMeanOp>(n.build<MulOp>(centered, centered), axesAttr,
                                      n.b.getBoolAttr(true));
-  Value invStd = n.createOp<RsqrtOp>(n.create<AddOp>(var, n.scalar(element, epsilon)));
+  Value invStd = n.createOp<RsqrtOp>(n.build<AddOp>(var, n.scalar(element, epsilon)));
   return {mean, invStd};
 }
 
@@ -537,7 +537,7 @@ LogicalResult importGather(N &n) {
       return success();
     }
   }
-  n.setOutput(0, n.create<GatherOp>(data, indices, *normalized));
+  n.setOutput(0, n.build<GatherOp>(data, indices, *normalized));
   return success();
 }
 
@@ -550,7 +550,7 @@ LogicalResult importGatherND(N &n) {
   Value indices = n.input(1);
   if (rankOf(indices) < 1 || typeOf(indices).isDynamicDim(rankOf(indices) - 1))
     return n.error() << "the last dim of indices must be static, got " << indices.getType();
-  n.setOutput(0, n.create<GatherNdOp>(n.input(0), n.castTo(indices, n.b.getI64Type()),
+  n.setOutput(0, n.build<GatherNdOp>(n.input(0), n.castTo(indices, n.b.getI64Type()),
                                       *batchDims));
   return success();
 }
@@ -765,7 +765,7 @@ LogicalResult importConcat(N &n) {
       return success();
     }
   }
-  n.setOutput(0, n.create<ConcatOp>(inputs, *normalized));
+  n.setOutput(0, n.build<ConcatOp>(inputs, *normalized));
   return success();
 }
 
@@ -1055,7 +1055,7 @@ LogicalResult importSqueeze(N &n) {
       n.setOutput(0, n.fromDims(*known, /*scalar=*/true));
       return success();
     }
-  n.setOutput(0, n.create<SqueezeOp>(x, n.b.getDenseI64ArrayAttr(*axes)));
+  n.setOutput(0, n.build<SqueezeOp>(x, n.b.getDenseI64ArrayAttr(*axes)));
   return success();
 }
 
@@ -1116,13 +1116,13 @@ LogicalResult importWhere(N &n) {
       SmallVector<OpFoldResult> elems;
       for (size_t i = 0; i < size; ++i)
         elems.push_back(n.select(at(*kc, i), at(*kx, i), at(*ky, i)));
-      Value result = n.create<WhereOp>(c, x, y);
+      Value result = n.build<WhereOp>(c, x, y);
       n.graph.knownElements[result] = elems;
       n.setOutput(0, result);
       return success();
     }
   }
-  n.setOutput(0, n.create<WhereOp>(c, x, y));
+  n.setOutput(0, n.build<WhereOp>(c, x, y));
   return success();
 }
 
@@ -1201,17 +1201,17 @@ Value positions4d(N &n, OpFoldResult count, int64_t axis) {
 Value visibleMask(N &n, OpFoldResult queries, OpFoldResult keys, Value offset, Value nonpad,
                   Value boolMask) {
   Value visible = boolMask;
-  auto both = [&](Value m) { visible = visible ? n.create<AndOp>(visible, m) : m; };
+  auto both = [&](Value m) { visible = visible ? n.build<AndOp>(visible, m) : m; };
   Value j = positions4d(n, keys, 3);
   if (offset) {
     Value i = positions4d(n, queries, 2);
-    both(n.create<LeOp>(j, n.create<AddOp>(i, offset)));
+    both(n.build<LeOp>(j, n.build<AddOp>(i, offset)));
   }
   if (nonpad) {
     Value lengths = n.castTo(nonpad, n.b.getI64Type());
     lengths = n.reshape(lengths, {n.dim(lengths, 0), n.b.getIndexAttr(1), n.b.getIndexAttr(1),
                                   n.b.getIndexAttr(1)});
-    both(n.create<LtOp>(j, lengths));
+    both(n.build<LtOp>(j, lengths));
   }
   return visible;
 }
@@ -1258,8 +1258,8 @@ LogicalResult importAttention(N &n) {
   OpFoldResult pastLength = n.b.getIndexAttr(0);
   if (hasPast) {
     pastLength = n.dim(n.input(4), 2);
-    key = n.create<ConcatOp>(ValueRange{n.input(4), key}, 2);
-    value = n.create<ConcatOp>(ValueRange{n.input(5), value}, 2);
+    key = n.build<ConcatOp>(ValueRange{n.input(4), key}, 2);
+    value = n.build<ConcatOp>(ValueRange{n.input(5), value}, 2);
   }
   n.setOutput(1, key);
   n.setOutput(2, value);
@@ -1290,7 +1290,7 @@ LogicalResult importAttention(N &n) {
                              : TypedAttr(FloatAttr::get(maskElement, negInf));
       Value pad = n.createOp<FullOp>(typeOf(mask).clone(statics), hidden, dynamics,
                                      n.b.getDenseI64ArrayAttr(statics));
-      mask = n.create<ConcatOp>(ValueRange{mask, pad}, last);
+      mask = n.build<ConcatOp>(ValueRange{mask, pad}, last);
     }
   }
 
@@ -1302,7 +1302,7 @@ LogicalResult importAttention(N &n) {
   if (*isCausal) {
     if (!hasPast && nonpad) {
       Value lengths = n.castTo(nonpad, n.b.getI64Type());
-      perBatchOffset = n.create<SubOp>(lengths, n.fromDims({queries}, /*scalar=*/true));
+      perBatchOffset = n.build<SubOp>(lengths, n.fromDims({queries}, /*scalar=*/true));
       perBatchOffset = n.reshape(perBatchOffset, {n.dim(lengths, 0), n.b.getIndexAttr(1),
                                                   n.b.getIndexAttr(1), n.b.getIndexAttr(1)});
     } else {
@@ -1315,10 +1315,10 @@ LogicalResult importAttention(N &n) {
     Value boolMask = mask && elementOf(mask).isInteger(1) ? mask : Value();
     Value visible = visibleMask(n, queries, keys, perBatchOffset, nonpad, boolMask);
     opMask = (mask && !boolMask)
-                 ? n.create<WhereOp>(visible, mask, n.scalar(elementOf(mask), negInf))
+                 ? n.build<WhereOp>(visible, mask, n.scalar(elementOf(mask), negInf))
                  : visible;
   }
-  Value attention = n.create<AttentionOp>(*q, key, value, opMask,
+  Value attention = n.build<AttentionOp>(*q, key, value, opMask,
                                           scale ? n.b.getF32FloatAttr(*scale) : FloatAttr(),
                                           n.b.getStringAttr(causal), n.b.getF32FloatAttr(*softcap));
   n.setOutput(0, threeD ? n.mergeHeads(attention) : attention);
@@ -1334,10 +1334,10 @@ LogicalResult importAttention(N &n) {
     if (ShapedType::isDynamic(qHeads))
       return n.error() << "qk_matmul_output needs a static number of query heads";
     Value kt = n.transpose(repeatKvHeads(n, key, qHeads), {0, 1, 3, 2});
-    Value scores = n.create<MulOp>(n.create<MatmulOp>(*q, kt), n.scalar(element, factor));
+    Value scores = n.build<MulOp>(n.build<MatmulOp>(*q, kt), n.scalar(element, factor));
     if (*softcap > 0.0f) {
-      Value capped = n.create<TanhOp>(n.create<DivOp>(scores, n.scalar(element, *softcap)));
-      scores = n.create<MulOp>(capped, n.scalar(element, *softcap));
+      Value capped = n.build<TanhOp>(n.build<DivOp>(scores, n.scalar(element, *softcap)));
+      scores = n.build<MulOp>(capped, n.scalar(element, *softcap));
     }
     Value result = scores;
     if (*mode >= 2) {
@@ -1346,9 +1346,9 @@ LogicalResult importAttention(N &n) {
         offset = n.fromDims({pastLength}, /*scalar=*/true);
       Value boolMask = mask && elementOf(mask).isInteger(1) ? mask : Value();
       if (Value visible = visibleMask(n, queries, keys, offset, nonpad, boolMask))
-        result = n.create<WhereOp>(visible, scores, n.scalar(element, negInf));
+        result = n.build<WhereOp>(visible, scores, n.scalar(element, negInf));
       if (mask && !boolMask)
-        result = n.create<AddOp>(result, mask);
+        result = n.build<AddOp>(result, mask);
       if (*mode == 3)
         result = n.createOp<SoftmaxOp>(result, 3);
     }
@@ -1385,8 +1385,8 @@ LogicalResult importRotaryEmbedding(N &n) {
       return n.error() << "with position_ids, cos_cache and sin_cache must be 2-D "
                           "[max_position, rotary_dim/2], got "
                        << cos.getType() << " and " << sin.getType();
-    cos = n.create<GatherOp>(cos, n.castTo(positions, n.b.getI64Type()), 0);
-    sin = n.create<GatherOp>(sin, n.castTo(positions, n.b.getI64Type()), 0);
+    cos = n.build<GatherOp>(cos, n.castTo(positions, n.b.getI64Type()), 0);
+    sin = n.build<GatherOp>(sin, n.castTo(positions, n.b.getI64Type()), 0);
   }
   if (rankOf(cos) != 3 || rankOf(sin) != 3)
     return n.error() << "cos/sin must be [batch, seq, rotary_dim/2] after position lookup, got "
@@ -1539,11 +1539,11 @@ LogicalResult importMatMulInteger(N &n) {
     Value zp = n.castTo(n.input(2), i32);
     if (rankOf(zp) == 1 && rankOf(a) >= 2)
       zp = n.unsqueeze(zp, {1}); // per-row zero point of A
-    a = n.create<SubOp>(a, zp);
+    a = n.build<SubOp>(a, zp);
   }
   if (n.hasInput(3))
-    b = n.create<SubOp>(b, n.castTo(n.input(3), i32));
-  n.setOutput(0, n.create<MatmulOp>(a, b));
+    b = n.build<SubOp>(b, n.castTo(n.input(3), i32));
+  n.setOutput(0, n.build<MatmulOp>(a, b));
   return success();
 }
 
@@ -1643,7 +1643,7 @@ LogicalResult importQLinearMatMul(N &n) {
     return failure();
   Value a = n.createOp<StorageCastOp>(typeOf(n.input(0)).clone(*qa), n.input(0));
   Value b = n.createOp<StorageCastOp>(typeOf(n.input(3)).clone(*qb), n.input(3));
-  Value product = n.create<QuantizedMatmulOp>(a, b);
+  Value product = n.build<QuantizedMatmulOp>(a, b);
   Value quantized = n.createOp<QuantizeOp>(typeOf(product).clone(*qy), product, Value(), Value(),
                                            1, 0);
   n.setOutput(0, n.createOp<StorageCastOp>(typeOf(product).clone(elementOf(n.input(7))),

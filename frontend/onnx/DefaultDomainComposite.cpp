@@ -36,15 +36,15 @@ Value constant(N &n, Value like, double v) { return n.scalar(elementOf(like), v)
 /// log(1 + exp(x)), computed as max(x, 0) + log(1 + exp(-|x|)) so that
 /// large inputs do not overflow.
 Value softplus(N &n, Value x) {
-  Value negAbs = n.create<NegOp>(n.create<AbsOp>(x));
-  Value tail = n.create<LogOp>(n.create<AddOp>(constant(n, x, 1), n.create<ExpOp>(negAbs)));
-  return n.create<AddOp>(n.create<ReluOp>(x), tail);
+  Value negAbs = n.build<NegOp>(n.build<AbsOp>(x));
+  Value tail = n.build<LogOp>(n.build<AddOp>(constant(n, x, 1), n.build<ExpOp>(negAbs)));
+  return n.build<AddOp>(n.build<ReluOp>(x), tail);
 }
 
 /// max(0, min(1, alpha * x + beta))
 Value hardSigmoid(N &n, Value x, float alpha, float beta) {
-  Value lin = n.create<AddOp>(n.create<MulOp>(x, constant(n, x, alpha)), constant(n, x, beta));
-  return n.create<MaxOp>(n.create<MinOp>(lin, constant(n, x, 1)), constant(n, x, 0));
+  Value lin = n.build<AddOp>(n.build<MulOp>(x, constant(n, x, alpha)), constant(n, x, beta));
+  return n.build<MaxOp>(n.build<MinOp>(lin, constant(n, x, 1)), constant(n, x, 0));
 }
 
 LogicalResult importWithAlpha(N &n, float dflt, function_ref<Value(Value, float)> build) {
@@ -71,17 +71,17 @@ LogicalResult importIsInf(N &n) {
   if (!isa<FloatType>(elementOf(x)))
     return n.error() << "input must be a float tensor, got " << x.getType();
   double inf = std::numeric_limits<double>::infinity();
-  Value isPos = n.create<EqOp>(x, constant(n, x, inf));
-  Value isNeg = n.create<EqOp>(x, constant(n, x, -inf));
+  Value isPos = n.build<EqOp>(x, constant(n, x, inf));
+  Value isNeg = n.build<EqOp>(x, constant(n, x, -inf));
   Value result;
   if (*positive && *negative)
-    result = n.create<OrOp>(isPos, isNeg);
+    result = n.build<OrOp>(isPos, isNeg);
   else if (*positive)
     result = isPos;
   else if (*negative)
     result = isNeg;
   else
-    result = n.create<AndOp>(isPos, isNeg); // all false
+    result = n.build<AndOp>(isPos, isNeg); // all false
   n.setOutput(0, result);
   return success();
 }
@@ -91,9 +91,9 @@ LogicalResult importSign(N &n) {
     return failure();
   Value x = n.input(0);
   Value zero = constant(n, x, 0);
-  Value pos = n.castTo(n.create<GtOp>(x, zero), elementOf(x));
-  Value neg = n.castTo(n.create<LtOp>(x, zero), elementOf(x));
-  n.setOutput(0, n.create<SubOp>(pos, neg));
+  Value pos = n.castTo(n.build<GtOp>(x, zero), elementOf(x));
+  Value neg = n.castTo(n.build<LtOp>(x, zero), elementOf(x));
+  n.setOutput(0, n.build<SubOp>(pos, neg));
   return success();
 }
 
@@ -111,12 +111,12 @@ LogicalResult importDynamicQuantizeLinear(N &n) {
     axes.push_back(d);
   auto axesAttr = n.b.getDenseI64ArrayAttr(axes);
   Value zero = constant(n, x, 0), qmax = constant(n, x, 255);
-  Value lo = n.create<MinOp>(n.create<ReduceMinOp>(x, axesAttr, keep), zero);
-  Value hi = n.create<MaxOp>(n.create<ReduceMaxOp>(x, axesAttr, keep), zero);
-  Value scale = n.create<DivOp>(n.create<SubOp>(hi, lo), qmax);
-  auto clamp = [&](Value v) { return n.create<MinOp>(n.create<MaxOp>(v, zero), qmax); };
-  Value zp = clamp(n.create<RoundOp>(n.create<DivOp>(n.create<NegOp>(lo), scale)));
-  Value y = clamp(n.create<AddOp>(n.create<RoundOp>(n.create<DivOp>(x, scale)), zp));
+  Value lo = n.build<MinOp>(n.build<ReduceMinOp>(x, axesAttr, keep), zero);
+  Value hi = n.build<MaxOp>(n.build<ReduceMaxOp>(x, axesAttr, keep), zero);
+  Value scale = n.build<DivOp>(n.build<SubOp>(hi, lo), qmax);
+  auto clamp = [&](Value v) { return n.build<MinOp>(n.build<MaxOp>(v, zero), qmax); };
+  Value zp = clamp(n.build<RoundOp>(n.build<DivOp>(n.build<NegOp>(lo), scale)));
+  Value y = clamp(n.build<AddOp>(n.build<RoundOp>(n.build<DivOp>(x, scale)), zp));
   Type u8 = IntegerType::get(n.b.getContext(), 8, IntegerType::Unsigned);
   n.setOutput(0, n.castTo(y, u8));
   n.setOutput(1, scale);
@@ -177,7 +177,7 @@ Value sumOut(N &n, Value x, Subscripts &subs, StringRef keep) {
   if (axes.empty())
     return x;
   subs = rest;
-  return n.create<ReduceSumOp>(x, n.b.getDenseI64ArrayAttr(axes), n.b.getBoolAttr(false));
+  return n.build<ReduceSumOp>(x, n.b.getDenseI64ArrayAttr(axes), n.b.getBoolAttr(false));
 }
 
 /// Transposes `x` (subscripts `subs`) to the order `to`.
@@ -261,7 +261,7 @@ LogicalResult importEinsum(N &n) {
   SmallVector<OpFoldResult> batchDims(lhsDims.take_front(nb));
   OpFoldResult b = product(n, batchDims), m = product(n, lhsDims.slice(nb, nl)),
                k = product(n, lhsDims.slice(nb + nl, nc)), r = product(n, rhsDims.drop_front(nb + nc));
-  Value product3 = n.create<MatmulOp>(n.reshape(lhs, {b, m, k}), n.reshape(rhs, {b, k, r}));
+  Value product3 = n.build<MatmulOp>(n.reshape(lhs, {b, m, k}), n.reshape(rhs, {b, k, r}));
   SmallVector<OpFoldResult> resultDims(batchDims);
   llvm::append_range(resultDims, lhsDims.slice(nb, nl));
   llvm::append_range(resultDims, rhsDims.drop_front(nb + nc));
@@ -281,31 +281,31 @@ void onnx_import::addDefaultDomainCompositeOps(std::vector<OpEntry> &t) {
   add("Einsum", 12, importEinsum, "1-2 operands, no ellipsis or diagonals; as transposes + matmul");
   add("Elu", 6, [](N &n) {
     return importWithAlpha(n, 1.0f, [&n](Value x, float alpha) {
-      Value expm1 = n.create<SubOp>(n.create<ExpOp>(x), constant(n, x, 1));
-      Value neg = n.create<MulOp>(expm1, constant(n, x, alpha));
-      return n.create<WhereOp>(n.create<GtOp>(x, constant(n, x, 0)), x, neg);
+      Value expm1 = n.build<SubOp>(n.build<ExpOp>(x), constant(n, x, 1));
+      Value neg = n.build<MulOp>(expm1, constant(n, x, alpha));
+      return n.build<WhereOp>(n.build<GtOp>(x, constant(n, x, 0)), x, neg);
     });
   }, "decomposed");
   add("HardSigmoid", 6, importHardSigmoid, "decomposed");
   add("HardSwish", 14, [](N &n) {
     return importActivation(n, [&n](Value x) {
-      return n.create<MulOp>(x, hardSigmoid(n, x, 1.0f / 6, 0.5f));
+      return n.build<MulOp>(x, hardSigmoid(n, x, 1.0f / 6, 0.5f));
     });
   }, "decomposed");
   add("IsInf", 10, importIsInf, "decomposed");
   add("LeakyRelu", 6, [](N &n) {
     return importWithAlpha(n, 0.01f, [&n](Value x, float alpha) {
-      Value scaled = n.create<MulOp>(x, constant(n, x, alpha));
-      return n.create<WhereOp>(n.create<LtOp>(x, constant(n, x, 0)), scaled, x);
+      Value scaled = n.build<MulOp>(x, constant(n, x, alpha));
+      return n.build<WhereOp>(n.build<LtOp>(x, constant(n, x, 0)), scaled, x);
     });
   }, "decomposed");
   add("Mish", 18, [](N &n) {
     return importActivation(n, [&n](Value x) {
-      return n.create<MulOp>(x, n.create<TanhOp>(softplus(n, x)));
+      return n.build<MulOp>(x, n.build<TanhOp>(softplus(n, x)));
     });
   }, "decomposed");
   add("Round", 11, [](N &n) {
-    return importActivation(n, [&n](Value x) { return n.create<RoundOp>(x); });
+    return importActivation(n, [&n](Value x) { return n.build<RoundOp>(x); });
   }, "");
   add("Sign", 9, importSign, "decomposed");
   add("Softplus", 1, [](N &n) {
@@ -314,8 +314,8 @@ void onnx_import::addDefaultDomainCompositeOps(std::vector<OpEntry> &t) {
   add("Swish", 24, [](N &n) {
     return importWithAlpha(n, 1.0f, [&n](Value x, float alpha) {
       if (alpha == 1.0f)
-        return n.create<SiluOp>(x);
-      return n.create<MulOp>(x, n.create<SigmoidOp>(n.create<MulOp>(x, constant(n, x, alpha))));
+        return n.build<SiluOp>(x);
+      return n.build<MulOp>(x, n.build<SigmoidOp>(n.build<MulOp>(x, constant(n, x, alpha))));
     });
   }, "llm.silu when alpha = 1");
 }

@@ -231,7 +231,7 @@ public:
   /// Creates an op whose result type the llm dialect infers from the
   /// operands. Invalid operands (shapes that do not broadcast, ...) raise a
   /// diagnostic naming this node and abort its import (ImportFailure).
-  template <typename OpTy, typename... Args> Value create(Args &&...args) {
+  template <typename OpTy, typename... Args> Value build(Args &&...args) {
     auto placeholder = RankedTensorType::get({}, b.getI1Type());
     OpTy op = OpTy::create(b, loc, placeholder, std::forward<Args>(args)...);
     SmallVector<Type> types;

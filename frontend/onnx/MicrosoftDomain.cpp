@@ -65,7 +65,7 @@ Value nonZero(N &n, Value mask) {
   if (elementOf(mask).isInteger(1))
     return mask;
   Value zero = n.scalar(elementOf(mask), 0);
-  return n.create<NotOp>(n.create<EqOp>(mask, zero));
+  return n.build<NotOp>(n.build<EqOp>(mask, zero));
 }
 
 /// Keys `j < lengths[b]` of `numKeys`, as a [B, 1, 1, T] bool mask.
@@ -74,7 +74,7 @@ Value lengthMask(N &n, Value lengths, OpFoldResult numKeys, bool inclusive = fal
   Value limit = n.castTo(lengths, n.b.getI64Type());
   limit = n.reshape(limit, {n.dim(limit, 0), n.b.getIndexAttr(1), n.b.getIndexAttr(1),
                             n.b.getIndexAttr(1)});
-  return inclusive ? n.create<LeOp>(keys, limit) : n.create<LtOp>(keys, limit);
+  return inclusive ? n.build<LeOp>(keys, limit) : n.build<LtOp>(keys, limit);
 }
 
 /// Combines an optional boolean keep-mask and an optional additive bias
@@ -82,8 +82,8 @@ Value lengthMask(N &n, Value lengths, OpFoldResult numKeys, bool inclusive = fal
 Value combineMasks(N &n, Value keep, Value bias, Type element, float filterValue) {
   if (!keep || !bias)
     return keep ? keep : bias;
-  Value blocked = n.create<WhereOp>(keep, n.scalar(element, 0), n.scalar(element, filterValue));
-  return n.create<AddOp>(blocked, bias);
+  Value blocked = n.build<WhereOp>(keep, n.scalar(element, 0), n.scalar(element, filterValue));
+  return n.build<AddOp>(blocked, bias);
 }
 
 /// Builds llm.attention and merges heads back to [B, S, H*D].
@@ -130,8 +130,8 @@ LogicalResult importSimplifiedLayerNorm(N &n) {
 
 /// input + skip (+ bias), the residual sum the Skip* norms fuse.
 Value residualSum(N &n, Value input, Value skip, Value bias) {
-  Value sum = n.create<AddOp>(input, skip);
-  return bias ? n.create<AddOp>(sum, bias) : sum;
+  Value sum = n.build<AddOp>(input, skip);
+  return bias ? n.build<AddOp>(sum, bias) : sum;
 }
 
 LogicalResult importSkipSimplifiedLayerNorm(N &n) {
@@ -184,20 +184,20 @@ LogicalResult importEmbedLayerNorm(N &n) {
   Value ids = n.castTo(n.input(0), n.b.getI64Type());
   if (rankOf(ids) != 2)
     return n.error() << "input_ids must be 2-D [batch, seq], got " << ids.getType();
-  Value sum = n.create<GatherOp>(n.input(2), ids, 0);
+  Value sum = n.build<GatherOp>(n.input(2), ids, 0);
   Value positions = n.hasInput(8) ? n.castTo(n.input(8), n.b.getI64Type())
                                   : n.unsqueeze(indexRange(n, n.b.getIndexAttr(0), n.dim(ids, 1)), {0});
-  sum = n.create<AddOp>(sum, n.create<GatherOp>(n.input(3), positions, 0));
+  sum = n.build<AddOp>(sum, n.build<GatherOp>(n.input(3), positions, 0));
   if (n.hasInput(1) && n.hasInput(4))
-    sum = n.create<AddOp>(
-        sum, n.create<GatherOp>(n.input(4), n.castTo(n.input(1), n.b.getI64Type()), 0));
+    sum = n.build<AddOp>(
+        sum, n.build<GatherOp>(n.input(4), n.castTo(n.input(1), n.b.getI64Type()), 0));
   n.setOutput(0, n.createOp<LayerNormOp>(typeOf(sum), sum, n.input(5), n.input(6),
                                          n.b.getI64IntegerAttr(2), n.b.getF32FloatAttr(*epsilon)));
   if (n.hasOutput(1)) {
     // mask_index: the number of valid tokens of each sequence.
     Value mask = n.hasInput(7) ? n.castTo(n.input(7), n.b.getI32Type())
-                               : n.castTo(n.create<EqOp>(ids, ids), n.b.getI32Type());
-    n.setOutput(1, n.create<ReduceSumOp>(mask, n.b.getDenseI64ArrayAttr({1}),
+                               : n.castTo(n.build<EqOp>(ids, ids), n.b.getI32Type());
+    n.setOutput(1, n.build<ReduceSumOp>(mask, n.b.getDenseI64ArrayAttr({1}),
                                          n.b.getBoolAttr(false)));
   }
   n.setOutput(2, sum);
@@ -218,7 +218,7 @@ LogicalResult importGelu(N &n, StringRef approximate, BiasInput withBias) {
     return failure();
   Value x = n.input(0);
   if (n.hasInput(1))
-    x = n.create<AddOp>(x, n.input(1));
+    x = n.build<AddOp>(x, n.input(1));
   n.setOutput(0, n.createOp<GeluOp>(x, approximate));
   return success();
 }
@@ -230,8 +230,8 @@ LogicalResult importQuickGelu(N &n) {
   if (failed(alpha))
     return failure();
   Value x = n.input(0);
-  Value gate = n.createOp<SigmoidOp>(n.create<MulOp>(x, n.scalar(elementOf(x), *alpha)));
-  n.setOutput(0, n.create<MulOp>(x, gate));
+  Value gate = n.createOp<SigmoidOp>(n.build<MulOp>(x, n.scalar(elementOf(x), *alpha)));
+  n.setOutput(0, n.build<MulOp>(x, gate));
   return success();
 }
 
@@ -365,8 +365,8 @@ LogicalResult importMatMulNBits(N &n) {
 /// Applies rotary embedding to [B, H, S, D] heads at positions [S] or [B, S].
 Value applyRotary(N &n, Value heads, Value cosCache, Value sinCache, Value positions,
                   bool interleaved, int64_t rotaryDim = 0) {
-  Value cos = n.create<GatherOp>(cosCache, positions, 0);
-  Value sin = n.create<GatherOp>(sinCache, positions, 0);
+  Value cos = n.build<GatherOp>(cosCache, positions, 0);
+  Value sin = n.build<GatherOp>(sinCache, positions, 0);
   // [S, R/2] -> [1, 1, S, R/2]; [B, S, R/2] -> [B, 1, S, R/2].
   SmallVector<int64_t> axes = rankOf(positions) == 1 ? SmallVector<int64_t>{0, 1}
                                                      : SmallVector<int64_t>{1};
@@ -420,8 +420,8 @@ LogicalResult importGroupQueryAttention(N &n) {
     q = applyRotary(n, q, n.input(7), n.input(8), positions, *interleaved);
     k = applyRotary(n, k, n.input(7), n.input(8), positions, *interleaved);
   }
-  Value key = n.create<ConcatOp>(ValueRange{pastKey, k}, 2);
-  Value value = n.create<ConcatOp>(ValueRange{pastValue, v}, 2);
+  Value key = n.build<ConcatOp>(ValueRange{pastKey, k}, 2);
+  Value value = n.build<ConcatOp>(ValueRange{pastValue, v}, 2);
   // seqlens_k[b] is the index of sequence b's last valid key.
   Value mask = lengthMask(n, n.input(5), total, /*inclusive=*/true);
   n.setOutput(0, attend(n, q, key, value, mask, optionalScale(n), "lower_right", *softcap));
@@ -471,11 +471,11 @@ LogicalResult importMultiHeadAttention(N &n) {
     auto pieces = n.createOp<SplitOp>(
         TypeRange{typeOf(bias).clone({h}), typeOf(bias).clone({h}), typeOf(bias).clone({h})},
         bias, 0, n.b.getDenseI64ArrayAttr({h, h, h}));
-    query = n.create<AddOp>(query, pieces.getResult(0));
+    query = n.build<AddOp>(query, pieces.getResult(0));
     if (rankOf(keyIn) == 3)
-      keyIn = n.create<AddOp>(keyIn, pieces.getResult(1));
+      keyIn = n.build<AddOp>(keyIn, pieces.getResult(1));
     if (rankOf(valueIn) == 3)
-      valueIn = n.create<AddOp>(valueIn, pieces.getResult(2));
+      valueIn = n.build<AddOp>(valueIn, pieces.getResult(2));
   }
   Value q = toHeads(n, query, *heads, "query");
   // 4-D key/value are already [B, H, L, D] (a cross-attention cache).
@@ -484,8 +484,8 @@ LogicalResult importMultiHeadAttention(N &n) {
   if (n.hasInput(6) != n.hasInput(7))
     return n.error() << "past_key and past_value must be given together";
   if (n.hasInput(6)) {
-    k = n.create<ConcatOp>(ValueRange{n.input(6), k}, 2);
-    v = n.create<ConcatOp>(ValueRange{n.input(7), v}, 2);
+    k = n.build<ConcatOp>(ValueRange{n.input(6), k}, 2);
+    v = n.build<ConcatOp>(ValueRange{n.input(7), v}, 2);
   }
   Value keep;
   if (n.hasInput(4)) {
@@ -555,13 +555,13 @@ LogicalResult importAttention(N &n) {
                        << past.getType();
     auto half = [&](int64_t i) {
       Value slice = n.sliceAxis(past, 0, n.b.getIndexAttr(i), n.b.getIndexAttr(i + 1));
-      return n.create<SqueezeOp>(slice, n.b.getDenseI64ArrayAttr({0}));
+      return n.build<SqueezeOp>(slice, n.b.getDenseI64ArrayAttr({0}));
     };
-    k = n.create<ConcatOp>(ValueRange{half(0), k}, 2);
-    v = n.create<ConcatOp>(ValueRange{half(1), v}, 2);
+    k = n.build<ConcatOp>(ValueRange{half(0), k}, 2);
+    v = n.build<ConcatOp>(ValueRange{half(1), v}, 2);
   }
   if (n.hasOutput(1))
-    n.setOutput(1, n.create<ConcatOp>(ValueRange{n.unsqueeze(k, {0}), n.unsqueeze(v, {0})}, 0));
+    n.setOutput(1, n.build<ConcatOp>(ValueRange{n.unsqueeze(k, {0}), n.unsqueeze(v, {0})}, 0));
   Value keep;
   if (n.hasInput(3)) {
     auto m = keyPaddingMask(n, n.input(3), n.dim(k, 2));

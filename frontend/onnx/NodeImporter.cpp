@@ -627,11 +627,11 @@ Value NodeImporter::reshape(Value v, ArrayRef<OpFoldResult> shape) {
 }
 
 Value NodeImporter::transpose(Value v, ArrayRef<int64_t> perm) {
-  return create<TransposeOp>(v, b.getDenseI64ArrayAttr(perm));
+  return build<TransposeOp>(v, b.getDenseI64ArrayAttr(perm));
 }
 
 Value NodeImporter::unsqueeze(Value v, ArrayRef<int64_t> axes) {
-  return create<UnsqueezeOp>(v, b.getDenseI64ArrayAttr(axes));
+  return build<UnsqueezeOp>(v, b.getDenseI64ArrayAttr(axes));
 }
 
 Value NodeImporter::castTo(Value v, Type elementType) {

@@ -79,18 +79,6 @@ std::optional<int64_t> raising::getTrailingAxis(ArrayRef<int64_t> axes, int64_t 
   return axes.front();
 }
 
-bool raising::broadcastsTo(ArrayRef<int64_t> shape, ArrayRef<int64_t> target) {
-  if (shape.size() > target.size())
-    return false;
-  size_t offset = target.size() - shape.size();
-  for (auto [i, dim] : llvm::enumerate(shape)) {
-    int64_t want = target[offset + i];
-    if (dim != 1 && !ShapedType::isDynamic(dim) && !ShapedType::isDynamic(want) && dim != want)
-      return false;
-  }
-  return true;
-}
-
 std::string raising::formatShape(ArrayRef<int64_t> shape) {
   if (shape.empty())
     return "scalar";

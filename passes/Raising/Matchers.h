@@ -156,10 +156,6 @@ bool hasOnlyUserBesidesDims(Value value, Operation *user);
 /// std::nullopt otherwise.
 std::optional<int64_t> getTrailingAxis(ArrayRef<int64_t> axes, int64_t rank);
 
-/// True when `shape` broadcasts to `target` under numpy rules without adding
-/// dims to it (dynamic dims on either side are left to runtime).
-bool broadcastsTo(ArrayRef<int64_t> shape, ArrayRef<int64_t> target);
-
 /// `1x?x768` for diagnostics.
 std::string formatShape(ArrayRef<int64_t> shape);
 

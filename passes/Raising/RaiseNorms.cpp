@@ -383,7 +383,7 @@ MatchResult<AffineMatch> matchAffine(Operation *root, bool isBias) {
   if (resultType != normType)
     return nearMiss("the " + what + " broadcasts the result from " + formatType(normType) + " to " +
                     formatType(resultType));
-  if (!broadcastsTo(shape, normalized))
+  if (!llm::broadcastsTo(shape, normalized))
     return nearMiss("the " + what + " shape " + formatShape(paramType.getShape()) +
                     " does not broadcast to the normalized dims " + formatShape(normalized));
   if (shape.size() != paramType.getShape().size()) {

@@ -94,20 +94,6 @@ FailureOr<SmallVector<int64_t>> matmulShape(std::optional<Location> loc, ArrayRe
   return result;
 }
 
-/// True when `shape` broadcasts to `target` under numpy rules (aligned from
-/// the right, no new dims on the target): each dim is 1, equal to the
-/// target's, or dynamic on either side, where only runtime can tell.
-bool broadcastsTo(ArrayRef<int64_t> shape, ArrayRef<int64_t> target) {
-  if (shape.size() > target.size())
-    return false;
-  size_t offset = target.size() - shape.size();
-  for (auto [i, dim] : llvm::enumerate(shape)) {
-    int64_t want = target[offset + i];
-    if (dim != 1 && !ShapedType::isDynamic(dim) && !ShapedType::isDynamic(want) && dim != want)
-      return false;
-  }
-  return true;
-}
 
 /// Checks that a per-axis or sub-channel `!quant` element type of `type`
 /// fits its shape: the quantized dims exist and the scales cover them.
@@ -260,6 +246,18 @@ LogicalResult mlir::llm::inferReductionResult(std::optional<Location> loc,
   types.push_back(
       RankedTensorType::get(shape, elementType ? elementType : input.getElementType()));
   return success();
+}
+
+bool mlir::llm::broadcastsTo(ArrayRef<int64_t> shape, ArrayRef<int64_t> target) {
+  if (shape.size() > target.size())
+    return false;
+  size_t offset = target.size() - shape.size();
+  for (auto [i, dim] : llvm::enumerate(shape)) {
+    int64_t want = target[offset + i];
+    if (dim != 1 && !ShapedType::isDynamic(dim) && !ShapedType::isDynamic(want) && dim != want)
+      return false;
+  }
+  return true;
 }
 
 LogicalResult mlir::llm::verifySameElementType(Operation *op, Type lhs, Type rhs) {

@@ -27,6 +27,11 @@ FailureOr<SmallVector<int64_t>> broadcastShapes(ArrayRef<ArrayRef<int64_t>> shap
 LogicalResult inferBroadcastResult(std::optional<Location> loc, ArrayRef<Type> operands,
                                    Type elementType, SmallVectorImpl<Type> &types);
 
+/// True when `shape` broadcasts to `target` under numpy rules (aligned from
+/// the right, no new dims on the target): each dim is 1, equal to the
+/// target's, or dynamic on either side, where only runtime can tell.
+bool broadcastsTo(ArrayRef<int64_t> shape, ArrayRef<int64_t> target);
+
 /// The result of reducing `input` over `axes` (empty: all axes).
 LogicalResult inferReductionResult(std::optional<Location> loc, RankedTensorType input,
                                    ArrayRef<int64_t> axes, bool keepDims, Type elementType,
