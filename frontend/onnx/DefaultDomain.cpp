@@ -412,10 +412,7 @@ template <typename OpTy> LogicalResult importSoftmax(N &n) {
     return failure();
   Value x = n.input(0);
   int64_t rank = rankOf(x);
-  auto axis = n.intAttr("axis", n.opset >= 13 ? -1 : 1);
-  if (failed(axis))
-    return failure();
-  auto normalized = n.normalizeAxis(*axis, std::max<int64_t>(rank, 1));
+  auto normalized = n.axisAttr("axis", n.opset >= 13 ? -1 : 1, std::max<int64_t>(rank, 1));
   if (failed(normalized))
     return failure();
   if (n.opset >= 13 || *normalized == rank - 1) {
@@ -512,10 +509,7 @@ LogicalResult importGather(N &n) {
   if (failed(n.checkInputs(2, 2)))
     return failure();
   Value data = n.input(0), indices = n.input(1);
-  auto axis = n.intAttr("axis", 0);
-  if (failed(axis))
-    return failure();
-  auto normalized = n.normalizeAxis(*axis, rankOf(data));
+  auto normalized = n.axisAttr("axis", 0, rankOf(data));
   if (failed(normalized))
     return failure();
   if (!isa<IntegerType>(elementOf(indices)) || elementOf(indices).isInteger(1))
@@ -876,10 +870,7 @@ LogicalResult importSplit(N &n) {
   Value x = n.input(0);
   if (!x)
     return n.error() << "missing input 0";
-  auto axisAttr = n.intAttr("axis", 0);
-  if (failed(axisAttr))
-    return failure();
-  auto axis = n.normalizeAxis(*axisAttr, rankOf(x));
+  auto axis = n.axisAttr("axis", 0, rankOf(x));
   if (failed(axis))
     return failure();
   size_t numOutputs = n.numOutputs();
@@ -1555,10 +1546,7 @@ LogicalResult importGatherElements(N &n) {
   if (failed(n.checkInputs(2, 2)))
     return failure();
   Value data = n.input(0), indices = n.input(1);
-  auto axis = n.intAttr("axis", 0);
-  if (failed(axis))
-    return failure();
-  auto normalized = n.normalizeAxis(*axis, rankOf(data));
+  auto normalized = n.axisAttr("axis", 0, rankOf(data));
   if (failed(normalized))
     return failure();
   auto type = typeOf(indices).clone(elementOf(data));

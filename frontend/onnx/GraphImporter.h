@@ -214,6 +214,8 @@ public:
 
   //===-- Common op builders ------------------------------------------===//
 
+  /// The axis attribute `name` (default `dflt`), normalized for `rank`.
+  FailureOr<int64_t> axisAttr(StringRef name, int64_t dflt, int64_t rank);
   /// Normalizes a possibly negative axis; fails with a diagnostic.
   FailureOr<int64_t> normalizeAxis(int64_t axis, int64_t rank, StringRef what = "axis");
   Value reshape(Value v, ArrayRef<OpFoldResult> shape);

@@ -609,6 +609,13 @@ Value NodeImporter::fromDims(ArrayRef<OpFoldResult> elems, bool isScalar) {
 // Common op builders
 //===----------------------------------------------------------------------===//
 
+FailureOr<int64_t> NodeImporter::axisAttr(StringRef name, int64_t dflt, int64_t rank) {
+  FailureOr<int64_t> axis = intAttr(name, dflt);
+  if (failed(axis))
+    return failure();
+  return normalizeAxis(*axis, rank);
+}
+
 FailureOr<int64_t> NodeImporter::normalizeAxis(int64_t axis, int64_t rank, StringRef what) {
   int64_t normalized = axis < 0 ? axis + rank : axis;
   if (normalized < 0 || normalized >= rank)
