@@ -3,6 +3,7 @@
 #ifndef LLM_PASSES_INITALLPASSES_H
 #define LLM_PASSES_INITALLPASSES_H
 
+#include "passes/MemoryPlanning/Passes.h"
 #include "passes/Raising/Passes.h"
 
 #include "mlir/Transforms/Passes.h"
@@ -16,6 +17,7 @@ namespace llm {
 inline void registerAllPasses() {
   registerTransformsPasses();
   registerLLMRaisingPasses();
+  registerLLMMemoryPlanningPasses();
 }
 
 } // namespace llm

@@ -6,12 +6,14 @@
 //
 //===----------------------------------------------------------------------===//
 
+#include "codegen/ModuleWriter.h"
 #include "dialects/InitAllDialects.h"
 #include "frontend/onnx/ONNXImporter.h"
 #include "passes/InitAllPasses.h"
 
 #include "mlir/IR/AsmState.h"
 #include "mlir/IR/MLIRContext.h"
+#include "mlir/Parser/Parser.h"
 #include "mlir/Pass/PassManager.h"
 #include "mlir/Support/FileUtilities.h"
 #include "mlir/Tools/mlir-opt/MlirOptMain.h"
@@ -57,6 +59,27 @@ llvm::cl::opt<bool> listONNXOps(
     "list-onnx-ops",
     llvm::cl::desc("Print the importer's supported-op table as Markdown and exit"),
     llvm::cl::init(false), llvm::cl::cat(onnxCategory));
+
+llvm::cl::OptionCategory codegenCategory("Code generation options");
+
+enum class EmitKind { MLIR, Cpp, Module };
+
+llvm::cl::opt<EmitKind> emitKind(
+    "emit", llvm::cl::desc("What to produce"), llvm::cl::init(EmitKind::MLIR),
+    llvm::cl::values(
+        clEnumValN(EmitKind::MLIR, "mlir", "the IR after the pass pipeline (default)"),
+        clEnumValN(EmitKind::Cpp, "cpp", "the generated source of the target, to -o FILE"),
+        clEnumValN(EmitKind::Module, "module",
+                   "a runnable module directory at -o DIR (docs/module-format.md)")),
+    llvm::cl::cat(codegenCategory));
+
+llvm::cl::opt<std::string> target("target", llvm::cl::desc("Code generation target (cpu)"),
+                                  llvm::cl::init("cpu"), llvm::cl::cat(codegenCategory));
+
+llvm::cl::opt<bool> noOptimize(
+    "no-optimize",
+    llvm::cl::desc("With --emit=cpp/module: skip the optimization pipeline (plan memory only)"),
+    llvm::cl::init(false), llvm::cl::cat(codegenCategory));
 
 /// Parses `NAME=1x?x768` into the import options.
 LogicalResult parseInputShapes(llm::ONNXImportOptions &options) {
@@ -106,38 +129,89 @@ void printONNXOpTable(llvm::raw_ostream &os) {
        << op.sinceVersion << " | " << op.notes << " |\n";
 }
 
-/// Imports an ONNX model, runs the command line's pipeline and prints.
-LogicalResult runOnONNX(llvm::StringRef inputFilename, llvm::raw_ostream &os,
-                        DialectRegistry &registry, const MlirOptMainConfig &config) {
+/// After the command line's pipeline: print the IR, or generate code.
+LogicalResult finish(ModuleOp module, llvm::StringRef inputFilename,
+                     llvm::StringRef outputFilename) {
+  if (emitKind == EmitKind::Module) {
+    if (outputFilename == "-") {
+      llvm::errs() << "llm-opt: --emit=module needs an output directory: -o DIR\n";
+      return failure();
+    }
+    llm::ModuleWriteOptions options;
+    options.target = target;
+    options.outputDir = outputFilename.str();
+    options.optimize = !noOptimize;
+    options.source = inputFilename.str();
+    return llm::writeModuleDirectory(module, options);
+  }
+  std::string errorMessage;
+  auto output = openOutputFile(outputFilename, &errorMessage);
+  if (!output) {
+    llvm::errs() << "llm-opt: " << errorMessage << "\n";
+    return failure();
+  }
+  if (emitKind == EmitKind::Cpp) {
+    if (failed(llm::prepareForCodegen(module, !noOptimize)))
+      return failure();
+    FailureOr<std::string> source = llm::emitModuleSource(module, target);
+    if (failed(source))
+      return failure();
+    output->os() << *source;
+  } else {
+    OpPrintingFlags flags;
+    if (!printWeights)
+      flags.elideLargeResourceString(/*largeResourceLimit=*/64);
+    module->print(output->os(), flags);
+    output->os() << "\n";
+  }
+  output->keep();
+  return success();
+}
+
+/// Imports an ONNX model (or parses llm IR), runs the command line's
+/// pipeline, then prints or generates code.
+LogicalResult runToCodegen(llvm::StringRef inputFilename, llvm::StringRef outputFilename,
+                           DialectRegistry &registry, const MlirOptMainConfig &config) {
   MLIRContext context(registry);
   context.loadAllAvailableDialects();
+  // Diagnostics name the ONNX node; a dump of the whole module would bury it.
+  context.printOpOnDiagnostic(false);
   llvm::SourceMgr sourceMgr;
   SourceMgrDiagnosticHandler diagHandler(sourceMgr, &context);
 
-  llm::ONNXImportOptions options;
-  options.keepInitializerInputs = keepInitializerInputs;
-  options.denseElementLimit = denseElementLimit;
-  if (failed(parseInputShapes(options)))
-    return failure();
-  FailureOr<OwningOpRef<ModuleOp>> module =
-      llm::importONNXFile(inputFilename, &context, options);
-  if (failed(module))
-    return failure();
+  OwningOpRef<ModuleOp> module;
+  if (llm::isONNXFile(inputFilename)) {
+    llm::ONNXImportOptions options;
+    options.keepInitializerInputs = keepInitializerInputs;
+    options.denseElementLimit = denseElementLimit;
+    if (failed(parseInputShapes(options)))
+      return failure();
+    FailureOr<OwningOpRef<ModuleOp>> imported =
+        llm::importONNXFile(inputFilename, &context, options);
+    if (failed(imported))
+      return failure();
+    module = std::move(*imported);
+  } else {
+    std::string errorMessage;
+    auto file = openInputFile(inputFilename, &errorMessage);
+    if (!file) {
+      llvm::errs() << "llm-opt: " << errorMessage << "\n";
+      return failure();
+    }
+    sourceMgr.AddNewSourceBuffer(std::move(file), llvm::SMLoc());
+    module = parseSourceFile<ModuleOp>(sourceMgr, &context);
+    if (!module)
+      return failure();
+  }
 
   // Implicit nesting, as in mlir-opt: a func.func pass given on the command
-  // line runs on every function of the imported module.
+  // line runs on every function of the module.
   PassManager pm(&context, ModuleOp::getOperationName(), OpPassManager::Nesting::Implicit);
   if (failed(applyPassManagerCLOptions(pm)) || failed(config.setupPassPipeline(pm)))
     return failure();
-  if (failed(pm.run(**module)))
+  if (failed(pm.run(*module)))
     return failure();
-
-  OpPrintingFlags flags;
-  if (!printWeights)
-    flags.elideLargeResourceString(/*largeResourceLimit=*/64);
-  (*module)->print(os, flags);
-  os << "\n";
-  return success();
+  return finish(*module, inputFilename, outputFilename);
 }
 
 } // namespace
@@ -157,20 +231,17 @@ int main(int argc, char **argv) {
   }
   MlirOptMainConfig config = MlirOptMainConfig::createFromCLOptions();
 
+  // ONNX models, and anything bound for code generation, take llm-opt's own
+  // path; IR in and IR out is plain mlir-opt.
+  if (llm::isONNXFile(inputFilename) || emitKind != EmitKind::MLIR)
+    return failed(runToCodegen(inputFilename, outputFilename, registry, config)) ? 1 : 0;
+
   std::string errorMessage;
   auto output = openOutputFile(outputFilename, &errorMessage);
   if (!output) {
     llvm::errs() << "llm-opt: " << errorMessage << "\n";
     return 1;
   }
-
-  if (llm::isONNXFile(inputFilename)) {
-    if (failed(runOnONNX(inputFilename, output->os(), registry, config)))
-      return 1;
-    output->keep();
-    return 0;
-  }
-
   auto file = openInputFile(inputFilename, &errorMessage);
   if (!file) {
     llvm::errs() << "llm-opt: " << errorMessage << "\n";

@@ -1,0 +1,43 @@
+//===- ModuleWriter.h - lower, generate and build a module directory -*- C++ -*-===//
+//
+// The back half of the compiler: from llm IR (imported, optionally
+// optimized) to the module directory of docs/module-format.md.
+//
+//===----------------------------------------------------------------------===//
+
+#ifndef LLM_CODEGEN_MODULEWRITER_H
+#define LLM_CODEGEN_MODULEWRITER_H
+
+#include "mlir/IR/BuiltinOps.h"
+
+#include <string>
+
+namespace mlir {
+namespace llm {
+
+struct ModuleWriteOptions {
+  std::string target = "cpu";
+  std::string outputDir;
+  /// Run the optimization pipeline before planning memory.
+  bool optimize = true;
+  /// Host C++ compiler; empty = $LLM_CXX, else the compiler llm-opt was built with.
+  std::string cxx;
+  /// Where the ONNX model came from, recorded in the manifest.
+  std::string source;
+};
+
+/// Runs the passes codegen needs on `module`: the optimization pipeline
+/// (when `optimize`) and memory planning.
+LogicalResult prepareForCodegen(ModuleOp module, bool optimize);
+
+/// The generated source of a prepared module, for --emit=cpp.
+FailureOr<std::string> emitModuleSource(ModuleOp module, StringRef target);
+
+/// Prepares `module`, generates its code, builds it and writes the module
+/// directory (manifest.json, weights.safetensors, module.cpp, module.so).
+LogicalResult writeModuleDirectory(ModuleOp module, const ModuleWriteOptions &options);
+
+} // namespace llm
+} // namespace mlir
+
+#endif // LLM_CODEGEN_MODULEWRITER_H

@@ -1,0 +1,1243 @@
+//===- CPUEmitter.cpp - llm IR to C++ for the CPU target ------------------===//
+//
+// Each function becomes:
+//
+//   computeDims_F(input_dims, D, error)  every dynamic dim and index value of
+//                                        the program, in op order, into D[k],
+//                                        with the shape checks the verifier
+//                                        could not do statically;
+//   F_plan(args)                         computeDims + buffer sizes + output
+//                                        dims;
+//   F_run(args)                          computeDims + one kernel call per op.
+//
+// A dim is a C++ expression: a literal for static dims, `D[k]` otherwise.
+//
+//===----------------------------------------------------------------------===//
+
+#include "codegen/cpu/CPUEmitter.h"
+
+#include "dialects/LLM/IR/LLMOps.h"
+#include "passes/MemoryPlanning/Passes.h"
+
+#include "mlir/Dialect/Arith/IR/Arith.h"
+#include "mlir/Dialect/Func/IR/FuncOps.h"
+#include "mlir/Dialect/Quant/IR/QuantTypes.h"
+#include "mlir/IR/DialectResourceBlobManager.h"
+#include "llvm/ADT/TypeSwitch.h"
+
+#include <fmt/format.h>
+
+using namespace mlir;
+using namespace mlir::llm;
+using namespace mlir::llm::codegen;
+
+namespace {
+
+using Dims = SmallVector<std::string>;
+
+std::string lit(int64_t v) {
+  if (v == std::numeric_limits<int64_t>::min())
+    return "INT64_MIN";
+  return v < 0 ? fmt::format("({}LL)", v) : fmt::format("{}LL", v);
+}
+
+bool isLiteral(const std::string &expr) {
+  return !expr.empty() && expr.find("D[") == std::string::npos &&
+         expr.find('(') == std::string::npos;
+}
+
+std::string product(ArrayRef<std::string> dims) {
+  if (dims.empty())
+    return "1LL";
+  std::string s = "(";
+  for (size_t i = 0; i < dims.size(); ++i)
+    s += (i ? " * " : "") + dims[i];
+  return s + ")";
+}
+
+std::string hexFloat(double v) {
+  if (std::isnan(v))
+    return "NAN";
+  if (std::isinf(v))
+    return v > 0 ? "INFINITY" : "(-INFINITY)";
+  return fmt::format("{:a}", v);
+}
+
+Type storageType(Type type) {
+  if (auto quantType = dyn_cast<quant::QuantizedType>(type))
+    return quantType.getStorageType();
+  return type;
+}
+
+/// The C++ element type of a tensor element type.
+std::string cppType(Type type) {
+  type = storageType(type);
+  if (type.isF32())
+    return "float";
+  if (type.isF64())
+    return "double";
+  if (type.isF16())
+    return "llmk::f16";
+  if (type.isBF16())
+    return "llmk::bf16";
+  if (auto intType = dyn_cast<IntegerType>(type)) {
+    unsigned width = intType.getWidth();
+    if (width == 1)
+      return "bool";
+    bool isUnsigned = intType.isUnsigned();
+    unsigned bits = width <= 8 ? 8 : width <= 16 ? 16 : width <= 32 ? 32 : 64;
+    return fmt::format("{}int{}_t", isUnsigned ? "u" : "", bits);
+  }
+  return "";
+}
+
+std::string escape(StringRef text) {
+  std::string out;
+  for (char c : text) {
+    if (c == '"' || c == '\\')
+      out += '\\';
+    if (c == '%') {
+      out += "%%";
+      continue;
+    }
+    if (c == '\n') {
+      out += ' ';
+      continue;
+    }
+    out += c;
+  }
+  return out;
+}
+
+std::string locationOf(Operation *op) {
+  std::string text;
+  llvm::raw_string_ostream os(text);
+  op->getLoc().print(os);
+  return escape(text);
+}
+
+/// Emits one function.
+class FunctionEmitter {
+public:
+  FunctionEmitter(func::FuncOp func, EmittedModule &module, std::string &globals,
+                  DenseMap<Attribute, int64_t> &weightIndex)
+      : func(func), module(module), globals(globals), weightIndex(weightIndex) {}
+
+  LogicalResult emit(EmittedEntry &entry);
+
+private:
+  // Dims and index values.
+  std::string newSlot(const std::string &expr) {
+    std::string slot = fmt::format("D[{}]", numSlots++);
+    dimsCode += fmt::format("  {} = {};\n", slot, expr);
+    return slot;
+  }
+  void check(const std::string &condition, Operation *op, const std::string &what) {
+    dimsCode += fmt::format("  if (!({})) return llmk::fail(E, EC, \"{}: {}\");\n", condition,
+                            locationOf(op), escape(what));
+  }
+  /// Checks `a == b` at run time, reporting both values when they differ.
+  void checkEq(const std::string &a, const std::string &b, Operation *op, const std::string &what) {
+    if (a == b)
+      return;
+    dimsCode += fmt::format("  if (({0}) != ({1})) return llmk::fail(E, EC, \"{2}: {3} (%lld vs %lld)\", "
+                            "(long long)({0}), (long long)({1}));\n",
+                            a, b, locationOf(op), escape(what));
+  }
+  /// Records the dims of `result`: a static dim stays a literal (and is
+  /// checked against the computed one when that one is dynamic).
+  void setDims(Value result, const Dims &computed, Operation *op) {
+    auto type = cast<RankedTensorType>(result.getType());
+    Dims dims;
+    for (int64_t i = 0; i < type.getRank(); ++i) {
+      if (!type.isDynamicDim(i)) {
+        std::string expr = lit(type.getDimSize(i));
+        if (i < (int64_t)computed.size() && !isLiteral(computed[i]))
+          checkEq(computed[i], expr, op,
+                  fmt::format("dim {} of the result differs from the graph's static size", i));
+        dims.push_back(expr);
+      } else {
+        dims.push_back(isLiteral(computed[i]) || computed[i].rfind("D[", 0) == 0
+                           ? computed[i]
+                           : newSlot(computed[i]));
+      }
+    }
+    dimsOf[result] = dims;
+  }
+  const Dims &dims(Value v) { return dimsOf[v]; }
+  std::string shape(Value v) {
+    const Dims &d = dims(v);
+    std::string s = fmt::format("llmk::Shape{{{}, {{", d.size());
+    for (size_t i = 0; i < d.size(); ++i)
+      s += (i ? ", " : "") + d[i];
+    return s + "}}";
+  }
+  std::string numel(Value v) { return product(dims(v)); }
+  std::string span(Value v, int64_t from, int64_t to) {
+    return product(ArrayRef<std::string>(dims(v)).slice(from, to - from));
+  }
+  std::string ptr(Value v) { return names.lookup(v); }
+  std::string in(Value v) { return fmt::format("llmk::in({}, {})", ptr(v), shape(v)); }
+  std::string elt(Value v) {
+    return cppType(cast<RankedTensorType>(v.getType()).getElementType());
+  }
+
+  /// Defines the data pointer of a result: its planned buffer in the arena.
+  LogicalResult defineResult(Operation *op, unsigned index) {
+    Value result = op->getResult(index);
+    auto buffers = op->getAttrOfType<DenseI64ArrayAttr>(kBuffersAttr);
+    if (!buffers || buffers.size() <= (int64_t)index || buffers[index] < 0)
+      return op->emitError("codegen: result has no planned buffer (run llm-plan-memory first)");
+    std::string name = fmt::format("v{}", numValues++);
+    run += fmt::format("  auto *{} = reinterpret_cast<{} *>(A + O[{}]);\n", name, elt(result),
+                       buffers[index]);
+    names[result] = name;
+    return success();
+  }
+  void alias(Value result, Value source) {
+    std::string name = fmt::format("v{}", numValues++);
+    run += fmt::format("  auto *{} = reinterpret_cast<{} *>({});\n", name, elt(result), ptr(source));
+    names[result] = name;
+  }
+
+  /// A scalar known at dims time: an integer/float constant, or an index
+  /// value turned into a tensor by from_dims.
+  std::optional<std::string> scalarOf(Value v) {
+    Operation *def = v.getDefiningOp();
+    if (!def)
+      return std::nullopt;
+    if (auto constant = dyn_cast<ConstantOp>(def)) {
+      auto dense = dyn_cast<DenseElementsAttr>(constant.getValue());
+      if (!dense || dense.getNumElements() != 1)
+        return std::nullopt;
+      Type elementType = dense.getElementType();
+      if (isa<FloatType>(elementType))
+        return hexFloat((*dense.getValues<APFloat>().begin()).convertToDouble());
+      if (elementType.isInteger(1))
+        return *dense.getValues<bool>().begin() ? "1LL" : "0LL";
+      if (isa<IntegerType>(elementType)) {
+        APInt value = *dense.getValues<APInt>().begin();
+        return lit(elementType.isUnsignedInteger() ? (int64_t)value.getZExtValue()
+                                                   : value.getSExtValue());
+      }
+      return std::nullopt;
+    }
+    if (auto fromDims = dyn_cast<FromDimsOp>(def)) {
+      SmallVector<std::string> values = indexList(fromDims.getDims(), fromDims.getStaticDims());
+      if (values.size() != 1)
+        return std::nullopt;
+      return values[0];
+    }
+    if (auto castOp = dyn_cast<CastOp>(def))
+      if (isa<IntegerType>(getElementTypeOrSelf(castOp.getInput().getType())) &&
+          isa<IntegerType>(getElementTypeOrSelf(castOp.getType())))
+        return scalarOf(castOp.getInput());
+    return std::nullopt;
+  }
+  /// A 1-D integer tensor known at dims time.
+  std::optional<Dims> vectorOf(Value v) {
+    Operation *def = v.getDefiningOp();
+    if (!def)
+      return std::nullopt;
+    if (auto constant = dyn_cast<ConstantOp>(def)) {
+      auto dense = dyn_cast<DenseElementsAttr>(constant.getValue());
+      if (!dense || !isa<IntegerType>(dense.getElementType()))
+        return std::nullopt;
+      Dims values;
+      for (const APInt &value : dense.getValues<APInt>())
+        values.push_back(lit(value.getSExtValue()));
+      return values;
+    }
+    if (auto fromDims = dyn_cast<FromDimsOp>(def))
+      return indexList(fromDims.getDims(), fromDims.getStaticDims());
+    return std::nullopt;
+  }
+  /// Mixed static/dynamic index lists (custom<DynamicIndexList>).
+  Dims indexList(ValueRange dynamic, ArrayRef<int64_t> staticValues) {
+    Dims out;
+    unsigned next = 0;
+    for (int64_t value : staticValues)
+      out.push_back(ShapedType::isDynamic(value) ? indexExpr.lookup(dynamic[next++]) : lit(value));
+    return out;
+  }
+
+  Dims broadcastDims(Operation *op, ArrayRef<Value> operands) {
+    int64_t rank = 0;
+    for (Value v : operands)
+      rank = std::max<int64_t>(rank, dims(v).size());
+    Dims out(rank, "1LL");
+    for (Value v : operands) {
+      const Dims &d = dims(v);
+      int64_t offset = rank - d.size();
+      for (size_t i = 0; i < d.size(); ++i) {
+        std::string &o = out[offset + i];
+        if (d[i] == "1LL")
+          continue;
+        if (o == "1LL" || o == d[i]) {
+          o = d[i];
+          continue;
+        }
+        std::string merged = fmt::format("llmk::broadcastDim({}, {})", o, d[i]);
+        o = newSlot(merged);
+        check(fmt::format("{} >= 0", o), op, "operand shapes do not broadcast");
+      }
+    }
+    return out;
+  }
+
+  LogicalResult emitOp(Operation *op);
+  LogicalResult emitIndexOp(Operation *op);
+  LogicalResult emitElementwise(Operation *op);
+  LogicalResult emitConstant(ConstantOp op);
+
+  func::FuncOp func;
+  EmittedModule &module;
+  std::string &globals;
+  DenseMap<Attribute, int64_t> &weightIndex;
+  std::string dimsCode, run;
+  int64_t numSlots = 0, numValues = 0;
+  DenseMap<Value, Dims> dimsOf;
+  DenseMap<Value, std::string> indexExpr;
+  DenseMap<Value, std::string> names;
+};
+
+} // namespace
+
+std::string mlir::llm::codegen::manifestDType(Type type) {
+  type = storageType(type);
+  if (type.isF32()) return "float32";
+  if (type.isF64()) return "float64";
+  if (type.isF16()) return "float16";
+  if (type.isBF16()) return "bfloat16";
+  if (auto intType = dyn_cast<IntegerType>(type)) {
+    unsigned width = intType.getWidth();
+    if (width == 1)
+      return "bool";
+    // Sub-byte integers (int4) are stored unpacked, one per byte.
+    unsigned bits = width <= 8 ? 8 : width <= 16 ? 16 : width <= 32 ? 32 : 64;
+    return fmt::format("{}int{}", intType.isUnsigned() ? "u" : "", bits);
+  }
+  return "";
+}
+
+//===----------------------------------------------------------------------===//
+// Constants
+//===----------------------------------------------------------------------===//
+
+LogicalResult FunctionEmitter::emitConstant(ConstantOp op) {
+  auto type = cast<RankedTensorType>(op.getType());
+  Value result = op.getResult();
+  dimsOf[result] = {};
+  for (int64_t d : type.getShape())
+    dimsOf[result].push_back(lit(d));
+  std::string name = fmt::format("v{}", numValues++);
+  names[result] = name;
+
+  if (auto resource = dyn_cast<DenseResourceElementsAttr>(op.getValue())) {
+    AsmResourceBlob *blob = resource.getRawHandle().getBlob();
+    if (!blob)
+      return op.emitError("codegen: the weights of '")
+             << resource.getRawHandle().getKey()
+             << "' are not in the module (elided when it was printed?)";
+    auto [it, inserted] = weightIndex.try_emplace(resource, module.weights.size());
+    if (inserted)
+      module.weights.push_back(
+          {resource.getRawHandle().getKey().str(), type, blob->getData()});
+    run += fmt::format("  auto *{} = static_cast<{} *>(const_cast<void *>(W[{}])); // {}\n", name,
+                       elt(result), it->second, resource.getRawHandle().getKey().str());
+    return success();
+  }
+  auto dense = dyn_cast<DenseElementsAttr>(op.getValue());
+  if (!dense)
+    return op.emitError("codegen: unsupported constant attribute");
+  // Small constants are part of the program: a byte array in the code.
+  std::vector<uint8_t> bytes;
+  int64_t count = type.getNumElements();
+  if (type.getElementType().isInteger(1)) {
+    for (bool b : dense.getValues<bool>())
+      bytes.push_back(b);
+  } else {
+    ArrayRef<char> raw = dense.getRawData();
+    int64_t eltBytes = raw.size() / (dense.isSplat() ? 1 : std::max<int64_t>(count, 1));
+    if (dense.isSplat()) {
+      for (int64_t i = 0; i < count; ++i)
+        bytes.insert(bytes.end(), raw.begin(), raw.begin() + eltBytes);
+    } else {
+      bytes.assign(raw.begin(), raw.end());
+    }
+  }
+  if (bytes.empty())
+    bytes.push_back(0);
+  std::string array = fmt::format("alignas(64) const unsigned char c{}[{}] = {{", name, bytes.size());
+  for (size_t i = 0; i < bytes.size(); ++i)
+    array += fmt::format("{}{}{}", i ? "," : "", i % 32 ? "" : "\n  ", bytes[i]);
+  globals += array + "};\n";
+  run += fmt::format("  auto *{0} = reinterpret_cast<{1} *>(const_cast<unsigned char *>(c{0}));\n",
+                     name, elt(result));
+  return success();
+}
+
+//===----------------------------------------------------------------------===//
+// Index arithmetic
+//===----------------------------------------------------------------------===//
+
+LogicalResult FunctionEmitter::emitIndexOp(Operation *op) {
+  auto e = [&](unsigned i) { return indexExpr.lookup(op->getOperand(i)); };
+  std::string expr;
+  if (auto constant = dyn_cast<arith::ConstantOp>(op)) {
+    auto value = dyn_cast<IntegerAttr>(constant.getValue());
+    if (!value)
+      return op->emitError("codegen: unsupported arith.constant");
+    expr = lit(value.getType().isInteger(1) ? (int64_t)value.getValue().getZExtValue()
+                                            : value.getValue().getSExtValue());
+    indexExpr[op->getResult(0)] = expr;
+    return success();
+  }
+  if (isa<arith::AddIOp>(op)) expr = fmt::format("{} + {}", e(0), e(1));
+  else if (isa<arith::SubIOp>(op)) expr = fmt::format("{} - {}", e(0), e(1));
+  else if (isa<arith::MulIOp>(op)) expr = fmt::format("{} * {}", e(0), e(1));
+  else if (isa<arith::DivSIOp>(op)) expr = fmt::format("llmk::divTrunc({}, {})", e(0), e(1));
+  else if (isa<arith::RemSIOp>(op)) expr = fmt::format("llmk::remTrunc({}, {})", e(0), e(1));
+  else if (isa<arith::FloorDivSIOp>(op)) expr = fmt::format("llmk::divFloor({}, {})", e(0), e(1));
+  else if (isa<arith::CeilDivSIOp>(op)) expr = fmt::format("llmk::divCeil({}, {})", e(0), e(1));
+  else if (isa<arith::MaxSIOp>(op)) expr = fmt::format("std::max({}, {})", e(0), e(1));
+  else if (isa<arith::MinSIOp>(op)) expr = fmt::format("std::min({}, {})", e(0), e(1));
+  else if (isa<arith::SelectOp>(op)) expr = fmt::format("({} ? {} : {})", e(0), e(1), e(2));
+  else if (isa<arith::IndexCastOp, arith::ExtSIOp, arith::TruncIOp>(op)) expr = e(0);
+  else if (isa<arith::AndIOp>(op)) expr = fmt::format("({} & {})", e(0), e(1));
+  else if (isa<arith::OrIOp>(op)) expr = fmt::format("({} | {})", e(0), e(1));
+  else if (auto cmp = dyn_cast<arith::CmpIOp>(op)) {
+    const char *symbol = nullptr;
+    switch (cmp.getPredicate()) {
+    case arith::CmpIPredicate::eq: symbol = "=="; break;
+    case arith::CmpIPredicate::ne: symbol = "!="; break;
+    case arith::CmpIPredicate::slt: symbol = "<"; break;
+    case arith::CmpIPredicate::sle: symbol = "<="; break;
+    case arith::CmpIPredicate::sgt: symbol = ">"; break;
+    case arith::CmpIPredicate::sge: symbol = ">="; break;
+    default: return op->emitError("codegen: unsupported unsigned index comparison");
+    }
+    expr = fmt::format("({} {} {} ? 1LL : 0LL)", e(0), symbol, e(1));
+  } else if (auto dim = dyn_cast<DimOp>(op)) {
+    indexExpr[dim.getResult()] = dims(dim.getInput())[dim.getIndex()];
+    return success();
+  } else {
+    return op->emitError("codegen: unsupported index op '") << op->getName() << "'";
+  }
+  indexExpr[op->getResult(0)] = newSlot(expr);
+  return success();
+}
+
+//===----------------------------------------------------------------------===//
+// Elementwise ops: one llmk::elementwise loop each, with the scalar body as a
+// lambda the host compiler inlines.
+//===----------------------------------------------------------------------===//
+
+static std::optional<std::string> scalarBody(Operation *op) {
+  return llvm::TypeSwitch<Operation *, std::optional<std::string>>(op)
+      .Case([](AddOp) { return "a + b"; })
+      .Case([](SubOp) { return "a - b"; })
+      .Case([](MulOp) { return "a * b"; })
+      .Case([](DivOp) { return "llmk::safeDiv(a, b)"; })
+      .Case([](PowOp) { return "llmk::power(a, b)"; })
+      .Case([](MaxOp) { return "(a > b || a != a) ? a : b"; })
+      .Case([](MinOp) { return "(a < b || a != a) ? a : b"; })
+      .Case([](ModOp) { return "llmk::floorMod(a, b)"; })
+      .Case([](EqOp) { return "a == b"; })
+      .Case([](LtOp) { return "a < b"; })
+      .Case([](LeOp) { return "a <= b"; })
+      .Case([](GtOp) { return "a > b"; })
+      .Case([](GeOp) { return "a >= b"; })
+      .Case([](AndOp) { return "a && b"; })
+      .Case([](OrOp) { return "a || b"; })
+      .Case([](XorOp) { return "a != b"; })
+      .Case([](SqrtOp) { return "std::sqrt(a)"; })
+      .Case([](RsqrtOp) { return "1 / std::sqrt(a)"; })
+      .Case([](ReciprocalOp) { return "1 / a"; })
+      .Case([](ExpOp) { return "std::exp(a)"; })
+      .Case([](LogOp) { return "std::log(a)"; })
+      .Case([](TanhOp) { return "std::tanh(a)"; })
+      .Case([](ErfOp) { return "std::erf(a)"; })
+      .Case([](SigmoidOp) { return "llmk::sigmoid(a)"; })
+      .Case([](SinOp) { return "std::sin(a)"; })
+      .Case([](CosOp) { return "std::cos(a)"; })
+      .Case([](FloorOp) { return "std::floor(a)"; })
+      .Case([](CeilOp) { return "std::ceil(a)"; })
+      .Case([](RoundOp) { return "std::nearbyint(a)"; })
+      .Case([](SiluOp) { return "a * llmk::sigmoid(a)"; })
+      .Case([](ReluOp) { return "a > 0 ? a : decltype(a)(0)"; })
+      .Case([](NegOp) { return "-a"; })
+      .Case([](AbsOp) { return "a < 0 ? -a : a"; })
+      .Case([](NotOp) { return "!a"; })
+      .Case([](IsNanOp) { return "a != a"; })
+      .Case([](CastOp) { return "a"; })
+      .Case([](ExpandOp) { return "a"; })
+      .Case([](WhereOp) { return "a ? b : c"; })
+      .Case([](GeluOp gelu) {
+        return gelu.getApproximate() == "tanh" ? "llmk::geluTanh(a)" : "llmk::gelu(a)";
+      })
+      .Default([](Operation *) { return std::nullopt; });
+}
+
+LogicalResult FunctionEmitter::emitElementwise(Operation *op) {
+  std::optional<std::string> body = scalarBody(op);
+  Value result = op->getResult(0);
+  SmallVector<Value> operands(op->getOperands());
+  if (auto expand = dyn_cast<ExpandOp>(op)) {
+    operands = {expand.getInput()};
+    // The target shape broadcasts with the input (ONNX Expand).
+    Dims target = indexList(expand.getShape(), expand.getStaticShape());
+    const Dims &input = dims(expand.getInput());
+    int64_t rank = std::max(target.size(), input.size());
+    Dims out(rank);
+    for (int64_t i = 0; i < rank; ++i) {
+      int64_t ti = i - (rank - target.size()), ii = i - (rank - input.size());
+      std::string t = ti >= 0 ? target[ti] : "1LL", x = ii >= 0 ? input[ii] : "1LL";
+      if (t == "1LL" || t == x)
+        out[i] = x;
+      else if (x == "1LL")
+        out[i] = t;
+      else {
+        out[i] = newSlot(fmt::format("llmk::broadcastDim({}, {})", x, t));
+        check(fmt::format("{} >= 0", out[i]), op, "the input does not broadcast to the shape");
+      }
+    }
+    setDims(result, out, op);
+  } else if (operands.size() == 1) {
+    setDims(result, dims(operands[0]), op);
+  } else {
+    setDims(result, broadcastDims(op, operands), op);
+  }
+  if (failed(defineResult(op, 0)))
+    return failure();
+  static const char *params[] = {"auto a", "auto b", "auto c"};
+  std::string lambda = "[](";
+  std::string args;
+  for (size_t i = 0; i < operands.size(); ++i) {
+    lambda += (i ? ", " : "") + std::string(params[i]);
+    args += ", " + in(operands[i]);
+  }
+  lambda += fmt::format(") {{ return {}; }}", *body);
+  run += fmt::format("  llmk::elementwise({}, {}, {}{});\n", shape(result), ptr(result), lambda,
+                     args);
+  return success();
+}
+
+//===----------------------------------------------------------------------===//
+// Everything else
+//===----------------------------------------------------------------------===//
+
+static int64_t normalizeAxis(int64_t axis, int64_t rank) { return axis < 0 ? axis + rank : axis; }
+
+LogicalResult FunctionEmitter::emitOp(Operation *op) {
+  if (isa<arith::ArithDialect>(op->getDialect()) || isa<DimOp>(op))
+    return emitIndexOp(op);
+  if (auto constant = dyn_cast<ConstantOp>(op))
+    return emitConstant(constant);
+  if (scalarBody(op))
+    return emitElementwise(op);
+  std::string loc = locationOf(op);
+
+  return llvm::TypeSwitch<Operation *, LogicalResult>(op)
+      // Views: same memory, new dims.
+      .Case([&](ReshapeOp reshape) {
+        Dims target = indexList(reshape.getShape(), reshape.getStaticShape());
+        checkEq(numel(reshape.getInput()), product(target), op,
+                "reshape changes the number of elements");
+        setDims(reshape.getResult(), target, op);
+        alias(reshape.getResult(), reshape.getInput());
+        return success();
+      })
+      .Case([&](DynamicReshapeOp reshape) -> LogicalResult {
+        std::optional<Dims> target = vectorOf(reshape.getShape());
+        if (!target)
+          return op->emitError("codegen: reshape to a shape computed from tensor data is not "
+                               "supported");
+        const Dims &input = dims(reshape.getInput());
+        Dims out;
+        int64_t inferred = -1;
+        for (size_t i = 0; i < target->size(); ++i) {
+          const std::string &t = (*target)[i];
+          if (t == "0LL" && !reshape.getAllowzero() && i < input.size())
+            out.push_back(input[i]);
+          else if (t == "(-1LL)") {
+            inferred = i;
+            out.push_back("1LL");
+          } else
+            out.push_back(t);
+        }
+        if (inferred >= 0) {
+          Dims others = out;
+          others.erase(others.begin() + inferred);
+          out[inferred] = newSlot(fmt::format("llmk::divTrunc({}, {})", numel(reshape.getInput()),
+                                              product(others)));
+        }
+        checkEq(numel(reshape.getInput()), product(out), op,
+                "reshape changes the number of elements");
+        setDims(reshape.getResult(), out, op);
+        alias(reshape.getResult(), reshape.getInput());
+        return success();
+      })
+      .Case([&](SqueezeOp squeeze) {
+        const Dims &input = dims(squeeze.getInput());
+        int64_t rank = input.size();
+        SmallVector<bool> drop(rank, false);
+        for (int64_t axis : squeeze.getAxes())
+          drop[normalizeAxis(axis, rank)] = true;
+        Dims out;
+        for (int64_t i = 0; i < rank; ++i) {
+          if (drop[i])
+            check(fmt::format("{} == 1", input[i]), op, fmt::format("squeezed dim {} is not 1", i));
+          else
+            out.push_back(input[i]);
+        }
+        setDims(squeeze.getResult(), out, op);
+        alias(squeeze.getResult(), squeeze.getInput());
+        return success();
+      })
+      .Case([&](UnsqueezeOp unsqueeze) {
+        const Dims &input = dims(unsqueeze.getInput());
+        int64_t rank = input.size() + unsqueeze.getAxes().size();
+        SmallVector<bool> inserted(rank, false);
+        for (int64_t axis : unsqueeze.getAxes())
+          inserted[normalizeAxis(axis, rank)] = true;
+        Dims out;
+        size_t next = 0;
+        for (int64_t i = 0; i < rank; ++i)
+          out.push_back(inserted[i] ? "1LL" : input[next++]);
+        setDims(unsqueeze.getResult(), out, op);
+        alias(unsqueeze.getResult(), unsqueeze.getInput());
+        return success();
+      })
+      .Case([&](StorageCastOp castOp) {
+        setDims(castOp.getResult(), dims(castOp.getInput()), op);
+        alias(castOp.getResult(), castOp.getInput());
+        return success();
+      })
+      // Products.
+      .Case([&](MatmulOp matmul) -> LogicalResult {
+        const Dims &a = dims(matmul.getLhs()), &b = dims(matmul.getRhs());
+        std::string k = a.back(), kb = b.size() == 1 ? b[0] : b[b.size() - 2];
+        checkEq(k, kb, op, "the contraction dims differ");
+        Dims batchA(a.begin(), a.size() > 2 ? a.end() - 2 : a.begin());
+        Dims batchB(b.begin(), b.size() > 2 ? b.end() - 2 : b.begin());
+        int64_t rank = std::max(batchA.size(), batchB.size());
+        Dims out;
+        for (int64_t i = 0; i < rank; ++i) {
+          int64_t ia = i - (rank - batchA.size()), ib = i - (rank - batchB.size());
+          std::string x = ia >= 0 ? batchA[ia] : "1LL", y = ib >= 0 ? batchB[ib] : "1LL";
+          if (x == y || y == "1LL")
+            out.push_back(x);
+          else if (x == "1LL")
+            out.push_back(y);
+          else {
+            out.push_back(newSlot(fmt::format("llmk::broadcastDim({}, {})", x, y)));
+            check(fmt::format("{} >= 0", out.back()), op, "the batch dims do not broadcast");
+          }
+        }
+        if (a.size() > 1)
+          out.push_back(a[a.size() - 2]);
+        if (b.size() > 1)
+          out.push_back(b.back());
+        setDims(matmul.getResult(), out, op);
+        if (failed(defineResult(op, 0)))
+          return failure();
+        run += fmt::format("  llmk::matmul({}, {}, {});\n", in(matmul.getLhs()),
+                           in(matmul.getRhs()), ptr(matmul.getResult()));
+        return success();
+      })
+      .Case([&](LinearOp linear) -> LogicalResult {
+        const Dims &x = dims(linear.getInput()), &w = dims(linear.getWeight());
+        bool transposed = linear.getTransposeWeight();
+        std::string k = transposed ? w[1] : w[0], n = transposed ? w[0] : w[1];
+        checkEq(x.back(), k, op, "the contraction dims differ");
+        Dims out(x.begin(), x.end() - 1);
+        out.push_back(n);
+        setDims(linear.getResult(), out, op);
+        if (failed(defineResult(op, 0)))
+          return failure();
+        std::string bias = linear.getBias() ? ptr(linear.getBias()) : "nullptr";
+        if (linear.getBias())
+          checkEq(numel(linear.getBias()), n, op,
+                  "the bias does not have one element per output feature");
+        run += fmt::format("  llmk::linear({}, {}, static_cast<const {} *>({}), {}, {}, {}, {}, {});\n",
+                           ptr(linear.getInput()), ptr(linear.getWeight()), elt(linear.getResult()),
+                           bias, ptr(linear.getResult()), span(linear.getInput(), 0, x.size() - 1),
+                           n, k, transposed ? "true" : "false");
+        return success();
+      })
+      // Reductions and normalizations.
+      .Case<ReduceSumOp, ReduceMeanOp, ReduceMaxOp, ReduceMinOp, ReduceProdOp>(
+          [&](auto reduce) -> LogicalResult {
+            const Dims &x = dims(reduce.getInput());
+            int64_t rank = x.size();
+            SmallVector<bool> reduced(rank, false);
+            for (int64_t axis : reduce.getAxes())
+              reduced[normalizeAxis(axis, rank)] = true;
+            Dims out;
+            for (int64_t i = 0; i < rank; ++i)
+              if (!reduced[i])
+                out.push_back(x[i]);
+              else if (reduce.getKeepdims())
+                out.push_back("1LL");
+            setDims(reduce.getResult(), out, op);
+            if (failed(defineResult(op, 0)))
+              return failure();
+            std::string flags;
+            for (int64_t i = 0; i < rank; ++i)
+              flags += std::string(i ? ", " : "") + (reduced[i] ? "true" : "false");
+            const char *kind = isa<ReduceSumOp>(op)    ? "Sum"
+                               : isa<ReduceMeanOp>(op) ? "Mean"
+                               : isa<ReduceMaxOp>(op)  ? "Max"
+                               : isa<ReduceMinOp>(op)  ? "Min"
+                                                       : "Prod";
+            run += fmt::format("  {{ static const bool reduced[] = {{{}}};\n"
+                               "    llmk::reduce({}, {}, reduced, llmk::ReduceKind::{}); }}\n",
+                               rank ? flags : "false", in(reduce.getInput()),
+                               ptr(reduce.getResult()), kind);
+            return success();
+          })
+      .Case([&](ArgMaxOp argmax) -> LogicalResult {
+        const Dims &x = dims(argmax.getInput());
+        int64_t axis = normalizeAxis(argmax.getAxis(), x.size());
+        Dims out;
+        for (int64_t i = 0; i < (int64_t)x.size(); ++i)
+          if (i != axis)
+            out.push_back(x[i]);
+          else if (argmax.getKeepdims())
+            out.push_back("1LL");
+        setDims(argmax.getResult(), out, op);
+        if (failed(defineResult(op, 0)))
+          return failure();
+        run += fmt::format("  llmk::argmax({}, {}, {}, {});\n", in(argmax.getInput()),
+                           ptr(argmax.getResult()), axis,
+                           argmax.getSelectLastIndex() ? "true" : "false");
+        return success();
+      })
+      .Case<SoftmaxOp, LogSoftmaxOp>([&](auto softmax) -> LogicalResult {
+        Value x = softmax.getInput();
+        int64_t rank = dims(x).size();
+        int64_t axis = normalizeAxis(softmax.getAxis(), rank);
+        setDims(softmax.getResult(), dims(x), op);
+        if (failed(defineResult(op, 0)))
+          return failure();
+        run += fmt::format("  llmk::softmax({}, {}, {}, {}, {}, {});\n", ptr(x),
+                           ptr(softmax.getResult()), span(x, 0, axis), dims(x)[axis],
+                           span(x, axis + 1, rank), isa<LogSoftmaxOp>(op) ? "true" : "false");
+        return success();
+      })
+      .Case<LayerNormOp, RmsNormOp>([&](auto norm) -> LogicalResult {
+        Value x = norm.getInput();
+        int64_t rank = dims(x).size();
+        int64_t axis = normalizeAxis(norm.getAxis(), rank);
+        setDims(norm.getResult(), dims(x), op);
+        if (failed(defineResult(op, 0)))
+          return failure();
+        std::string cols = span(x, axis, rank);
+        auto operand = [&](Value v) -> std::pair<std::string, std::string> {
+          if (!v)
+            return {"nullptr", "0"};
+          check(fmt::format("{} == {} || {} == 1", numel(v), cols, numel(v)), op,
+                "scale/bias must have one element per normalized element");
+          return {ptr(v), numel(v)};
+        };
+        auto [scale, scaleN] = operand(norm.getScale());
+        std::pair<std::string, std::string> bias{"nullptr", "0"};
+        bool subtractMean = false;
+        if constexpr (std::is_same_v<decltype(norm), LayerNormOp>) {
+          bias = operand(norm.getBias());
+          subtractMean = true;
+        }
+        std::string t = elt(norm.getResult());
+        run += fmt::format("  llmk::layerNorm<{}>({}, {}, {}, {}, {}, {}, {}, {}, {}, {});\n", t,
+                           ptr(x), scale, scaleN, bias.first, bias.second,
+                           ptr(norm.getResult()), span(x, 0, axis), cols,
+                           hexFloat(norm.getEpsilon().convertToFloat()),
+                           subtractMean ? "true" : "false");
+        return success();
+      })
+      .Case([&](CumSumOp cumsum) -> LogicalResult {
+        Value x = cumsum.getInput();
+        int64_t rank = dims(x).size();
+        int64_t axis = normalizeAxis(cumsum.getAxis(), rank);
+        setDims(cumsum.getResult(), dims(x), op);
+        if (failed(defineResult(op, 0)))
+          return failure();
+        run += fmt::format("  llmk::cumsum({}, {}, {}, {}, {}, {}, {});\n", ptr(x),
+                           ptr(cumsum.getResult()), span(x, 0, axis), dims(x)[axis],
+                           span(x, axis + 1, rank), cumsum.getExclusive() ? "true" : "false",
+                           cumsum.getReverse() ? "true" : "false");
+        return success();
+      })
+      // Attention.
+      .Case([&](AttentionOp attention) -> LogicalResult {
+        const Dims &q = dims(attention.getQuery()), &k = dims(attention.getKey()),
+                   &v = dims(attention.getValue());
+        check(fmt::format("{} == {} && {} == {} && {} == {}", q[3], k[3], k[2], v[2], k[1], v[1]),
+              op, "query/key/value dims are inconsistent");
+        check(fmt::format("{} > 0 && {} % {} == 0", k[1], q[1], k[1]), op,
+              "query heads are not a multiple of key/value heads");
+        setDims(attention.getResult(), {q[0], q[1], q[2], v[3]}, op);
+        if (failed(defineResult(op, 0)))
+          return failure();
+        std::string scale = attention.getScale()
+                                ? hexFloat(attention.getScale()->convertToFloat())
+                                : fmt::format("1.0f / std::sqrt(static_cast<float>({}))", q[3]);
+        std::string maskPtr = "nullptr", maskShape = "llmk::Shape{}", maskKind = "None";
+        if (Value mask = attention.getMask()) {
+          maskPtr = ptr(mask);
+          maskShape = shape(mask);
+          maskKind = getElementTypeOrSelf(mask.getType()).isInteger(1) ? "Bool" : "Additive";
+        }
+        StringRef causal = attention.getCausal();
+        run += fmt::format(
+            "  llmk::attention({}, {}, {}, {}, {}, llmk::MaskKind::{}, {}, {}, llmk::Causal::{}, "
+            "{});\n",
+            in(attention.getQuery()), in(attention.getKey()), in(attention.getValue()), maskPtr,
+            maskShape, maskKind, ptr(attention.getResult()), scale,
+            causal == "upper_left"    ? "UpperLeft"
+            : causal == "lower_right" ? "LowerRight"
+                                      : "None",
+            hexFloat(attention.getSoftcap().convertToFloat()));
+        return success();
+      })
+      .Case([&](RotaryEmbeddingOp rotary) -> LogicalResult {
+        const Dims &x = dims(rotary.getInput());
+        setDims(rotary.getResult(), x, op);
+        if (failed(defineResult(op, 0)))
+          return failure();
+        std::string rotaryDim =
+            rotary.getRotaryDim() ? lit(*rotary.getRotaryDim()) : x[3];
+        run += fmt::format("  llmk::rotaryEmbedding({}, {}, {}, {}, {}, {});\n",
+                           in(rotary.getInput()), in(rotary.getCos()), in(rotary.getSin()),
+                           ptr(rotary.getResult()), rotaryDim,
+                           rotary.getInterleaved() ? "true" : "false");
+        return success();
+      })
+      // Data movement.
+      .Case([&](GatherOp gather) -> LogicalResult {
+        Value data = gather.getData(), indices = gather.getIndices();
+        const Dims &d = dims(data);
+        int64_t rank = d.size();
+        int64_t axis = normalizeAxis(gather.getAxis(), rank);
+        Dims out(d.begin(), d.begin() + axis);
+        out.append(dims(indices).begin(), dims(indices).end());
+        out.append(d.begin() + axis + 1, d.end());
+        setDims(gather.getResult(), out, op);
+        if (failed(defineResult(op, 0)))
+          return failure();
+        run += fmt::format("  if (!llmk::gather({}, {}, {}, {}, {}, {}, {}))\n"
+                           "    return llmk::fail(E, EC, \"{}: gather index out of range\");\n",
+                           ptr(data), span(data, 0, axis), d[axis], span(data, axis + 1, rank),
+                           ptr(indices), numel(indices), ptr(gather.getResult()), loc);
+        return success();
+      })
+      .Case([&](GatherElementsOp gather) -> LogicalResult {
+        setDims(gather.getResult(), dims(gather.getIndices()), op);
+        if (failed(defineResult(op, 0)))
+          return failure();
+        int64_t axis = normalizeAxis(gather.getAxis(), dims(gather.getData()).size());
+        run += fmt::format("  if (!llmk::gatherElements({}, {}, {}, {}))\n"
+                           "    return llmk::fail(E, EC, \"{}: gather index out of range\");\n",
+                           in(gather.getData()), in(gather.getIndices()), ptr(gather.getResult()),
+                           axis, loc);
+        return success();
+      })
+      .Case([&](GatherNdOp gather) -> LogicalResult {
+        const Dims &d = dims(gather.getData()), &idx = dims(gather.getIndices());
+        int64_t batchDims = gather.getBatchDims();
+        auto idxType = cast<RankedTensorType>(gather.getIndices().getType());
+        if (idxType.isDynamicDim(idxType.getRank() - 1))
+          return op->emitError("codegen: gather_nd needs a static index-tuple length");
+        int64_t q = idxType.getShape().back();
+        Dims out(idx.begin(), idx.end() - 1);
+        out.append(d.begin() + batchDims + q, d.end());
+        setDims(gather.getResult(), out, op);
+        if (failed(defineResult(op, 0)))
+          return failure();
+        run += fmt::format("  if (!llmk::gatherNd({}, {}, {}, {}))\n"
+                           "    return llmk::fail(E, EC, \"{}: gather_nd index out of range\");\n",
+                           in(gather.getData()), in(gather.getIndices()), ptr(gather.getResult()),
+                           batchDims, loc);
+        return success();
+      })
+      .Case([&](ScatterNdOp scatter) -> LogicalResult {
+        setDims(scatter.getResult(), dims(scatter.getData()), op);
+        if (failed(defineResult(op, 0)))
+          return failure();
+        StringRef reduction = scatter.getReduction();
+        std::string kind = reduction == "add"   ? "Add"
+                           : reduction == "mul" ? "Mul"
+                           : reduction == "max" ? "Max"
+                           : reduction == "min" ? "Min"
+                                                : "None";
+        run += fmt::format(
+            "  if (!llmk::scatterNd({}, {}, {}, {}, llmk::ScatterReduction::{}))\n"
+            "    return llmk::fail(E, EC, \"{}: scatter_nd index out of range\");\n",
+            in(scatter.getData()), in(scatter.getIndices()), ptr(scatter.getUpdates()),
+            ptr(scatter.getResult()), kind, loc);
+        return success();
+      })
+      .Case([&](TopKOp topk) -> LogicalResult {
+        Value x = topk.getInput();
+        const Dims &d = dims(x);
+        int64_t rank = d.size();
+        int64_t axis = normalizeAxis(topk.getAxis(), rank);
+        int64_t k = topk.getK();
+        check(fmt::format("{} <= {}", lit(k), d[axis]), op, "k is larger than the axis");
+        Dims out = d;
+        out[axis] = lit(k);
+        setDims(topk.getValues(), out, op);
+        setDims(topk.getIndices(), out, op);
+        if (failed(defineResult(op, 0)) || failed(defineResult(op, 1)))
+          return failure();
+        run += fmt::format("  llmk::topk({}, {}, {}, {}, {}, {}, {}, {});\n", ptr(x),
+                           span(x, 0, axis), d[axis], span(x, axis + 1, rank), lit(k),
+                           topk.getLargest() ? "true" : "false", ptr(topk.getValues()),
+                           ptr(topk.getIndices()));
+        return success();
+      })
+      .Case([&](TransposeOp transpose) -> LogicalResult {
+        const Dims &x = dims(transpose.getInput());
+        Dims out;
+        std::string perm;
+        for (int64_t p : transpose.getPermutation()) {
+          out.push_back(x[p]);
+          perm += fmt::format("{}{}", perm.empty() ? "" : ", ", p);
+        }
+        setDims(transpose.getResult(), out, op);
+        if (failed(defineResult(op, 0)))
+          return failure();
+        run += fmt::format("  {{ static const int64_t perm[] = {{{}}};\n"
+                           "    llmk::transpose({}, {}, perm); }}\n",
+                           perm.empty() ? "0" : perm, in(transpose.getInput()),
+                           ptr(transpose.getResult()));
+        return success();
+      })
+      .Case([&](ConcatOp concat) -> LogicalResult {
+        ValueRange inputs = concat.getInputs();
+        int64_t rank = dims(inputs[0]).size();
+        int64_t axis = normalizeAxis(concat.getAxis(), rank);
+        Dims out = dims(inputs[0]);
+        SmallVector<std::string> lengths;
+        for (Value v : inputs) {
+          for (int64_t i = 0; i < rank; ++i)
+            if (i != axis && dims(v)[i] != out[i])
+              checkEq(dims(v)[i], out[i], op, fmt::format("inputs differ in dim {}", i));
+          lengths.push_back(dims(v)[axis]);
+        }
+        std::string sum;
+        for (const std::string &len : lengths)
+          sum += (sum.empty() ? "" : " + ") + len;
+        out[axis] = lengths.size() == 1 ? lengths[0] : "(" + sum + ")";
+        setDims(concat.getResult(), out, op);
+        if (failed(defineResult(op, 0)))
+          return failure();
+        std::string offset = "0LL";
+        std::string total = dims(concat.getResult())[axis];
+        for (Value v : inputs) {
+          run += fmt::format("  llmk::concatPiece({}, {}, {}, {}, {}, {}, {});\n", ptr(v),
+                             span(v, 0, axis), dims(v)[axis], span(v, axis + 1, rank),
+                             ptr(concat.getResult()), total, offset);
+          offset += " + " + dims(v)[axis];
+        }
+        return success();
+      })
+      .Case([&](SliceOp slice) -> LogicalResult {
+        Value x = slice.getInput();
+        const Dims &d = dims(x);
+        int64_t rank = d.size();
+        Dims starts = indexList(slice.getStarts(), slice.getStaticStarts());
+        Dims ends = indexList(slice.getEnds(), slice.getStaticEnds());
+        Dims out = d, first(rank, "0LL"), steps(rank, "1LL");
+        for (auto [i, axisAttr] : llvm::enumerate(slice.getAxes())) {
+          int64_t axis = normalizeAxis(axisAttr, rank);
+          std::string step = lit(slice.getSteps()[i]);
+          out[axis] = newSlot(
+              fmt::format("llmk::sliceLength({}, {}, {}, {})", d[axis], starts[i], ends[i], step));
+          first[axis] = newSlot(fmt::format("llmk::sliceStart({}, {}, {})", d[axis], starts[i], step));
+          steps[axis] = step;
+        }
+        setDims(slice.getResult(), out, op);
+        if (failed(defineResult(op, 0)))
+          return failure();
+        auto join = [](const Dims &values) {
+          std::string s;
+          for (const std::string &v : values)
+            s += (s.empty() ? "" : ", ") + v;
+          return s.empty() ? std::string("0") : s;
+        };
+        run += fmt::format("  {{ const int64_t starts[] = {{{}}}, steps[] = {{{}}};\n"
+                           "    llmk::slice({}, {}, {}, starts, steps); }}\n",
+                           join(first), join(steps), in(x), shape(slice.getResult()),
+                           ptr(slice.getResult()));
+        return success();
+      })
+      .Case([&](SplitOp split) -> LogicalResult {
+        Value x = split.getInput();
+        const Dims &d = dims(x);
+        int64_t rank = d.size();
+        int64_t axis = normalizeAxis(split.getAxis(), rank);
+        int64_t total = 0;
+        for (int64_t size : split.getSizes())
+          total += size;
+        checkEq(d[axis], lit(total), op, "the split sizes do not add up");
+        int64_t offset = 0;
+        for (auto [i, size] : llvm::enumerate(split.getSizes())) {
+          Value result = split.getResult(i);
+          Dims out = d;
+          out[axis] = lit(size);
+          setDims(result, out, op);
+          if (failed(defineResult(op, i)))
+            return failure();
+          std::string starts, steps;
+          for (int64_t j = 0; j < rank; ++j) {
+            starts += fmt::format("{}{}", j ? ", " : "", j == axis ? offset : 0);
+            steps += std::string(j ? ", " : "") + "1";
+          }
+          run += fmt::format("  {{ const int64_t starts[] = {{{}}}, steps[] = {{{}}};\n"
+                             "    llmk::slice({}, {}, {}, starts, steps); }}\n",
+                             starts, steps, in(x), shape(result), ptr(result));
+          offset += size;
+        }
+        return success();
+      })
+      .Case([&](TileOp tile) -> LogicalResult {
+        const Dims &x = dims(tile.getInput());
+        Dims repeats = indexList(tile.getRepeats(), tile.getStaticRepeats());
+        Dims out;
+        for (size_t i = 0; i < x.size(); ++i)
+          out.push_back(repeats[i] == "1LL" ? x[i] : fmt::format("{} * {}", x[i], repeats[i]));
+        setDims(tile.getResult(), out, op);
+        if (failed(defineResult(op, 0)))
+          return failure();
+        run += fmt::format("  llmk::tile({}, {}, {});\n", in(tile.getInput()),
+                           shape(tile.getResult()), ptr(tile.getResult()));
+        return success();
+      })
+      .Case([&](TriluOp trilu) -> LogicalResult {
+        setDims(trilu.getResult(), dims(trilu.getInput()), op);
+        if (failed(defineResult(op, 0)))
+          return failure();
+        run += fmt::format("  llmk::trilu({}, {}, {}, {});\n", in(trilu.getInput()),
+                           ptr(trilu.getResult()), trilu.getUpper() ? "true" : "false",
+                           lit(trilu.getK()));
+        return success();
+      })
+      // Tensors made from dims and scalars.
+      .Case([&](RangeOp range) -> LogicalResult {
+        std::optional<std::string> start = scalarOf(range.getStart()),
+                                   limit = scalarOf(range.getLimit()),
+                                   delta = scalarOf(range.getDelta());
+        if (!start || !limit || !delta)
+          return op->emitError("codegen: range bounds computed from tensor data are not supported");
+        setDims(range.getResult(), {newSlot(fmt::format("llmk::rangeLength({}, {}, {})", *start,
+                                                        *limit, *delta))},
+                op);
+        if (failed(defineResult(op, 0)))
+          return failure();
+        std::string t = elt(range.getResult());
+        run += fmt::format("  for (int64_t i = 0; i < {}; ++i)\n"
+                           "    {}[i] = static_cast<{}>({} + i * {});\n",
+                           dims(range.getResult())[0], ptr(range.getResult()), t, *start, *delta);
+        return success();
+      })
+      .Case([&](FullOp full) -> LogicalResult {
+        setDims(full.getResult(), indexList(full.getShape(), full.getStaticShape()), op);
+        if (failed(defineResult(op, 0)))
+          return failure();
+        std::string value;
+        Attribute attr = full.getValue();
+        if (auto f = dyn_cast<FloatAttr>(attr))
+          value = hexFloat(f.getValueAsDouble());
+        else if (auto i = dyn_cast<IntegerAttr>(attr))
+          value = i.getType().isInteger(1) ? (i.getValue().isZero() ? "0" : "1")
+                                           : lit(i.getValue().getSExtValue());
+        else
+          return op->emitError("codegen: unsupported fill value");
+        std::string t = elt(full.getResult());
+        run += fmt::format("  std::fill({0}, {0} + {1}, llmk::convert<{2}>({3}));\n",
+                           ptr(full.getResult()), numel(full.getResult()), t, value);
+        return success();
+      })
+      .Case([&](FromDimsOp fromDims) -> LogicalResult {
+        Dims values = indexList(fromDims.getDims(), fromDims.getStaticDims());
+        auto type = cast<RankedTensorType>(fromDims.getType());
+        Dims out;
+        for (int64_t d : type.getShape())
+          out.push_back(lit(d));
+        setDims(fromDims.getResult(), out, op);
+        if (failed(defineResult(op, 0)))
+          return failure();
+        for (auto [i, value] : llvm::enumerate(values))
+          run += fmt::format("  {}[{}] = static_cast<{}>({});\n", ptr(fromDims.getResult()), i,
+                             elt(fromDims.getResult()), value);
+        return success();
+      })
+      .Case([&](ShapeOp shapeOp) -> LogicalResult {
+        const Dims &x = dims(shapeOp.getInput());
+        int64_t rank = x.size();
+        int64_t start = std::clamp<int64_t>(normalizeAxis(shapeOp.getStart(), rank), 0, rank);
+        int64_t end = shapeOp.getEnd() ? std::clamp<int64_t>(normalizeAxis(*shapeOp.getEnd(), rank), 0, rank) : rank;
+        setDims(shapeOp.getResult(), {lit(std::max<int64_t>(end - start, 0))}, op);
+        if (failed(defineResult(op, 0)))
+          return failure();
+        for (int64_t i = start; i < end; ++i)
+          run += fmt::format("  {}[{}] = {};\n", ptr(shapeOp.getResult()), i - start, x[i]);
+        return success();
+      })
+      .Default([&](Operation *) {
+        return op->emitError("codegen: the CPU target does not support '")
+               << op->getName() << "' yet";
+      });
+}
+
+//===----------------------------------------------------------------------===//
+// Functions and modules
+//===----------------------------------------------------------------------===//
+
+static std::vector<std::string> dimNamesOf(DictionaryAttr attrs, int64_t rank) {
+  std::vector<std::string> names(rank);
+  if (!attrs)
+    return names;
+  if (auto list = attrs.getAs<ArrayAttr>("llm.dims"))
+    for (auto [i, name] : llvm::enumerate(list))
+      if (auto s = dyn_cast<StringAttr>(name); s && (int64_t)i < rank)
+        names[i] = s.str();
+  return names;
+}
+
+LogicalResult FunctionEmitter::emit(EmittedEntry &entry) {
+  std::string fn = func.getSymName().str();
+  entry.name = fn;
+  entry.planSymbol = "llm_" + fn + "_plan";
+  entry.runSymbol = "llm_" + fn + "_run";
+  FunctionType type = func.getFunctionType();
+
+  // Inputs: their dims come from the caller.
+  for (auto [i, arg] : llvm::enumerate(func.getArguments())) {
+    auto tensorType = dyn_cast<RankedTensorType>(arg.getType());
+    if (!tensorType || cppType(tensorType.getElementType()).empty())
+      return func.emitError("codegen: argument ") << i << " has an unsupported type " << arg.getType();
+    DictionaryAttr attrs = func.getArgAttrDict(i);
+    std::string name = fmt::format("input{}", i);
+    if (attrs)
+      if (auto n = attrs.getAs<StringAttr>("llm.name"))
+        name = n.str();
+    entry.inputs.push_back({name, tensorType, dimNamesOf(attrs, tensorType.getRank())});
+    Dims d;
+    for (int64_t k = 0; k < tensorType.getRank(); ++k)
+      d.push_back(tensorType.isDynamicDim(k) ? newSlot(fmt::format("in[{}][{}]", i, k))
+                                              : lit(tensorType.getDimSize(k)));
+    dimsOf[arg] = d;
+    std::string var = fmt::format("v{}", numValues++);
+    names[arg] = var;
+    run += fmt::format("  auto *{} = static_cast<{} *>(const_cast<void *>(args->inputs[{}]));\n",
+                       var, cppType(tensorType.getElementType()), i);
+  }
+  for (auto [i, resultType] : llvm::enumerate(type.getResults())) {
+    auto tensorType = dyn_cast<RankedTensorType>(resultType);
+    if (!tensorType || cppType(tensorType.getElementType()).empty())
+      return func.emitError("codegen: result ") << i << " has an unsupported type " << resultType;
+    DictionaryAttr attrs = func.getResultAttrDict(i);
+    std::string name = fmt::format("output{}", i);
+    if (attrs)
+      if (auto n = attrs.getAs<StringAttr>("llm.name"))
+        name = n.str();
+    entry.outputs.push_back({name, tensorType, dimNamesOf(attrs, tensorType.getRank())});
+  }
+
+  std::string outputs;
+  std::string outputDims;
+  for (Operation &op : func.getBody().front()) {
+    if (auto ret = dyn_cast<func::ReturnOp>(op)) {
+      for (auto [i, value] : llvm::enumerate(ret.getOperands())) {
+        outputs += fmt::format("  std::memcpy(args->outputs[{}], {}, {} * sizeof({}));\n", i,
+                               ptr(value), numel(value), elt(value));
+        for (auto [k, d] : llvm::enumerate(dims(value)))
+          outputDims += fmt::format("  args->output_dims[{}][{}] = {};\n", i, k, d);
+      }
+      continue;
+    }
+    for (Type t : op.getResultTypes())
+      if (auto tensorType = dyn_cast<RankedTensorType>(t); tensorType && cppType(tensorType.getElementType()).empty())
+        return op.emitError("codegen: unsupported element type ") << tensorType.getElementType();
+    run += fmt::format("  // {} {}\n", op.getName().getStringRef().str(), locationOf(&op));
+    if (failed(emitOp(&op)))
+      return failure();
+  }
+
+  // Buffer sizes come from the dims of the values that own them.
+  std::string bufferBytes;
+  auto intervals = func->getAttrOfType<DenseI64ArrayAttr>(kBufferIntervalsAttr);
+  if (!intervals)
+    return func.emitError("codegen: run llm-plan-memory first");
+  for (int64_t i = 0; i + 1 < intervals.size(); i += 2)
+    entry.bufferIntervals.push_back({intervals[i], intervals[i + 1]});
+  if (auto bytes = func->getAttrOfType<IntegerAttr>(kArenaBytesAttr))
+    entry.staticArenaBytes = bytes.getInt();
+  std::vector<std::string> sizeOf(entry.bufferIntervals.size(), "0");
+  func.walk([&](Operation *op) {
+    if (auto buffers = op->getAttrOfType<DenseI64ArrayAttr>(kBuffersAttr))
+      for (auto [i, id] : llvm::enumerate(buffers.asArrayRef()))
+        if (id >= 0 && id < (int64_t)sizeOf.size())
+          sizeOf[id] = fmt::format("{} * (int64_t)sizeof({})", numel(op->getResult(i)),
+                                   elt(op->getResult(i)));
+  });
+  for (auto [i, size] : llvm::enumerate(sizeOf))
+    bufferBytes += fmt::format("  args->buffer_bytes[{}] = {};\n", i, size);
+
+  std::string slots = fmt::format("{}", std::max<int64_t>(numSlots, 1));
+  module.source += fmt::format(
+      "\n//===- {0} ---===//\n\n"
+      "static int32_t computeDims_{0}(const int64_t *const *in, int64_t *D, char *E, size_t EC) {{\n"
+      "  (void)in; (void)D; (void)E; (void)EC;\n"
+      "{1}  return 0;\n}}\n\n"
+      "extern \"C\" int32_t {2}(const LLMPlanArgs *args) {{\n"
+      "  int64_t D[{3}];\n"
+      "  if (int32_t rc = computeDims_{0}(args->input_dims, D, args->error, args->error_capacity))\n"
+      "    return rc;\n"
+      "{4}{5}  return 0;\n}}\n\n"
+      "extern \"C\" int32_t {6}(const LLMRunArgs *args) {{\n"
+      "  int64_t D[{3}];\n"
+      "  char *E = args->error;\n  size_t EC = args->error_capacity;\n"
+      "  if (int32_t rc = computeDims_{0}(args->input_dims, D, E, EC))\n"
+      "    return rc;\n"
+      "  llmk::setThreads(args->num_threads);\n"
+      "  uint8_t *A = args->arena;\n  const int64_t *O = args->buffer_offsets;\n"
+      "  const void *const *W = args->weights;\n"
+      "  (void)A; (void)O; (void)W;\n"
+      "  try {{\n{7}{8}  }} catch (const std::exception &e) {{\n"
+      "    return llmk::fail(E, EC, \"{0}: %s\", e.what());\n  }}\n"
+      "  return 0;\n}}\n",
+      fn, dimsCode, entry.planSymbol, slots, bufferBytes, outputDims, entry.runSymbol, run,
+      outputs);
+  return success();
+}
+
+FailureOr<EmittedModule> mlir::llm::codegen::emitCPUModule(ModuleOp moduleOp) {
+  EmittedModule module;
+  std::string globals;
+  DenseMap<Attribute, int64_t> weightIndex;
+  std::string functions;
+  for (auto func : moduleOp.getOps<func::FuncOp>()) {
+    if (func.isExternal() || func.isPrivate())
+      continue;
+    EmittedEntry entry;
+    FunctionEmitter emitter(func, module, globals, weightIndex);
+    if (failed(emitter.emit(entry)))
+      return failure();
+    module.entries.push_back(std::move(entry));
+  }
+  if (module.entries.empty())
+    return moduleOp.emitError("codegen: the module has no public function to compile");
+  std::string body = std::move(module.source);
+  module.source = fmt::format(
+      "// Generated by llm-opt (CPU target). Read docs/module-format.md; do not edit.\n"
+      "#include \"llmk/llmk.h\"\n#include \"llmrt/ModuleABI.h\"\n\n#include <exception>\n\n"
+      "extern \"C\" int32_t llm_module_abi_version(void) {{ return LLM_MODULE_ABI_VERSION; }}\n\n"
+      "// Small constants of the program (weights are in weights.safetensors).\n"
+      "namespace {{\n{}}} // namespace\n{}",
+      globals, body);
+  return module;
+}

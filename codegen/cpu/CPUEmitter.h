@@ -1,0 +1,73 @@
+//===- CPUEmitter.h - llm IR to C++ for the CPU target ---------*- C++ -*-===//
+//
+// Translates each function of a memory-planned module (llm-plan-memory) into
+// the two entry points of ModuleABI.h, as C++ source calling the header-only
+// kernel library runtime/kernels/cpu/llmk. The host compiler then builds the
+// source into module.so (ModuleWriter).
+//
+// Why C++ and not MLIR's linalg-to-LLVM path: the generated code stays
+// readable (module.cpp is kept next to module.so), kernels are ordinary
+// templates with unit tests, GEMMs call OpenBLAS directly, OpenMP gives the
+// threading, and GCC's vectorizer handles the elementwise loops. The cost is a
+// host-compiler invocation per module (seconds).
+//
+//===----------------------------------------------------------------------===//
+
+#ifndef LLM_CODEGEN_CPU_CPUEMITTER_H
+#define LLM_CODEGEN_CPU_CPUEMITTER_H
+
+#include "mlir/IR/BuiltinOps.h"
+#include "mlir/IR/BuiltinTypes.h"
+
+#include <optional>
+#include <string>
+#include <vector>
+
+namespace mlir {
+namespace llm {
+namespace codegen {
+
+/// One weight the code reads through LLMRunArgs::weights.
+struct WeightEntry {
+  std::string name;
+  RankedTensorType type;
+  ArrayRef<char> data; // owned by the MLIR context's resource blob
+};
+
+/// A graph input or output: name, element type and dims, with the symbolic
+/// name of each dynamic dim ("" when unnamed).
+struct TensorSignature {
+  std::string name;
+  RankedTensorType type;
+  std::vector<std::string> dimNames;
+};
+
+struct EmittedEntry {
+  std::string name;
+  std::string planSymbol;
+  std::string runSymbol;
+  std::vector<TensorSignature> inputs;
+  std::vector<TensorSignature> outputs;
+  std::vector<std::pair<int64_t, int64_t>> bufferIntervals;
+  std::optional<int64_t> staticArenaBytes;
+};
+
+struct EmittedModule {
+  std::string source;
+  std::vector<WeightEntry> weights;
+  std::vector<EmittedEntry> entries;
+};
+
+/// Emits the C++ source of every public function of `module`, which must
+/// have been through llm-plan-memory. Errors are emitted at the op that
+/// cannot be compiled.
+FailureOr<EmittedModule> emitCPUModule(ModuleOp module);
+
+/// The manifest's name of an element type ("float32", ...); empty if none.
+std::string manifestDType(Type elementType);
+
+} // namespace codegen
+} // namespace llm
+} // namespace mlir
+
+#endif // LLM_CODEGEN_CPU_CPUEMITTER_H

@@ -1,0 +1,113 @@
+//===- Linalg.h - matrix products through BLAS ----------------------------===//
+//
+// float and double GEMMs go to OpenBLAS (Debian's OpenMP build, so it shares
+// the OpenMP thread pool with the generated loops); other element types use a
+// plain loop, which only small integer and half-precision graphs hit.
+//
+//===----------------------------------------------------------------------===//
+
+#ifndef LLMK_LINALG_H
+#define LLMK_LINALG_H
+
+#include "llmk/Elementwise.h"
+
+#include <cblas.h>
+
+extern "C" void openblas_set_num_threads(int);
+
+namespace llmk {
+
+/// Threads for this call's loops (OpenMP's setting is per calling thread, so
+/// sessions on different threads keep their own) and for OpenBLAS (global).
+inline void setThreads(int n) {
+  n = std::max(n, 1);
+  omp_set_num_threads(n);
+  openblas_set_num_threads(n);
+}
+
+/// C[M,N] = A[M,K] @ op(B) (+ C when accumulate), row-major with leading
+/// dims; op(B) is B[K,N] or, with transB, B[N,K] transposed.
+template <typename T>
+void gemm(int64_t M, int64_t N, int64_t K, const T *A, int64_t lda, const T *B, int64_t ldb,
+          bool transB, T *C, int64_t ldc, bool accumulate) {
+  if (M == 0 || N == 0)
+    return;
+  if constexpr (std::is_same_v<T, float>) {
+    cblas_sgemm(CblasRowMajor, CblasNoTrans, transB ? CblasTrans : CblasNoTrans, M, N, K, 1.0f, A,
+                lda, B, ldb, accumulate ? 1.0f : 0.0f, C, ldc);
+  } else if constexpr (std::is_same_v<T, double>) {
+    cblas_dgemm(CblasRowMajor, CblasNoTrans, transB ? CblasTrans : CblasNoTrans, M, N, K, 1.0, A,
+                lda, B, ldb, accumulate ? 1.0 : 0.0, C, ldc);
+  } else {
+    using Acc = std::conditional_t<std::is_integral_v<compute_t<T>>, int64_t, float>;
+#pragma omp parallel for schedule(static) if (worthThreads(M * N * K) && M > 1)
+    for (int64_t i = 0; i < M; ++i)
+      for (int64_t j = 0; j < N; ++j) {
+        Acc acc = accumulate ? static_cast<Acc>(load(C[i * ldc + j])) : 0;
+        for (int64_t k = 0; k < K; ++k)
+          acc += static_cast<Acc>(load(A[i * lda + k])) *
+                 static_cast<Acc>(load(transB ? B[j * ldb + k] : B[k * ldb + j]));
+        C[i * ldc + j] = convert<T>(acc);
+      }
+  }
+}
+
+/// Numpy matmul: 1-D operands are promoted (and the promoted dim dropped from
+/// the result), leading dims broadcast.
+template <typename T> void matmul(const In<T> &a, const In<T> &b, T *out) {
+  const bool aVec = a.s.rank == 1, bVec = b.s.rank == 1;
+  const int64_t M = aVec ? 1 : a.s.d[a.s.rank - 2];
+  const int64_t K = a.s.d[a.s.rank - 1];
+  const int64_t N = bVec ? 1 : b.s.d[b.s.rank - 1];
+  const int aBatchRank = aVec ? 0 : a.s.rank - 2, bBatchRank = bVec ? 0 : b.s.rank - 2;
+  Shape aBatch, bBatch, batch;
+  aBatch.rank = aBatchRank;
+  bBatch.rank = bBatchRank;
+  for (int i = 0; i < aBatchRank; ++i)
+    aBatch.d[i] = a.s.d[i];
+  for (int i = 0; i < bBatchRank; ++i)
+    bBatch.d[i] = b.s.d[i];
+  batch.rank = std::max(aBatchRank, bBatchRank);
+  for (int i = 0; i < batch.rank; ++i) {
+    int ia = i - (batch.rank - aBatchRank), ib = i - (batch.rank - bBatchRank);
+    batch.d[i] = broadcastDim(ia >= 0 ? aBatch.d[ia] : 1, ib >= 0 ? bBatch.d[ib] : 1);
+  }
+  const int64_t batches = batch.numel();
+  // One weight for every batch: a single GEMM over all rows of `a`.
+  if (bBatch.numel() == 1 && aBatch.numel() == batches) {
+    gemm(batches * M, N, K, a.p, K, b.p, N, false, out, N, false);
+    return;
+  }
+  int64_t aStrides[kMaxRank], bStrides[kMaxRank];
+  broadcastStrides(aBatch, batch, aStrides);
+  broadcastStrides(bBatch, batch, bStrides);
+  // Many small products (attention heads): one single-threaded GEMM per
+  // thread; OpenBLAS runs single-threaded inside a parallel region.
+#pragma omp parallel for schedule(static) if (batches > 1 && worthThreads(batches * M * N * K))
+  for (int64_t i = 0; i < batches; ++i) {
+    int64_t aOff = 0, bOff = 0, rem = i;
+    for (int d = batch.rank - 1; d >= 0; --d) {
+      int64_t idx = rem % batch.d[d];
+      rem /= batch.d[d];
+      aOff += idx * aStrides[d];
+      bOff += idx * bStrides[d];
+    }
+    gemm(M, N, K, a.p + aOff * M * K, K, b.p + bOff * K * N, N, false, out + i * M * N, N, false);
+  }
+}
+
+/// y[M,N] = x[M,K] @ W (+ bias[N]); W is [K,N], or [N,K] with transposeWeight.
+template <typename T>
+void linear(const T *x, const T *w, const T *bias, T *y, int64_t M, int64_t N, int64_t K,
+            bool transposeWeight) {
+  if (bias) {
+#pragma omp parallel for schedule(static) if (worthThreads(M * N))
+    for (int64_t i = 0; i < M; ++i)
+      std::memcpy(y + i * N, bias, N * sizeof(T));
+  }
+  gemm(M, N, K, x, K, w, transposeWeight ? K : N, transposeWeight, y, N, bias != nullptr);
+}
+
+} // namespace llmk
+
+#endif // LLMK_LINALG_H
