@@ -285,6 +285,41 @@ private:
     return out;
   }
 
+  /// Numpy matmul result dims, with the run-time checks.
+  Dims matmulDims(Operation *op, Value lhs, Value rhs) {
+    const Dims &a = dims(lhs), &b = dims(rhs);
+    std::string k = a.back(), kb = b.size() == 1 ? b[0] : b[b.size() - 2];
+    checkEq(k, kb, op, "the contraction dims differ");
+    Dims batchA(a.begin(), a.size() > 2 ? a.end() - 2 : a.begin());
+    Dims batchB(b.begin(), b.size() > 2 ? b.end() - 2 : b.begin());
+    int64_t rank = std::max(batchA.size(), batchB.size());
+    Dims out;
+    for (int64_t i = 0; i < rank; ++i) {
+      int64_t ia = i - (rank - batchA.size()), ib = i - (rank - batchB.size());
+      std::string x = ia >= 0 ? batchA[ia] : "1LL", y = ib >= 0 ? batchB[ib] : "1LL";
+      if (x == y || y == "1LL")
+        out.push_back(x);
+      else if (x == "1LL")
+        out.push_back(y);
+      else {
+        out.push_back(newSlot(fmt::format("llmk::broadcastDim({}, {})", x, y)));
+        check(fmt::format("{} >= 0", out.back()), op, "the batch dims do not broadcast");
+      }
+    }
+    if (a.size() > 1)
+      out.push_back(a[a.size() - 2]);
+    if (b.size() > 1)
+      out.push_back(b.back());
+    return out;
+  }
+
+  LogicalResult emitQuantization(Operation *op);
+  LogicalResult emitQuantizedMatmul(QuantizedMatmulOp op);
+  /// Declares the quantization parameters of `op` (operands or a !quant
+  /// type) and returns the C++ expression of an llmk::QuantLayout.
+  FailureOr<std::string> quantParams(Operation *op, Value quantized, Type quantType, Value scale,
+                                     Value zeroPoint, int64_t axis, int64_t blockSize,
+                                     std::string &scalePtr, std::string &zeroPtr);
   LogicalResult emitOp(Operation *op);
   LogicalResult emitIndexOp(Operation *op);
   LogicalResult emitElementwise(Operation *op);
@@ -616,30 +651,7 @@ LogicalResult FunctionEmitter::emitOp(Operation *op) {
       })
       // Products.
       .Case([&](MatmulOp matmul) -> LogicalResult {
-        const Dims &a = dims(matmul.getLhs()), &b = dims(matmul.getRhs());
-        std::string k = a.back(), kb = b.size() == 1 ? b[0] : b[b.size() - 2];
-        checkEq(k, kb, op, "the contraction dims differ");
-        Dims batchA(a.begin(), a.size() > 2 ? a.end() - 2 : a.begin());
-        Dims batchB(b.begin(), b.size() > 2 ? b.end() - 2 : b.begin());
-        int64_t rank = std::max(batchA.size(), batchB.size());
-        Dims out;
-        for (int64_t i = 0; i < rank; ++i) {
-          int64_t ia = i - (rank - batchA.size()), ib = i - (rank - batchB.size());
-          std::string x = ia >= 0 ? batchA[ia] : "1LL", y = ib >= 0 ? batchB[ib] : "1LL";
-          if (x == y || y == "1LL")
-            out.push_back(x);
-          else if (x == "1LL")
-            out.push_back(y);
-          else {
-            out.push_back(newSlot(fmt::format("llmk::broadcastDim({}, {})", x, y)));
-            check(fmt::format("{} >= 0", out.back()), op, "the batch dims do not broadcast");
-          }
-        }
-        if (a.size() > 1)
-          out.push_back(a[a.size() - 2]);
-        if (b.size() > 1)
-          out.push_back(b.back());
-        setDims(matmul.getResult(), out, op);
+        setDims(matmul.getResult(), matmulDims(op, matmul.getLhs(), matmul.getRhs()), op);
         if (failed(defineResult(op, 0)))
           return failure();
         run += fmt::format("  llmk::matmul({}, {}, {});\n", in(matmul.getLhs()),
@@ -1086,10 +1098,136 @@ LogicalResult FunctionEmitter::emitOp(Operation *op) {
           run += fmt::format("  {}[{}] = {};\n", ptr(shapeOp.getResult()), i - start, x[i]);
         return success();
       })
+      .Case<QuantizeOp, DequantizeOp>([&](Operation *) { return emitQuantization(op); })
+      .Case([&](QuantizedMatmulOp matmul) { return emitQuantizedMatmul(matmul); })
       .Default([&](Operation *) {
         return op->emitError("codegen: the CPU target does not support '")
                << op->getName() << "' yet";
       });
+}
+
+//===----------------------------------------------------------------------===//
+// Quantization
+//===----------------------------------------------------------------------===//
+
+FailureOr<std::string> FunctionEmitter::quantParams(Operation *op, Value quantized, Type quantType,
+                                                    Value scale, Value zeroPoint, int64_t axis,
+                                                    int64_t blockSize, std::string &scalePtr,
+                                                    std::string &zeroPtr) {
+  const Dims &d = dims(quantized);
+  int64_t rank = d.size();
+  axis = rank ? normalizeAxis(axis, rank) : 0;
+  std::string name = fmt::format("q{}", numValues++);
+  zeroPtr = "static_cast<const int64_t *>(nullptr)";
+  std::string count = "1LL", block = "0LL";
+  if (auto uniform = dyn_cast<quant::UniformQuantizedType>(quantType)) {
+    globals += fmt::format("const float {0}_scale[] = {{{1}}};\nconst int64_t {0}_zp[] = {{{2}}};\n",
+                           name, hexFloat(uniform.getScale()), uniform.getZeroPoint());
+    scalePtr = name + "_scale";
+    zeroPtr = name + "_zp";
+  } else if (auto perAxis = dyn_cast<quant::UniformQuantizedPerAxisType>(quantType)) {
+    std::string scales, zps;
+    for (double v : perAxis.getScales())
+      scales += (scales.empty() ? "" : ", ") + hexFloat(v);
+    for (int64_t v : perAxis.getZeroPoints())
+      zps += (zps.empty() ? "" : ", ") + lit(v);
+    globals += fmt::format("const float {0}_scale[] = {{{1}}};\nconst int64_t {0}_zp[] = {{{2}}};\n",
+                           name, scales, zps);
+    scalePtr = name + "_scale";
+    zeroPtr = name + "_zp";
+    axis = perAxis.getQuantizedDimension();
+    count = lit(perAxis.getScales().size());
+  } else if (isa_and_nonnull<quant::QuantizedType>(quantType)) {
+    return op->emitError("codegen: unsupported quantized type ") << quantType;
+  } else {
+    if (!scale)
+      return op->emitError("codegen: quantization without parameters");
+    scalePtr = ptr(scale);
+    if (zeroPoint)
+      zeroPtr = ptr(zeroPoint);
+    auto scaleType = cast<RankedTensorType>(scale.getType());
+    bool perTensor = scaleType.getRank() == 0 ||
+                     (scaleType.hasStaticShape() && scaleType.getNumElements() == 1);
+    if (!perTensor) {
+      count = numel(scale);
+      block = lit(blockSize);
+      if (blockSize == 0)
+        checkEq(numel(scale), d[axis], op, "one scale per element of the axis expected");
+    }
+  }
+  if (rank == 0)
+    return std::string("llmk::QuantLayout{1, 1, 1, 1LL, 0LL}");
+  return fmt::format("llmk::QuantLayout{{{}, {}, {}, {}, {}}}", span(quantized, 0, axis), d[axis],
+                     span(quantized, axis + 1, rank), count, block);
+}
+
+static std::pair<int64_t, int64_t> storageRange(Type type) {
+  if (auto quantType = dyn_cast<quant::QuantizedType>(type))
+    return {quantType.getStorageTypeMin(), quantType.getStorageTypeMax()};
+  auto intType = cast<IntegerType>(type);
+  unsigned w = intType.getWidth();
+  if (intType.isUnsigned())
+    return {0, w >= 63 ? INT64_MAX : (int64_t(1) << w) - 1};
+  return {w >= 64 ? INT64_MIN : -(int64_t(1) << (w - 1)), w >= 64 ? INT64_MAX : (int64_t(1) << (w - 1)) - 1};
+}
+
+LogicalResult FunctionEmitter::emitQuantization(Operation *op) {
+  Value input = op->getOperand(0), result = op->getResult(0);
+  auto quantize = dyn_cast<QuantizeOp>(op);
+  auto dequantize = dyn_cast<DequantizeOp>(op);
+  Value scale = quantize ? quantize.getScale() : dequantize.getScale();
+  Value zeroPoint = quantize ? quantize.getZeroPoint() : dequantize.getZeroPoint();
+  int64_t axis = quantize ? quantize.getAxis() : dequantize.getAxis();
+  int64_t blockSize = quantize ? quantize.getBlockSize() : dequantize.getBlockSize();
+  Type quantType = getElementTypeOrSelf(quantize ? result.getType() : input.getType());
+  setDims(result, dims(input), op);
+  if (failed(defineResult(op, 0)))
+    return failure();
+  std::string scalePtr, zeroPtr;
+  FailureOr<std::string> layout =
+      quantParams(op, input, quantType, scale, zeroPoint, axis, blockSize, scalePtr, zeroPtr);
+  if (failed(layout))
+    return failure();
+  if (dequantize) {
+    run += fmt::format("  llmk::dequantize({}, {}, {}, {}, {});\n", ptr(input), scalePtr, zeroPtr,
+                       ptr(result), *layout);
+    return success();
+  }
+  auto [qmin, qmax] = storageRange(quantType);
+  run += fmt::format("  llmk::quantize({}, {}, {}, {}, {}, {}, {});\n", ptr(input), scalePtr,
+                     zeroPtr, ptr(result), *layout, lit(qmin), lit(qmax));
+  return success();
+}
+
+LogicalResult FunctionEmitter::emitQuantizedMatmul(QuantizedMatmulOp op) {
+  setDims(op.getResult(), matmulDims(op, op.getLhs(), op.getRhs()), op);
+  if (failed(defineResult(op, 0)))
+    return failure();
+  // Dequantize the quantized operands into temporaries, then one float
+  // matmul: the reference lowering, not yet an integer GEMM.
+  std::string t = elt(op.getResult());
+  std::string code = "  {\n";
+  std::string operands[2];
+  for (auto [i, v] : llvm::enumerate(SmallVector<Value>{op.getLhs(), op.getRhs()})) {
+    Type eltType = getElementTypeOrSelf(v.getType());
+    if (!isa<quant::QuantizedType>(eltType)) {
+      operands[i] = in(v);
+      continue;
+    }
+    std::string scalePtr, zeroPtr;
+    FailureOr<std::string> layout =
+        quantParams(op, v, eltType, Value(), Value(), 0, 0, scalePtr, zeroPtr);
+    if (failed(layout))
+      return failure();
+    std::string tmp = fmt::format("deq{}", i);
+    code += fmt::format("    std::vector<{0}> {1}({2});\n"
+                        "    llmk::dequantize({3}, {4}, {5}, {1}.data(), {6});\n",
+                        t, tmp, numel(v), ptr(v), scalePtr, zeroPtr, *layout);
+    operands[i] = fmt::format("llmk::in<{}>({}.data(), {})", t, tmp, shape(v));
+  }
+  run += code + fmt::format("    llmk::matmul({}, {}, {});\n  }}\n", operands[0], operands[1],
+                            ptr(op.getResult()));
+  return success();
 }
 
 //===----------------------------------------------------------------------===//
@@ -1162,7 +1300,9 @@ LogicalResult FunctionEmitter::emit(EmittedEntry &entry) {
     for (Type t : op.getResultTypes())
       if (auto tensorType = dyn_cast<RankedTensorType>(t); tensorType && cppType(tensorType.getElementType()).empty())
         return op.emitError("codegen: unsupported element type ") << tensorType.getElementType();
-    run += fmt::format("  // {} {}\n", op.getName().getStringRef().str(), locationOf(&op));
+    std::string where;
+    llvm::raw_string_ostream(where) << op.getLoc();
+    run += fmt::format("  // {} {}\n", op.getName().getStringRef().str(), where);
     if (failed(emitOp(&op)))
       return failure();
   }
