@@ -249,7 +249,7 @@ LogicalResult mlir::llm::writeModuleDirectory(ModuleOp module, const ModuleWrite
     return module.emitError("--emit=module needs an output directory (-o DIR)");
   if (failed(prepareForCodegen(module, options.optimize)))
     return failure();
-  FailureOr<codegen::EmittedModule> emitted = codegen::emitCPUModule(module);
+  FailureOr<codegen::EmittedModule> emitted = codegen::emitCPUModule(module, options.profileOps);
   if (failed(emitted))
     return failure();
   const std::string &dir = options.outputDir;

@@ -22,6 +22,8 @@ struct ModuleWriteOptions {
   bool optimize = true;
   /// Host C++ compiler; empty = $LLM_CXX, else the compiler llm-opt was built with.
   std::string cxx;
+  /// Time every op and print a profile at exit (llm-opt --profile-ops).
+  bool profileOps = false;
   /// Where the ONNX model came from, recorded in the manifest.
   std::string source;
 };

@@ -35,6 +35,9 @@ namespace {
 
 using Dims = SmallVector<std::string>;
 
+/// Dense constants larger than this live in the weights file, not the code.
+constexpr int64_t kInlineConstantBytes = 4096;
+
 std::string lit(int64_t v) {
   if (v == std::numeric_limits<int64_t>::min())
     return "INT64_MIN";
@@ -120,8 +123,9 @@ std::string locationOf(Operation *op) {
 class FunctionEmitter {
 public:
   FunctionEmitter(func::FuncOp func, EmittedModule &module, std::string &globals,
-                  DenseMap<Attribute, int64_t> &weightIndex)
-      : func(func), module(module), globals(globals), weightIndex(weightIndex) {}
+                  DenseMap<Attribute, int64_t> &weightIndex, bool profileOps)
+      : func(func), module(module), globals(globals), weightIndex(weightIndex),
+        profileOps(profileOps) {}
 
   LogicalResult emit(EmittedEntry &entry);
 
@@ -329,6 +333,8 @@ private:
   EmittedModule &module;
   std::string &globals;
   DenseMap<Attribute, int64_t> &weightIndex;
+  bool profileOps;
+  int64_t numProfiled = 0;
   std::string dimsCode, run;
   int64_t numSlots = 0, numValues = 0;
   DenseMap<Value, Dims> dimsOf;
@@ -385,21 +391,43 @@ LogicalResult FunctionEmitter::emitConstant(ConstantOp op) {
   auto dense = dyn_cast<DenseElementsAttr>(op.getValue());
   if (!dense)
     return op.emitError("codegen: unsupported constant attribute");
-  // Small constants are part of the program: a byte array in the code.
   std::vector<uint8_t> bytes;
   int64_t count = type.getNumElements();
   if (type.getElementType().isInteger(1)) {
     for (bool b : dense.getValues<bool>())
       bytes.push_back(b);
+  } else if (dense.isSplat()) {
+    // A large splat is filled once, on first use, instead of spelled out.
+    ArrayRef<char> raw = dense.getRawData();
+    if (count * (int64_t)raw.size() > kInlineConstantBytes) {
+      std::string t = elt(result);
+      std::string value = fmt::format("{}", (int)(unsigned char)raw[0]);
+      for (size_t i = 1; i < raw.size(); ++i)
+        value += fmt::format(", {}", (int)(unsigned char)raw[i]);
+      run += fmt::format(
+          "  static const std::vector<{0}> {1}_fill = [] {{\n"
+          "    const unsigned char bytes[] = {{{2}}};\n    {0} v;\n    std::memcpy(&v, bytes, sizeof v);\n"
+          "    return std::vector<{0}>({3}, v);\n  }}();\n"
+          "  auto *{1} = const_cast<{0} *>({1}_fill.data());\n",
+          t, name, value, count);
+      return success();
+    }
+    for (int64_t i = 0; i < count; ++i)
+      bytes.insert(bytes.end(), raw.begin(), raw.end());
   } else {
     ArrayRef<char> raw = dense.getRawData();
-    int64_t eltBytes = raw.size() / (dense.isSplat() ? 1 : std::max<int64_t>(count, 1));
-    if (dense.isSplat()) {
-      for (int64_t i = 0; i < count; ++i)
-        bytes.insert(bytes.end(), raw.begin(), raw.begin() + eltBytes);
-    } else {
-      bytes.assign(raw.begin(), raw.end());
-    }
+    bytes.assign(raw.begin(), raw.end());
+  }
+  // Large dense constants (a causal-mask table, say) go to the weights file
+  // like initializers; small ones are part of the program's text.
+  if ((int64_t)bytes.size() > kInlineConstantBytes) {
+    auto storage = std::make_shared<std::vector<char>>(bytes.begin(), bytes.end());
+    int64_t index = module.weights.size();
+    module.weights.push_back({fmt::format("llm.constant.{}", index), type,
+                              ArrayRef<char>(storage->data(), storage->size()), storage});
+    run += fmt::format("  auto *{} = static_cast<{} *>(const_cast<void *>(W[{}])); // {}\n", name,
+                       elt(result), index, module.weights.back().name);
+    return success();
   }
   if (bytes.empty())
     bytes.push_back(0);
@@ -489,10 +517,10 @@ static std::optional<std::string> scalarBody(Operation *op) {
       .Case([](SqrtOp) { return "std::sqrt(a)"; })
       .Case([](RsqrtOp) { return "1 / std::sqrt(a)"; })
       .Case([](ReciprocalOp) { return "1 / a"; })
-      .Case([](ExpOp) { return "std::exp(a)"; })
+      .Case([](ExpOp) { return "llmk::vexp(a)"; })
       .Case([](LogOp) { return "std::log(a)"; })
-      .Case([](TanhOp) { return "std::tanh(a)"; })
-      .Case([](ErfOp) { return "std::erf(a)"; })
+      .Case([](TanhOp) { return "llmk::vtanh(a)"; })
+      .Case([](ErfOp) { return "llmk::verf(a)"; })
       .Case([](SigmoidOp) { return "llmk::sigmoid(a)"; })
       .Case([](SinOp) { return "std::sin(a)"; })
       .Case([](CosOp) { return "std::cos(a)"; })
@@ -1303,8 +1331,17 @@ LogicalResult FunctionEmitter::emit(EmittedEntry &entry) {
     std::string where;
     llvm::raw_string_ostream(where) << op.getLoc();
     run += fmt::format("  // {} {}\n", op.getName().getStringRef().str(), where);
+    bool timed = profileOps && !isa<ConstantOp, DimOp>(op) &&
+                 !isa<arith::ArithDialect>(op.getDialect());
+    if (timed)
+      run += fmt::format("  const double t{} = llmk::clockMs();\n", numProfiled);
     if (failed(emitOp(&op)))
       return failure();
+    if (timed) {
+      run += fmt::format("  llmk::OpProfile::get().add({0}, \"{1} {2}\", t{0});\n", numProfiled,
+                         op.getName().getStringRef().str(), locationOf(&op));
+      ++numProfiled;
+    }
   }
 
   // Buffer sizes come from the dims of the values that own them.
@@ -1355,7 +1392,7 @@ LogicalResult FunctionEmitter::emit(EmittedEntry &entry) {
   return success();
 }
 
-FailureOr<EmittedModule> mlir::llm::codegen::emitCPUModule(ModuleOp moduleOp) {
+FailureOr<EmittedModule> mlir::llm::codegen::emitCPUModule(ModuleOp moduleOp, bool profileOps) {
   EmittedModule module;
   std::string globals;
   DenseMap<Attribute, int64_t> weightIndex;
@@ -1364,7 +1401,7 @@ FailureOr<EmittedModule> mlir::llm::codegen::emitCPUModule(ModuleOp moduleOp) {
     if (func.isExternal() || func.isPrivate())
       continue;
     EmittedEntry entry;
-    FunctionEmitter emitter(func, module, globals, weightIndex);
+    FunctionEmitter emitter(func, module, globals, weightIndex, profileOps);
     if (failed(emitter.emit(entry)))
       return failure();
     module.entries.push_back(std::move(entry));

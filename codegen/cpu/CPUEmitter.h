@@ -19,6 +19,7 @@
 #include "mlir/IR/BuiltinOps.h"
 #include "mlir/IR/BuiltinTypes.h"
 
+#include <memory>
 #include <optional>
 #include <string>
 #include <vector>
@@ -31,7 +32,9 @@ namespace codegen {
 struct WeightEntry {
   std::string name;
   RankedTensorType type;
-  ArrayRef<char> data; // owned by the MLIR context's resource blob
+  ArrayRef<char> data; // the resource blob's bytes, or `storage`
+  /// Bytes made by codegen (large dense constants moved out of the code).
+  std::shared_ptr<std::vector<char>> storage;
 };
 
 /// A graph input or output: name, element type and dims, with the symbolic
@@ -61,7 +64,9 @@ struct EmittedModule {
 /// Emits the C++ source of every public function of `module`, which must
 /// have been through llm-plan-memory. Errors are emitted at the op that
 /// cannot be compiled.
-FailureOr<EmittedModule> emitCPUModule(ModuleOp module);
+/// With `profileOps`, the code times every op and prints a profile to stderr
+/// when the process exits.
+FailureOr<EmittedModule> emitCPUModule(ModuleOp module, bool profileOps = false);
 
 /// The manifest's name of an element type ("float32", ...); empty if none.
 std::string manifestDType(Type elementType);

@@ -81,6 +81,12 @@ llvm::cl::opt<bool> noOptimize(
     llvm::cl::desc("With --emit=cpp/module: skip the optimization pipeline (plan memory only)"),
     llvm::cl::init(false), llvm::cl::cat(codegenCategory));
 
+llvm::cl::opt<bool> profileOps(
+    "profile-ops",
+    llvm::cl::desc("With --emit=module: the code times every op and prints a profile to "
+                   "stderr when the process exits"),
+    llvm::cl::init(false), llvm::cl::cat(codegenCategory));
+
 /// Parses `NAME=1x?x768` into the import options.
 LogicalResult parseInputShapes(llm::ONNXImportOptions &options) {
   for (const std::string &spec : inputShapes) {
@@ -141,6 +147,7 @@ LogicalResult finish(ModuleOp module, llvm::StringRef inputFilename,
     options.target = target;
     options.outputDir = outputFilename.str();
     options.optimize = !noOptimize;
+    options.profileOps = profileOps;
     options.source = inputFilename.str();
     return llm::writeModuleDirectory(module, options);
   }

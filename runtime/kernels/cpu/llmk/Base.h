@@ -19,6 +19,9 @@
 #include <cstring>
 #include <limits>
 #include <type_traits>
+#include <vector>
+
+#include <time.h>
 
 #include <omp.h>
 
@@ -143,6 +146,55 @@ inline int64_t rangeLength(double start, double limit, double delta) {
     return 0;
   return std::max<int64_t>(0, static_cast<int64_t>(std::ceil((limit - start) / delta)));
 }
+
+//===----------------------------------------------------------------------===//
+// Per-op profiling (modules built with llm-opt --profile-ops): time spent in
+// each op of the program, printed to stderr when the process exits.
+//===----------------------------------------------------------------------===//
+
+inline double clockMs() {
+  timespec ts;
+  clock_gettime(CLOCK_MONOTONIC, &ts);
+  return ts.tv_sec * 1e3 + ts.tv_nsec * 1e-6;
+}
+
+class OpProfile {
+public:
+  static OpProfile &get() {
+    static OpProfile profile;
+    return profile;
+  }
+  void add(int index, const char *what, double startMs) {
+    double ms = clockMs() - startMs;
+    if (index >= (int)entries.size())
+      entries.resize(index + 1);
+    entries[index].what = what;
+    entries[index].ms += ms;
+    entries[index].calls += 1;
+  }
+  ~OpProfile() {
+    std::vector<Entry> sorted;
+    double total = 0;
+    for (const Entry &e : entries)
+      if (e.calls) {
+        sorted.push_back(e);
+        total += e.ms;
+      }
+    std::sort(sorted.begin(), sorted.end(), [](const Entry &a, const Entry &b) { return a.ms > b.ms; });
+    std::fprintf(stderr, "llm op profile: %.3f ms in %zu ops\n", total, sorted.size());
+    for (size_t i = 0; i < sorted.size() && i < 40; ++i)
+      std::fprintf(stderr, "  %9.3f ms %5.1f%%  %s\n", sorted[i].ms, 100 * sorted[i].ms / total,
+                   sorted[i].what);
+  }
+
+private:
+  struct Entry {
+    const char *what = "";
+    double ms = 0;
+    int64_t calls = 0;
+  };
+  std::vector<Entry> entries;
+};
 
 /// Parallel loops run on the OpenMP pool only when there is enough work to
 /// pay for waking it.

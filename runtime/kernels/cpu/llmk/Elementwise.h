@@ -4,6 +4,7 @@
 #define LLMK_ELEMENTWISE_H
 
 #include "llmk/Base.h"
+#include "llmk/Math.h"
 
 #include <tuple>
 #include <utility>
@@ -180,14 +181,14 @@ template <typename T> inline T power(T a, T b) {
 }
 
 template <typename T> inline T gelu(T x) {
-  return static_cast<T>(0.5) * x * (static_cast<T>(1) + std::erf(x * static_cast<T>(M_SQRT1_2)));
+  return static_cast<T>(0.5) * x * (static_cast<T>(1) + verf(x * static_cast<T>(M_SQRT1_2)));
 }
 template <typename T> inline T geluTanh(T x) {
   const T k = static_cast<T>(0.7978845608028654); // sqrt(2/pi)
   return static_cast<T>(0.5) * x *
-         (static_cast<T>(1) + std::tanh(k * (x + static_cast<T>(0.044715) * x * x * x)));
+         (static_cast<T>(1) + vtanh(k * (x + static_cast<T>(0.044715) * x * x * x)));
 }
-template <typename T> inline T sigmoid(T x) { return static_cast<T>(1) / (static_cast<T>(1) + std::exp(-x)); }
+template <typename T> inline T sigmoid(T x) { return static_cast<T>(1) / (static_cast<T>(1) + vexp(-x)); }
 
 } // namespace llmk
 

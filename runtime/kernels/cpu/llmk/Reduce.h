@@ -121,6 +121,29 @@ void softmax(const T *x, T *out, int64_t outer, int64_t len, int64_t inner, bool
         q[j * inner] = convert<T>(logSoftmax ? -INFINITY : NAN);
       continue;
     }
+    if (inner == 1 && std::is_same_v<T, float>) {
+      // The common case, contiguous rows: vectorized exp and sum.
+      const float *pf = reinterpret_cast<const float *>(p);
+      float *qf = reinterpret_cast<float *>(q);
+      float sum = 0;
+#pragma omp simd reduction(+ : sum)
+      for (int64_t j = 0; j < len; ++j) {
+        const float e = expf32(pf[j] - maxV);
+        qf[j] = e;
+        sum += e;
+      }
+      if (logSoftmax) {
+        const float logSum = std::log(sum);
+        for (int64_t j = 0; j < len; ++j)
+          qf[j] = pf[j] - maxV - logSum;
+      } else {
+        const float inv = 1.0f / sum;
+#pragma omp simd
+        for (int64_t j = 0; j < len; ++j)
+          qf[j] *= inv;
+      }
+      continue;
+    }
     double sum = 0;
     for (int64_t j = 0; j < len; ++j)
       sum += std::exp(static_cast<float>(p[j * inner]) - maxV);
