@@ -121,6 +121,11 @@ void populateRaiseActivationPatterns(RewritePatternSet &patterns);
 /// Appends the near misses of the activation patterns at `op`.
 void explainActivationMisses(Operation *op, SmallVectorImpl<std::string> &remarks);
 
+/// attention from matmul, scale, mask, softmax, matmul (RaiseAttention.cpp).
+void populateRaiseAttentionPatterns(RewritePatternSet &patterns);
+/// Appends the near misses of the attention pattern at `op`.
+void explainAttentionMisses(Operation *op, SmallVectorImpl<std::string> &remarks);
+
 //===----------------------------------------------------------------------===//
 // Value helpers
 //===----------------------------------------------------------------------===//

@@ -25,6 +25,7 @@ struct RaiseCompositesPass : llm::impl::RaiseCompositesPassBase<RaiseCompositesP
     RewritePatternSet set(context);
     raising::populateRaiseNormPatterns(set);
     raising::populateRaiseActivationPatterns(set);
+    raising::populateRaiseAttentionPatterns(set);
     patterns = std::move(set);
     return success();
   }
@@ -54,6 +55,7 @@ struct RaiseCompositesPass : llm::impl::RaiseCompositesPassBase<RaiseCompositesP
       remarks.clear();
       raising::explainNormMisses(op, remarks);
       raising::explainActivationMisses(op, remarks);
+      raising::explainAttentionMisses(op, remarks);
       for (const std::string &remark : remarks)
         op->emitRemark(remark);
     });

@@ -1,0 +1,243 @@
+//===- RaiseAttention.cpp - llm.attention from matmul/softmax/matmul ------===//
+//
+// Every exporter spells scaled dot-product attention as
+//
+//   probs  = softmax(scale(q @ k^T) (+ mask | where(keep, ., -big)), -1)
+//   result = probs @ v
+//
+// where the scale is a division or multiplication by a constant, applied to
+// the scores or to q and k separately (torch's SDPA decomposition multiplies
+// both by sqrt(scale)), k^T is a transpose of the key (or of the key's
+// [batch, seq, heads, dim] projection), and the mask is added (float) or
+// selects between the scores and a very negative constant (boolean). The
+// matcher walks from the final matmul back to q @ k^T through exactly those
+// ops, and replaces the chain by one llm.attention, whose CPU and CUDA
+// kernels never materialize the scores.
+//
+//===----------------------------------------------------------------------===//
+
+#include "passes/Raising/Matchers.h"
+
+#include "mlir/IR/TypeUtilities.h"
+
+#include <cmath>
+
+using namespace mlir;
+using namespace mlir::llm;
+using namespace mlir::llm::raising;
+
+namespace {
+
+/// A constant at or below this, selected instead of a score, masks it out.
+constexpr double kMaskedScore = -1.0e4;
+
+struct AttentionMatch {
+  Value query;
+  /// The transposed key as the scores' matmul reads it ([b, h, d, s]).
+  Value keyT;
+  Value value;
+  Value mask;
+  /// The boolean mask selects the masked-out positions (where(m, -big, s)).
+  bool invertMask = false;
+  double scale = 1.0;
+  SmallVector<Operation *> ops;
+};
+
+/// The splat factor of a mul/div by a constant, with the other operand.
+std::optional<std::pair<double, Value>> scaleFactor(Operation *op) {
+  if (auto mul = dyn_cast<MulOp>(op)) {
+    if (auto c = getSplatFloat(mul.getRhs()))
+      return std::pair(*c, mul.getLhs());
+    if (auto c = getSplatFloat(mul.getLhs()))
+      return std::pair(*c, mul.getRhs());
+  }
+  if (auto div = dyn_cast<DivOp>(op))
+    if (auto c = getSplatFloat(div.getRhs()); c && *c != 0)
+      return std::pair(1.0 / *c, div.getLhs());
+  return std::nullopt;
+}
+
+/// Strips scale factors off `value` (an operand of q @ k^T), multiplying
+/// them into `scale`.
+Value stripScale(Value value, double &scale, SmallVectorImpl<Operation *> &ops) {
+  while (Operation *def = stripIdentityCasts(value).getDefiningOp()) {
+    auto factor = scaleFactor(def);
+    if (!factor || !def->hasOneUse() || factor->second.getType() != value.getType())
+      break;
+    scale *= factor->first;
+    ops.push_back(def);
+    value = factor->second;
+  }
+  return value;
+}
+
+struct RaiseAttention : RaisePattern<RaiseAttention, MatmulOp, AttentionMatch> {
+  using RaisePattern::RaisePattern;
+  static constexpr llvm::StringLiteral missPrefix = "not raised to llm.attention";
+
+  static MatchResult<AttentionMatch> matchRoot(MatmulOp root) {
+    AttentionMatch match;
+    match.ops = {root};
+    Value probs = root.getLhs();
+    // torch's SDPA decomposition zeroes fully masked rows (a softmax of only
+    // -inf is NaN): where(is_nan(p), 0, p). llm.attention's rows that may
+    // attend to nothing are zeros, so the guard folds in.
+    WhereOp guard;
+    if (auto where = definingOp<WhereOp>(probs)) {
+      auto isNan = definingOp<IsNanOp>(where.getCondition());
+      std::optional<double> zero = getSplatFloat(where.getTrueValue());
+      if (isNan && zero && *zero == 0.0 && isNan.getInput() == where.getFalseValue() &&
+          where.getFalseValue().getType() == where.getType()) {
+        guard = where;
+        probs = where.getFalseValue();
+        match.ops.append({where, isNan});
+      }
+    }
+    auto softmax = definingOp<SoftmaxOp>(probs);
+    if (!softmax)
+      return notCandidate("the left operand is not a softmax");
+    match.ops.push_back(softmax);
+    auto scoresType = cast<RankedTensorType>(softmax.getType());
+    int64_t rank = scoresType.getRank();
+    if (rank != 4)
+      return nearMiss("the scores are rank " + Twine(rank) +
+                      ", expected 4 ([batch, heads, q_seq, kv_seq])");
+    int64_t axis = softmax.getAxis() < 0 ? softmax.getAxis() + rank : softmax.getAxis();
+    if (axis != rank - 1)
+      return nearMiss("the softmax is over axis " + Twine(axis) + ", not the last");
+    for (Operation *user : softmax->getUsers())
+      if (guard ? (user != guard && user != match.ops[2]) : user != root)
+        return nearMiss("the attention probabilities have other uses");
+    if (guard && (!guard->hasOneUse() || !match.ops[2]->hasOneUse()))
+      return nearMiss("the attention probabilities have other uses");
+
+    // Walk back from the softmax input to q @ k^T.
+    Value scores = softmax.getInput();
+    bool maskSeen = false, additiveMaskSeen = false;
+    MatmulOp qk;
+    while (!qk) {
+      Operation *def = stripIdentityCasts(scores).getDefiningOp();
+      if (!def)
+        return nearMiss("the softmax input is not computed from q @ k^T");
+      if (!hasOnlyUserBesidesDims(def->getResult(0), match.ops.back()))
+        return nearMiss("an intermediate of the scores ('" + def->getName().getStringRef() +
+                        "') has other uses");
+      match.ops.push_back(def);
+      if (auto matmul = dyn_cast<MatmulOp>(def)) {
+        qk = matmul;
+        break;
+      }
+      if (auto factor = scaleFactor(def)) {
+        if (additiveMaskSeen)
+          return nearMiss("the scores are scaled after the mask was added");
+        match.scale *= factor->first;
+        scores = factor->second;
+        continue;
+      }
+      if (auto add = dyn_cast<AddOp>(def)) {
+        if (maskSeen)
+          return nearMiss("more than one mask is applied");
+        // The mask is the operand that is not computed from the scores.
+        bool lhsIsScores = add.getLhs().getType() == add.getType();
+        Value mask = lhsIsScores ? add.getRhs() : add.getLhs();
+        scores = lhsIsScores ? add.getLhs() : add.getRhs();
+        if (scores.getType() != add.getType())
+          return nearMiss("the mask broadcasts the scores to a larger shape");
+        match.mask = mask;
+        maskSeen = additiveMaskSeen = true;
+        // where(keep, 0, -big) added to the scores is a boolean mask.
+        if (auto where = definingOp<WhereOp>(mask)) {
+          std::optional<double> onTrue = getSplatFloat(where.getTrueValue());
+          std::optional<double> onFalse = getSplatFloat(where.getFalseValue());
+          if (onTrue && onFalse && *onTrue == 0.0 && *onFalse <= kMaskedScore) {
+            match.mask = where.getCondition();
+            additiveMaskSeen = false;
+          } else if (onTrue && onFalse && *onFalse == 0.0 && *onTrue <= kMaskedScore) {
+            match.mask = where.getCondition();
+            match.invertMask = true;
+            additiveMaskSeen = false;
+          }
+        }
+        continue;
+      }
+      if (auto where = dyn_cast<WhereOp>(def)) {
+        if (maskSeen)
+          return nearMiss("more than one mask is applied");
+        std::optional<double> onTrue = getSplatFloat(where.getTrueValue());
+        std::optional<double> onFalse = getSplatFloat(where.getFalseValue());
+        if (onFalse && *onFalse <= kMaskedScore) {
+          scores = where.getTrueValue();
+        } else if (onTrue && *onTrue <= kMaskedScore) {
+          scores = where.getFalseValue();
+          match.invertMask = true;
+        } else {
+          return nearMiss("the where does not select a large negative constant (the masked "
+                          "score) against the scores");
+        }
+        if (scores.getType() != where.getType())
+          return nearMiss("the mask broadcasts the scores to a larger shape");
+        match.mask = where.getCondition();
+        maskSeen = true;
+        continue;
+      }
+      return nearMiss("the scores go through '" + def->getName().getStringRef() +
+                      "', which is not a scale, a mask or q @ k^T");
+    }
+
+    match.query = stripScale(qk.getLhs(), match.scale, match.ops);
+    match.keyT = stripScale(qk.getRhs(), match.scale, match.ops);
+    match.value = root.getRhs();
+    for (auto [name, v] : {std::pair("query", match.query), std::pair("key", match.keyT),
+                           std::pair("value", match.value)})
+      if (cast<RankedTensorType>(v.getType()).getRank() != 4)
+        return nearMiss(Twine("the ") + name + " is not rank 4");
+    if (match.mask && cast<RankedTensorType>(match.mask.getType()).getRank() > 4)
+      return nearMiss("the mask has rank > 4");
+    if (match.mask && !cast<RankedTensorType>(match.mask.getType()).getElementType().isInteger(1) &&
+        getElementTypeOrSelf(match.mask.getType()) != getElementTypeOrSelf(match.query.getType()))
+      return nearMiss("the mask's element type differs from the scores'");
+    auto q = cast<RankedTensorType>(match.query.getType());
+    auto kT = cast<RankedTensorType>(match.keyT.getType());
+    int64_t qHeads = q.getDimSize(1), kHeads = kT.getDimSize(1);
+    if (!ShapedType::isDynamic(qHeads) && !ShapedType::isDynamic(kHeads) &&
+        (kHeads == 0 || qHeads % kHeads != 0))
+      return nearMiss("the query heads are not a multiple of the key heads");
+    return match;
+  }
+
+  static void rewriteRoot(MatmulOp root, const AttentionMatch &match, PatternRewriter &rewriter) {
+    Location loc = fusedLocOf(rewriter, match.ops);
+    // The key in [batch, heads, seq, dim]: undo the transpose that made k^T,
+    // folding it into the transpose that produced it when there is one.
+    Value key;
+    SmallVector<int64_t> swap = {0, 1, 3, 2};
+    if (auto transpose = definingOp<TransposeOp>(match.keyT)) {
+      SmallVector<int64_t> perm;
+      for (int64_t i : swap)
+        perm.push_back(transpose.getPermutation()[i]);
+      bool identity = llvm::equal(perm, llvm::seq<int64_t>(0, 4));
+      key = identity ? transpose.getInput()
+                     : TransposeOp::create(rewriter, loc, transpose.getInput(), perm).getResult();
+    } else {
+      key = TransposeOp::create(rewriter, loc, match.keyT, swap).getResult();
+    }
+    Value mask = match.mask;
+    if (mask && match.invertMask)
+      mask = NotOp::create(rewriter, loc, mask).getResult();
+    auto attention = AttentionOp::create(
+        rewriter, loc, root.getType(), match.query, key, match.value, mask,
+        rewriter.getF32FloatAttr(static_cast<float>(match.scale)), rewriter.getStringAttr("none"),
+        rewriter.getF32FloatAttr(0.0f));
+    rewriter.replaceOp(root, attention.getResult());
+  }
+};
+
+} // namespace
+
+void raising::populateRaiseAttentionPatterns(RewritePatternSet &patterns) {
+  patterns.add<RaiseAttention>(patterns.getContext());
+}
+
+void raising::explainAttentionMisses(Operation *op, SmallVectorImpl<std::string> &remarks) {
+  explainMisses<RaiseAttention>(op, remarks);
+}
