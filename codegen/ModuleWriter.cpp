@@ -3,6 +3,7 @@
 #include "codegen/ModuleWriter.h"
 
 #include "codegen/cpu/CPUEmitter.h"
+#include "passes/Fusion/Passes.h"
 #include "passes/MemoryPlanning/Passes.h"
 #include "passes/Raising/Passes.h"
 
@@ -36,6 +37,7 @@ LogicalResult mlir::llm::prepareForCodegen(ModuleOp module, bool optimize) {
     pm.addNestedPass<func::FuncOp>(createRaiseCompositesPass());
     pm.addPass(createCanonicalizerPass());
     pm.addPass(createCSEPass());
+    pm.addNestedPass<func::FuncOp>(createFuseEpiloguesPass());
   }
   pm.addNestedPass<func::FuncOp>(createPlanMemoryPass());
   return pm.run(module);

@@ -3,6 +3,7 @@
 #ifndef LLM_PASSES_INITALLPASSES_H
 #define LLM_PASSES_INITALLPASSES_H
 
+#include "passes/Fusion/Passes.h"
 #include "passes/MemoryPlanning/Passes.h"
 #include "passes/Raising/Passes.h"
 
@@ -18,6 +19,7 @@ inline void registerAllPasses() {
   registerTransformsPasses();
   registerLLMRaisingPasses();
   registerLLMMemoryPlanningPasses();
+  registerLLMFusionPasses();
 }
 
 } // namespace llm

@@ -9,6 +9,6 @@ mkdir -p docs/reference
 /usr/lib/llvm-22/bin/mlir-tblgen -gen-dialect-doc -dialect=llm -I . -I /usr/lib/llvm-22/include \
   dialects/LLM/IR/LLMOps.td -o docs/reference/LLMDialect.md
 /usr/lib/llvm-22/bin/mlir-tblgen -gen-pass-doc -I . -I /usr/lib/llvm-22/include \
-  passes/Raising/Passes.td -o docs/reference/LLMPasses.md
+  passes/Passes.td -o docs/reference/LLMPasses.md
 build/bin/llm-opt --list-onnx-ops > docs/reference/onnx-ops.md
 echo "updated docs/reference/"

@@ -15,6 +15,8 @@ config.test_exec_root = os.path.join(config.llm_obj_root, "test")
 config.substitutions.append(("%PATH%", config.environment["PATH"]))
 config.substitutions.append(("%python", config.python_executable))
 config.substitutions.append(("%repo", config.llm_src_root))
+# Built libraries, e.g. the runtime tests' fake module (llm_fake_module.so).
+config.substitutions.append(("%llm_lib", os.path.join(config.llm_obj_root, "lib")))
 shared_dir = os.path.join(os.path.dirname(config.llm_src_root), "shared")
 config.substitutions.append(("%shared", shared_dir))
 # The ONNX backend node tests are a shared download, not part of the repo.
@@ -26,5 +28,5 @@ config.environment["FILECHECK_OPTS"] = "--enable-var-scope"
 llvm_config.use_default_substitutions()
 llvm_config.with_environment("PATH", config.llvm_tools_dir, append_path=True)
 llvm_config.with_environment("PATH", config.llm_tools_dir, append_path=True)
-llvm_config.add_tool_substitutions(["llm-opt"], [config.llm_tools_dir])
+llvm_config.add_tool_substitutions(["llm-opt", "llm-run"], [config.llm_tools_dir])
 llvm_config.add_tool_substitutions(["mlir-tblgen"], [config.llvm_tools_dir])

@@ -168,9 +168,10 @@ private:
     }
     dimsOf[result] = dims;
   }
-  const Dims &dims(Value v) { return dimsOf[v]; }
+  /// A copy: setDims may grow the map while a caller still reads the dims.
+  Dims dims(Value v) const { return dimsOf.lookup(v); }
   std::string shape(Value v) {
-    const Dims &d = dims(v);
+    Dims d = dims(v);
     std::string s = fmt::format("llmk::Shape{{{}, {{", d.size());
     for (size_t i = 0; i < d.size(); ++i)
       s += (i ? ", " : "") + d[i];
@@ -178,7 +179,8 @@ private:
   }
   std::string numel(Value v) { return product(dims(v)); }
   std::string span(Value v, int64_t from, int64_t to) {
-    return product(ArrayRef<std::string>(dims(v)).slice(from, to - from));
+    Dims d = dims(v);
+    return product(ArrayRef<std::string>(d).slice(from, to - from));
   }
   std::string ptr(Value v) { return names.lookup(v); }
   std::string in(Value v) { return fmt::format("llmk::in({}, {})", ptr(v), shape(v)); }
@@ -697,13 +699,25 @@ LogicalResult FunctionEmitter::emitOp(Operation *op) {
         if (failed(defineResult(op, 0)))
           return failure();
         std::string bias = linear.getBias() ? ptr(linear.getBias()) : "nullptr";
+        std::string residual = linear.getResidual() ? ptr(linear.getResidual()) : "nullptr";
         if (linear.getBias())
           checkEq(numel(linear.getBias()), n, op,
                   "the bias does not have one element per output feature");
-        run += fmt::format("  llmk::linear({}, {}, static_cast<const {} *>({}), {}, {}, {}, {}, {});\n",
-                           ptr(linear.getInput()), ptr(linear.getWeight()), elt(linear.getResult()),
-                           bias, ptr(linear.getResult()), span(linear.getInput(), 0, x.size() - 1),
-                           n, k, transposed ? "true" : "false");
+        if (linear.getResidual())
+          checkEq(numel(linear.getResidual()), numel(linear.getResult()), op,
+                  "the residual does not have the result's shape");
+        StringRef act = linear.getActivation();
+        std::string activation = act == "gelu"        ? "Gelu"
+                                 : act == "gelu_tanh" ? "GeluTanh"
+                                 : act == "silu"      ? "Silu"
+                                 : act == "relu"      ? "Relu"
+                                                      : "None";
+        std::string t = elt(linear.getResult());
+        run += fmt::format("  llmk::linear<{}>({}, {}, {}, {}, {}, {}, {}, {}, {}, "
+                           "llmk::Activation::{});\n",
+                           t, ptr(linear.getInput()), ptr(linear.getWeight()), bias, residual,
+                           ptr(linear.getResult()), span(linear.getInput(), 0, x.size() - 1), n, k,
+                           transposed ? "true" : "false", activation);
         return success();
       })
       // Reductions and normalizations.
@@ -861,7 +875,8 @@ LogicalResult FunctionEmitter::emitOp(Operation *op) {
         int64_t rank = d.size();
         int64_t axis = normalizeAxis(gather.getAxis(), rank);
         Dims out(d.begin(), d.begin() + axis);
-        out.append(dims(indices).begin(), dims(indices).end());
+        Dims idx = dims(indices);
+        out.append(idx.begin(), idx.end());
         out.append(d.begin() + axis + 1, d.end());
         setDims(gather.getResult(), out, op);
         if (failed(defineResult(op, 0)))

@@ -337,7 +337,8 @@ LogicalResult importGemm(N &n) {
     std::swap(bias, c);
   auto resultType = RankedTensorType::get(
       {typeOf(a).getDimSize(0), typeOf(b).getDimSize(*transB ? 0 : 1)}, element);
-  Value y = n.createOp<LinearOp>(resultType, a, b, bias, n.b.getBoolAttr(*transB));
+  Value y = n.createOp<LinearOp>(resultType, a, b, bias, /*residual=*/Value(),
+                                   n.b.getBoolAttr(*transB), n.b.getStringAttr("none"));
   if (c) {
     if (*beta != 1.0f)
       c = n.build<MulOp>(c, n.scalar(element, *beta));

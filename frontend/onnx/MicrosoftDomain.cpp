@@ -354,7 +354,8 @@ LogicalResult importMatMulNBits(N &n) {
   SmallVector<int64_t> outShape(typeOf(a).getShape());
   outShape.back() = Nout;
   n.setOutput(0, n.createOp<LinearOp>(typeOf(a).clone(outShape), a, weight, n.input(5),
-                                      n.b.getBoolAttr(true)));
+                                      /*residual=*/Value(), n.b.getBoolAttr(true),
+                                      n.b.getStringAttr("none")));
   return success();
 }
 
@@ -538,7 +539,8 @@ LogicalResult importAttention(N &n) {
   SmallVector<int64_t> outShape(typeOf(input).getShape());
   outShape.back() = width;
   Value qkv = n.createOp<LinearOp>(typeOf(input).clone(outShape), input, weights, n.input(2),
-                                   n.b.getBoolAttr(false));
+                                   /*residual=*/Value(), n.b.getBoolAttr(false),
+                                   n.b.getStringAttr("none"));
   SmallVector<Type> types;
   for (int64_t size : sizes) {
     outShape.back() = size;

@@ -401,6 +401,15 @@ LogicalResult LinearOp::inferReturnTypes(MLIRContext *ctx, std::optional<Locatio
 LogicalResult LinearOp::verify() {
   if (failed(verifySameElementType(*this, getInput().getType(), getWeight().getType())))
     return failure();
+  StringRef activation = getActivation();
+  if (!llvm::is_contained({"none", "gelu", "gelu_tanh", "silu", "relu"}, activation))
+    return emitOpError() << "activation must be none, gelu, gelu_tanh, silu or relu, got \""
+                         << activation << "\"";
+  if (Value residual = getResidual()) {
+    if (!areRefinementCompatible(rankedOf(residual), getType()))
+      return emitOpError() << "residual " << residual.getType() << " must have the result type "
+                           << getType();
+  }
   if (Value bias = getBias()) {
     auto biasType = rankedOf(bias);
     if (biasType.getRank() != 1)

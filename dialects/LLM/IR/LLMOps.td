@@ -325,29 +325,34 @@ def LLM_MatmulOp : LLM_InferredOp<"matmul"> {
   let assemblyFormat = "$lhs `,` $rhs attr-dict `:` functional-type(operands, results)";
 }
 
-def LLM_LinearOp : LLM_InferredOp<"linear"> {
-  let summary = "x @ W (+ bias), the projection of a dense layer";
+def LLM_LinearOp : LLM_InferredOp<"linear", [AttrSizedOperandSegments]> {
+  let summary = "activation(x @ W + bias) + residual, a dense layer with its epilogue";
   let description = [{
     `input` is `[..., K]`; `weight` is `[K, N]`, or `[N, K]` when
     `transpose_weight` is set (the PyTorch `nn.Linear` layout); `bias` is
-    `[N]`. The result is `[..., N]`.
+    `[N]`. The result is `[..., N]`. The epilogue is applied in this order:
+    `bias` added, `activation` (`none`, `gelu`, `gelu_tanh`, `silu`, `relu`),
+    then `residual` (of the result's shape) added. `llm-fuse-epilogues`
+    folds these from the ops that follow a matmul, so that a backend applies
+    them while the product is still in cache (CPU) or in the GEMM's epilogue
+    (cuBLASLt).
 
     ```mlir
     %y = llm.linear %x, %w, %b : (tensor<?x?x768xf32>, tensor<768x2304xf32>, tensor<2304xf32>) -> tensor<?x?x2304xf32>
+    %z = llm.linear %h, %w2, %b2 residual %x {activation = "gelu"} : (tensor<?x?x768xf32>, tensor<768x768xf32>, tensor<768xf32>, tensor<?x?x768xf32>) -> tensor<?x?x768xf32>
     ```
   }];
   let arguments = (ins LLM_Tensor:$input, LLM_Tensor:$weight,
-                       Optional<LLM_Tensor>:$bias,
-                       DefaultValuedAttr<BoolAttr, "false">:$transpose_weight);
+                       Optional<LLM_Tensor>:$bias, Optional<LLM_Tensor>:$residual,
+                       DefaultValuedAttr<BoolAttr, "false">:$transpose_weight,
+                       DefaultValuedAttr<StrAttr, "\"none\"">:$activation);
   let results = (outs LLM_Tensor:$result);
-  let assemblyFormat =
-      "$input `,` $weight (`,` $bias^)? attr-dict `:` functional-type(operands, results)";
+  let assemblyFormat = [{
+    $input `,` $weight (`,` $bias^)? (`residual` $residual^)? attr-dict `:`
+    functional-type(operands, results)
+  }];
   let hasVerifier = 1;
 }
-
-//===----------------------------------------------------------------------===//
-// Reductions and normalizations
-//===----------------------------------------------------------------------===//
 
 def LLM_ReduceSumOp : LLM_ReduceOp<"reduce_sum">;
 def LLM_ReduceMeanOp : LLM_ReduceOp<"reduce_mean">;

@@ -96,16 +96,77 @@ template <typename T> void matmul(const In<T> &a, const In<T> &b, T *out) {
   }
 }
 
-/// y[M,N] = x[M,K] @ W (+ bias[N]); W is [K,N], or [N,K] with transposeWeight.
+enum class Activation { None, Gelu, GeluTanh, Silu, Relu };
+
+namespace detail {
+/// The epilogue of rows [r0, r1) of y: bias, activation, residual.
 template <typename T>
-void linear(const T *x, const T *w, const T *bias, T *y, int64_t M, int64_t N, int64_t K,
-            bool transposeWeight) {
-  if (bias) {
+void epilogue(T *y, const T *bias, const T *residual, int64_t r0, int64_t r1, int64_t N,
+              Activation act) {
+  for (int64_t i = r0; i < r1; ++i) {
+    T *row = y + i * N;
+    const T *res = residual ? residual + i * N : nullptr;
+#pragma omp simd
+    for (int64_t j = 0; j < N; ++j) {
+      auto v = load(row[j]);
+      if (bias)
+        v += load(bias[j]);
+      switch (act) {
+      case Activation::None: break;
+      case Activation::Gelu: v = gelu(v); break;
+      case Activation::GeluTanh: v = geluTanh(v); break;
+      case Activation::Silu: v = v * sigmoid(v); break;
+      case Activation::Relu: v = v > 0 ? v : decltype(v)(0); break;
+      }
+      if (res)
+        v += load(res[j]);
+      row[j] = convert<T>(v);
+    }
+  }
+}
+} // namespace detail
+
+/// y[M,N] = act(x[M,K] @ W + bias[N]) + residual[M,N]; W is [K,N], or [N,K]
+/// with transposeWeight. Rows are split across threads, each running a
+/// single-threaded GEMM on its block and the epilogue right after, while the
+/// block is still in cache. A few rows (decode) split the columns instead.
+template <typename T>
+void linear(const T *x, const T *w, const T *bias, const T *residual, T *y, int64_t M, int64_t N,
+            int64_t K, bool transposeWeight, Activation act) {
+  const int64_t ldb = transposeWeight ? K : N;
+  const int threads = omp_get_max_threads();
+  const bool hasEpilogue = bias || residual || act != Activation::None;
+  if (M >= 16 * threads && threads > 1) {
+#pragma omp parallel
+    {
+      const int t = omp_get_thread_num(), n = omp_get_num_threads();
+      const int64_t r0 = M * t / n, r1 = M * (t + 1) / n;
+      if (r1 > r0) {
+        gemm(r1 - r0, N, K, x + r0 * K, K, w, ldb, transposeWeight, y + r0 * N, N, false);
+        if (hasEpilogue)
+          detail::epilogue(y, bias, residual, r0, r1, N, act);
+      }
+    }
+    return;
+  }
+  if (M > 1 || threads == 1) {
+    gemm(M, N, K, x, K, w, ldb, transposeWeight, y, N, false);
+  } else {
+    // One row: each thread computes a slice of the columns.
+#pragma omp parallel
+    {
+      const int t = omp_get_thread_num(), n = omp_get_num_threads();
+      const int64_t c0 = N * t / n, c1 = N * (t + 1) / n;
+      if (c1 > c0)
+        gemm(M, c1 - c0, K, x, K, transposeWeight ? w + c0 * K : w + c0, ldb, transposeWeight,
+             y + c0, N, false);
+    }
+  }
+  if (hasEpilogue) {
 #pragma omp parallel for schedule(static) if (worthThreads(M * N))
     for (int64_t i = 0; i < M; ++i)
-      std::memcpy(y + i * N, bias, N * sizeof(T));
+      detail::epilogue(y, bias, residual, i, i + 1, N, act);
   }
-  gemm(M, N, K, x, K, w, transposeWeight ? K : N, transposeWeight, y, N, bias != nullptr);
 }
 
 } // namespace llmk
