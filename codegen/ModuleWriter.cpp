@@ -3,9 +3,8 @@
 #include "codegen/ModuleWriter.h"
 
 #include "codegen/cpu/CPUEmitter.h"
-#include "passes/Fusion/Passes.h"
+#include "passes/Pipelines/Pipelines.h"
 #include "passes/MemoryPlanning/Passes.h"
-#include "passes/Raising/Passes.h"
 
 #include "mlir/Pass/PassManager.h"
 #include "mlir/Transforms/Passes.h"
@@ -34,10 +33,7 @@ using namespace mlir::llm;
 LogicalResult mlir::llm::prepareForCodegen(ModuleOp module, bool optimize) {
   PassManager pm(module.getContext(), ModuleOp::getOperationName());
   if (optimize) {
-    pm.addNestedPass<func::FuncOp>(createRaiseCompositesPass());
-    pm.addPass(createCanonicalizerPass());
-    pm.addPass(createCSEPass());
-    pm.addNestedPass<func::FuncOp>(createFuseEpiloguesPass());
+    buildLLMOptimizePipeline(pm, LLMOptimizeOptions());
   }
   pm.addNestedPass<func::FuncOp>(createPlanMemoryPass());
   return pm.run(module);

@@ -5,6 +5,7 @@
 
 #include "passes/Fusion/Passes.h"
 #include "passes/MemoryPlanning/Passes.h"
+#include "passes/Pipelines/Pipelines.h"
 #include "passes/Raising/Passes.h"
 
 #include "mlir/Transforms/Passes.h"
@@ -20,6 +21,7 @@ inline void registerAllPasses() {
   registerLLMRaisingPasses();
   registerLLMMemoryPlanningPasses();
   registerLLMFusionPasses();
+  registerLLMOptimizePipeline();
 }
 
 } // namespace llm

@@ -4,6 +4,7 @@
 
 #include "dialects/LLM/IR/LLMOps.h"
 
+#include "mlir/IR/IRMapping.h"
 #include "mlir/IR/PatternMatch.h"
 #include "mlir/Transforms/GreedyPatternRewriteDriver.h"
 
@@ -20,16 +21,6 @@ using namespace mlir::llm;
 namespace {
 
 RankedTensorType rankedType(Value v) { return cast<RankedTensorType>(v.getType()); }
-
-/// Rebuilds `linear` with some epilogue parts replaced, at the location of
-/// `root`, the op being folded in.
-LinearOp rebuildLinear(PatternRewriter &rewriter, Operation *root, LinearOp linear, Value bias,
-                       Value residual, StringRef activation) {
-  Location loc = rewriter.getFusedLoc({linear.getLoc(), root->getLoc()});
-  return LinearOp::create(rewriter, loc, root->getResult(0).getType(), linear.getInput(),
-                          linear.getWeight(), bias, residual, linear.getTransposeWeightAttr(),
-                          rewriter.getStringAttr(activation));
-}
 
 /// matmul(x, W) with a 2-D W -> linear; matmul(x, transpose(W)) -> linear
 /// with transpose_weight.
@@ -51,52 +42,106 @@ struct MatmulToLinear : OpRewritePattern<MatmulOp> {
   }
 };
 
-/// The linear among the operands of a binary op, when it has no other use.
-std::pair<LinearOp, Value> linearOperand(Operation *op) {
-  for (auto [mine, other] : {std::pair(0u, 1u), std::pair(1u, 0u)}) {
-    auto linear = op->getOperand(mine).getDefiningOp<LinearOp>();
-    if (linear && linear->hasOneUse())
-      return {linear, op->getOperand(other)};
-  }
-  return {};
+/// A single-use linear producing `value`, directly or through one
+/// single-use reshape that keeps the last dim (HF's Conv1D and dynamo's
+/// addmm flatten [b, s, K] to [b*s, K] around the product). Elementwise
+/// epilogues commute with such a reshape.
+struct LinearSource {
+  LinearOp linear;
+  ReshapeOp view; // null when `value` is the linear's own result
+};
+LinearSource linearSource(Value value) {
+  if (auto linear = value.getDefiningOp<LinearOp>())
+    return linear->hasOneUse() ? LinearSource{linear, nullptr} : LinearSource{};
+  auto view = value.getDefiningOp<ReshapeOp>();
+  if (!view || !view->hasOneUse())
+    return {};
+  auto linear = view.getInput().getDefiningOp<LinearOp>();
+  if (!linear || !linear->hasOneUse())
+    return {};
+  int64_t n = linear.getType().getShape().back();
+  if (ShapedType::isDynamic(n) || rankedType(view.getResult()).getShape().back() != n)
+    return {};
+  return {linear, view};
 }
 
-/// linear + b -> bias; linear + r -> residual.
+/// Replaces `root` by `replacement` (a new linear), re-applying the view the
+/// old linear was read through.
+void replaceThroughView(PatternRewriter &rewriter, Operation *root, LinearSource source,
+                        LinearOp replacement) {
+  if (!source.view) {
+    rewriter.replaceOp(root, replacement.getResult());
+    return;
+  }
+  IRMapping mapping;
+  mapping.map(source.view.getInput(), replacement.getResult());
+  Operation *view = rewriter.clone(*source.view, mapping);
+  rewriter.replaceOp(root, view->getResult(0));
+}
+
+/// Rebuilds `linear` (with its own result type) and some epilogue parts.
+LinearOp rebuild(PatternRewriter &rewriter, Operation *root, LinearOp linear, Value bias,
+                 Value residual, StringRef activation) {
+  Location loc = rewriter.getFusedLoc({linear.getLoc(), root->getLoc()});
+  return LinearOp::create(rewriter, loc, linear.getType(), linear.getInput(), linear.getWeight(),
+                          bias, residual, linear.getTransposeWeightAttr(),
+                          rewriter.getStringAttr(activation));
+}
+
+/// linear + b -> bias; linear + r -> residual (also through a view).
 struct FoldAdd : OpRewritePattern<AddOp> {
   using OpRewritePattern::OpRewritePattern;
   LogicalResult matchAndRewrite(AddOp op, PatternRewriter &rewriter) const override {
-    auto [linear, other] = linearOperand(op);
-    if (!linear || linear.getResidual())
-      return rewriter.notifyMatchFailure(op, "no single-use linear without a residual");
-    if (op.getType() != linear.getType())
-      return rewriter.notifyMatchFailure(op, "the add broadcasts the product");
-    auto otherType = rankedType(other);
-    int64_t n = linear.getType().getShape().back();
-    bool isBias = otherType.getRank() == 1 && !linear.getBias() && linear.getActivation() == "none" &&
-                  otherType.getDimSize(0) == n && !ShapedType::isDynamic(n) &&
-                  otherType.getElementType() == linear.getType().getElementType();
-    if (isBias) {
-      rewriter.replaceOp(op, rebuildLinear(rewriter, op, linear, other, Value(), "none"));
+    for (auto [mine, other] : {std::pair(op.getLhs(), op.getRhs()), std::pair(op.getRhs(), op.getLhs())}) {
+      LinearSource source = linearSource(mine);
+      if (!source.linear || source.linear.getResidual() || op.getType() != mine.getType())
+        continue;
+      LinearOp linear = source.linear;
+      auto otherType = rankedType(other);
+      int64_t n = linear.getType().getShape().back();
+      if (otherType.getRank() == 1 && otherType.getDimSize(0) == n && !linear.getBias() &&
+          linear.getActivation() == "none" &&
+          otherType.getElementType() == linear.getType().getElementType()) {
+        replaceThroughView(rewriter, op, source,
+                           rebuild(rewriter, op, linear, other, Value(), "none"));
+        return success();
+      }
+      if (otherType != op.getType())
+        continue;
+      // The residual must exist before the linear runs.
+      if (Operation *def = other.getDefiningOp())
+        if (def->getBlock() == linear->getBlock() && !def->isBeforeInBlock(linear))
+          continue;
+      Value residual = other;
+      if (source.view) {
+        // Read the residual through the inverse view: the linear's shape,
+        // whose leading dims are those of its input.
+        rewriter.setInsertionPoint(linear);
+        auto type = linear.getType();
+        SmallVector<Value> dynamic;
+        for (int64_t i = 0; i < type.getRank(); ++i)
+          if (type.isDynamicDim(i))
+            dynamic.push_back(DimOp::create(rewriter, op.getLoc(), linear.getInput(), i));
+        residual = ReshapeOp::create(rewriter, op.getLoc(), type, other, dynamic,
+                                     rewriter.getDenseI64ArrayAttr(type.getShape()));
+      }
+      rewriter.setInsertionPoint(op);
+      replaceThroughView(rewriter, op, source,
+                         rebuild(rewriter, op, linear, linear.getBias(), residual,
+                                 linear.getActivation()));
       return success();
     }
-    if (otherType != linear.getType())
-      return rewriter.notifyMatchFailure(op, "the other operand is neither a bias nor a residual");
-    // The residual must exist before the linear runs.
-    if (Operation *def = other.getDefiningOp())
-      if (def->getBlock() == linear->getBlock() && !def->isBeforeInBlock(linear))
-        return rewriter.notifyMatchFailure(op, "the residual is computed after the product");
-    rewriter.replaceOp(op, rebuildLinear(rewriter, op, linear, linear.getBias(), other,
-                                         linear.getActivation()));
-    return success();
+    return rewriter.notifyMatchFailure(op, "no single-use linear with a foldable add");
   }
 };
 
-/// act(linear) -> linear {activation}.
+/// act(linear) -> linear {activation} (also through a view).
 template <typename ActOp> struct FoldActivation : OpRewritePattern<ActOp> {
   using OpRewritePattern<ActOp>::OpRewritePattern;
   LogicalResult matchAndRewrite(ActOp op, PatternRewriter &rewriter) const override {
-    auto linear = op.getInput().template getDefiningOp<LinearOp>();
-    if (!linear || !linear->hasOneUse() || linear.getResidual() || linear.getActivation() != "none")
+    LinearSource source = linearSource(op.getInput());
+    LinearOp linear = source.linear;
+    if (!linear || linear.getResidual() || linear.getActivation() != "none")
       return rewriter.notifyMatchFailure(op, "no single-use linear without an epilogue");
     StringRef activation;
     if constexpr (std::is_same_v<ActOp, GeluOp>)
@@ -105,7 +150,8 @@ template <typename ActOp> struct FoldActivation : OpRewritePattern<ActOp> {
       activation = "silu";
     else
       activation = "relu";
-    rewriter.replaceOp(op, rebuildLinear(rewriter, op, linear, linear.getBias(), Value(), activation));
+    replaceThroughView(rewriter, op, source,
+                       rebuild(rewriter, op, linear, linear.getBias(), Value(), activation));
     return success();
   }
 };

@@ -1,0 +1,37 @@
+//===- Pipelines.cpp - the registered optimization pipelines --------------===//
+
+#include "passes/Pipelines/Pipelines.h"
+
+#include "passes/Fusion/Passes.h"
+#include "passes/Raising/Passes.h"
+
+#include "mlir/Pass/PassRegistry.h"
+#include "mlir/Transforms/Passes.h"
+
+using namespace mlir;
+using namespace mlir::llm;
+
+void mlir::llm::buildLLMOptimizePipeline(OpPassManager &pm, const LLMOptimizeOptions &options) {
+  // Canonicalize first: the importer leaves identity casts and reshapes that
+  // would otherwise sit between the ops a pattern looks for.
+  pm.addPass(createCanonicalizerPass());
+  pm.addPass(createCSEPass());
+  if (options.raise) {
+    RaiseCompositesPassOptions raiseOptions;
+    raiseOptions.reportMisses = options.reportMisses;
+    pm.addNestedPass<func::FuncOp>(createRaiseCompositesPass(raiseOptions));
+    pm.addPass(createCanonicalizerPass());
+    pm.addPass(createCSEPass());
+  }
+  if (options.fuseEpilogues)
+    pm.addNestedPass<func::FuncOp>(createFuseEpiloguesPass());
+  pm.addPass(createSymbolDCEPass());
+}
+
+void mlir::llm::registerLLMOptimizePipeline() {
+  PassPipelineRegistration<LLMOptimizeOptions>(
+      "llm-optimize",
+      "The optimization pipeline of the CPU and CUDA targets: raise composites (norms, "
+      "activations, attention), canonicalize and CSE, fuse GEMM epilogues",
+      buildLLMOptimizePipeline);
+}

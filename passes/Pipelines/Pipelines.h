@@ -1,0 +1,36 @@
+//===- Pipelines.h - the registered optimization pipelines ------*- C++ -*-===//
+
+#ifndef LLM_PASSES_PIPELINES_PIPELINES_H
+#define LLM_PASSES_PIPELINES_PIPELINES_H
+
+#include "mlir/Pass/PassManager.h"
+#include "mlir/Pass/PassOptions.h"
+
+namespace mlir {
+namespace llm {
+
+/// Options of `llm-optimize` (e.g. `--llm-optimize='report-misses=1'`).
+struct LLMOptimizeOptions : public PassPipelineOptions<LLMOptimizeOptions> {
+  Option<bool> raise{*this, "raise",
+                     llvm::cl::desc("Raise norms, activations and attention to composite ops"),
+                     llvm::cl::init(true)};
+  Option<bool> fuseEpilogues{*this, "fuse-epilogues",
+                             llvm::cl::desc("Fold bias, activation and residual into llm.linear"),
+                             llvm::cl::init(true)};
+  Option<bool> reportMisses{
+      *this, "report-misses",
+      llvm::cl::desc("Remark at every pattern candidate that did not fuse, with the reason"),
+      llvm::cl::init(false)};
+};
+
+/// The whole optimization sequence the CPU and CUDA targets compile
+/// through: raising, cleanup (canonicalize, CSE) and fusion.
+void buildLLMOptimizePipeline(OpPassManager &pm, const LLMOptimizeOptions &options);
+
+/// Registers `llm-optimize` for --pass-pipeline and as `llm-opt --llm-optimize`.
+void registerLLMOptimizePipeline();
+
+} // namespace llm
+} // namespace mlir
+
+#endif // LLM_PASSES_PIPELINES_PIPELINES_H
