@@ -6,7 +6,7 @@
 include "mlir/Pass/PassBase.td"
 
 def RaiseCompositesPass : Pass<"llm-raise-composites", "::mlir::func::FuncOp"> {
-  let summary = "Raise decomposed norms and activations to llm composite ops";
+  let summary = "Raise decomposed norms, activations and attention to llm composite ops";
   let description = [{
     Exporters spell normalizations and activations as chains of primitive
     ops; codegen has one kernel for each composite. This pass recognizes
@@ -20,7 +20,12 @@ def RaiseCompositesPass : Pass<"llm-raise-composites", "::mlir::func::FuncOp"> {
     * `0.5 * x * (1 + erf(x / sqrt(2)))` becomes `llm.gelu`, and
       `0.5 * x * (1 + tanh(sqrt(2/pi) * (x + 0.044715 * x^3)))` becomes
       `llm.gelu {approximate = "tanh"}`, with the factors in any order;
-    * `x * sigmoid(x)` becomes `llm.silu`.
+    * `x * sigmoid(x)` becomes `llm.silu`;
+    * `softmax(scale(q @ k^T) (+ mask)) @ v`, with the scale a constant
+      multiplying or dividing the scores (or q and k^T separately) and the
+      mask added or selected by a where against a large negative constant,
+      becomes `llm.attention` (torch's NaN guard on fully masked rows folds
+      in: the op's rows that attend to nothing are zeros).
 
     Norms must reduce the trailing axes with `keepdims`; epsilon and the
     GELU constants must be splat constants (of any rank that broadcasts).

@@ -41,6 +41,9 @@ struct AttentionMatch {
   bool invertMask = false;
   double scale = 1.0;
   SmallVector<Operation *> ops;
+  /// The ops from q @ k^T to the softmax input, which may have `llm.dim`
+  /// users ([batch, heads, q_seq, kv_seq] shaped).
+  SmallVector<Operation *> scoreOps;
 };
 
 /// The splat factor of a mul/div by a constant, with the other operand.
@@ -79,21 +82,35 @@ struct RaiseAttention : RaisePattern<RaiseAttention, MatmulOp, AttentionMatch> {
     AttentionMatch match;
     match.ops = {root};
     Value probs = root.getLhs();
+    // Identity casts (Llama's softmax(..).to(dtype) on an f32 model) are part
+    // of the chain: each must have no other use.
+    while (auto cast = probs.getDefiningOp<CastOp>()) {
+      if (cast.getInput().getType() != cast.getType())
+        break;
+      if (!cast->hasOneUse())
+        return nearMiss("the attention probabilities have other uses");
+      match.ops.push_back(cast);
+      probs = cast.getInput();
+    }
+    // The op of the chain that reads the softmax (or its guard).
+    Operation *probsUser = match.ops.back();
     // torch's SDPA decomposition zeroes fully masked rows (a softmax of only
     // -inf is NaN): where(is_nan(p), 0, p). llm.attention's rows that may
     // attend to nothing are zeros, so the guard folds in.
     WhereOp guard;
-    if (auto where = definingOp<WhereOp>(probs)) {
+    IsNanOp guardIsNan;
+    if (auto where = probs.getDefiningOp<WhereOp>()) {
       auto isNan = definingOp<IsNanOp>(where.getCondition());
       std::optional<double> zero = getSplatFloat(where.getTrueValue());
       if (isNan && zero && *zero == 0.0 && isNan.getInput() == where.getFalseValue() &&
           where.getFalseValue().getType() == where.getType()) {
         guard = where;
+        guardIsNan = isNan;
         probs = where.getFalseValue();
         match.ops.append({where, isNan});
       }
     }
-    auto softmax = definingOp<SoftmaxOp>(probs);
+    auto softmax = probs.getDefiningOp<SoftmaxOp>();
     if (!softmax)
       return notCandidate("the left operand is not a softmax");
     match.ops.push_back(softmax);
@@ -106,32 +123,39 @@ struct RaiseAttention : RaisePattern<RaiseAttention, MatmulOp, AttentionMatch> {
     if (axis != rank - 1)
       return nearMiss("the softmax is over axis " + Twine(axis) + ", not the last");
     for (Operation *user : softmax->getUsers())
-      if (guard ? (user != guard && user != match.ops[2]) : user != root)
+      if (guard ? (user != guard && user != guardIsNan) : user != probsUser)
         return nearMiss("the attention probabilities have other uses");
-    if (guard && (!guard->hasOneUse() || !match.ops[2]->hasOneUse()))
+    if (guard && (!guard->hasOneUse() || !guardIsNan->hasOneUse()))
       return nearMiss("the attention probabilities have other uses");
 
-    // Walk back from the softmax input to q @ k^T.
+    // Walk back from the softmax input to q @ k^T. Walking backwards, a scale
+    // seen before an additive mask was applied after it, to the mask too.
     Value scores = softmax.getInput();
-    bool maskSeen = false, additiveMaskSeen = false;
+    bool maskSeen = false, scaleSeen = false;
     MatmulOp qk;
     while (!qk) {
-      Operation *def = stripIdentityCasts(scores).getDefiningOp();
+      Operation *def = scores.getDefiningOp();
       if (!def)
         return nearMiss("the softmax input is not computed from q @ k^T");
       if (!hasOnlyUserBesidesDims(def->getResult(0), match.ops.back()))
         return nearMiss("an intermediate of the scores ('" + def->getName().getStringRef() +
                         "') has other uses");
       match.ops.push_back(def);
+      match.scoreOps.push_back(def);
+      if (auto cast = dyn_cast<CastOp>(def); cast && cast.getInput().getType() == cast.getType()) {
+        scores = cast.getInput();
+        continue;
+      }
       if (auto matmul = dyn_cast<MatmulOp>(def)) {
         qk = matmul;
         break;
       }
       if (auto factor = scaleFactor(def)) {
-        if (additiveMaskSeen)
-          return nearMiss("the scores are scaled after the mask was added");
+        if (factor->second.getType() != def->getResult(0).getType())
+          return nearMiss("the scale broadcasts the scores to a larger shape");
         match.scale *= factor->first;
         scores = factor->second;
+        scaleSeen = true;
         continue;
       }
       if (auto add = dyn_cast<AddOp>(def)) {
@@ -144,20 +168,25 @@ struct RaiseAttention : RaisePattern<RaiseAttention, MatmulOp, AttentionMatch> {
         if (scores.getType() != add.getType())
           return nearMiss("the mask broadcasts the scores to a larger shape");
         match.mask = mask;
-        maskSeen = additiveMaskSeen = true;
+        maskSeen = true;
         // where(keep, 0, -big) added to the scores is a boolean mask.
+        bool boolean = false;
         if (auto where = definingOp<WhereOp>(mask)) {
           std::optional<double> onTrue = getSplatFloat(where.getTrueValue());
           std::optional<double> onFalse = getSplatFloat(where.getFalseValue());
           if (onTrue && onFalse && *onTrue == 0.0 && *onFalse <= kMaskedScore) {
             match.mask = where.getCondition();
-            additiveMaskSeen = false;
+            boolean = true;
           } else if (onTrue && onFalse && *onFalse == 0.0 && *onTrue <= kMaskedScore) {
             match.mask = where.getCondition();
             match.invertMask = true;
-            additiveMaskSeen = false;
+            boolean = true;
           }
         }
+        // llm.attention adds the mask after scaling: a scale applied after
+        // a float mask would scale the mask too. (A boolean mask commutes.)
+        if (scaleSeen && !boolean)
+          return nearMiss("the scores are scaled after the mask was added");
         continue;
       }
       if (auto where = dyn_cast<WhereOp>(def)) {
@@ -198,6 +227,16 @@ struct RaiseAttention : RaisePattern<RaiseAttention, MatmulOp, AttentionMatch> {
       return nearMiss("the mask's element type differs from the scores'");
     auto q = cast<RankedTensorType>(match.query.getType());
     auto kT = cast<RankedTensorType>(match.keyT.getType());
+    auto v = cast<RankedTensorType>(match.value.getType());
+    // The matmuls broadcast their batch dims; llm.attention does not.
+    auto mismatch = [](int64_t a, int64_t b) {
+      return !ShapedType::isDynamic(a) && !ShapedType::isDynamic(b) && a != b;
+    };
+    if (mismatch(q.getDimSize(0), kT.getDimSize(0)) || mismatch(q.getDimSize(0), v.getDimSize(0)) ||
+        mismatch(kT.getDimSize(0), v.getDimSize(0)))
+      return nearMiss("the query, key and value have different batch dims");
+    if (mismatch(kT.getDimSize(1), v.getDimSize(1)))
+      return nearMiss("the key and value have different numbers of heads");
     int64_t qHeads = q.getDimSize(1), kHeads = kT.getDimSize(1);
     if (!ShapedType::isDynamic(qHeads) && !ShapedType::isDynamic(kHeads) &&
         (kHeads == 0 || qHeads % kHeads != 0))
@@ -224,6 +263,13 @@ struct RaiseAttention : RaisePattern<RaiseAttention, MatmulOp, AttentionMatch> {
     Value mask = match.mask;
     if (mask && match.invertMask)
       mask = NotOp::create(rewriter, loc, mask).getResult();
+    // `llm.dim` users of the scores would keep them alive: read
+    // [batch, heads, q_seq] from the query and kv_seq from k^T instead.
+    for (Operation *op : match.scoreOps)
+      for (OpOperand &use : llvm::make_early_inc_range(op->getResult(0).getUses()))
+        if (auto dim = dyn_cast<DimOp>(use.getOwner()))
+          rewriter.modifyOpInPlace(
+              dim, [&] { use.set(dim.getIndex() == 3 ? match.keyT : match.query); });
     auto attention = AttentionOp::create(
         rewriter, loc, root.getType(), match.query, key, match.value, mask,
         rewriter.getF32FloatAttr(static_cast<float>(match.scale)), rewriter.getStringAttr("none"),

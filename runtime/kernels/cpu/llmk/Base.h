@@ -182,7 +182,7 @@ public:
       }
     std::sort(sorted.begin(), sorted.end(), [](const Entry &a, const Entry &b) { return a.ms > b.ms; });
     std::fprintf(stderr, "llm op profile: %.3f ms in %zu ops\n", total, sorted.size());
-    for (size_t i = 0; i < sorted.size() && i < 40; ++i)
+    for (size_t i = 0; i < sorted.size() && i < (getenv("LLM_PROFILE_ALL") ? sorted.size() : 40); ++i)
       std::fprintf(stderr, "  %9.3f ms %5.1f%%  %s\n", sorted[i].ms, 100 * sorted[i].ms / total,
                    sorted[i].what);
   }
