@@ -220,6 +220,7 @@ LogicalResult buildSharedLibrary(ModuleOp module, const std::string &dir,
                                    source,
                                    "-o",
                                    library,
+                                   "-ldnnl",
                                    "-lopenblas"};
   std::vector<llvm::StringRef> argRefs(args.begin(), args.end());
   std::optional<llvm::StringRef> redirects[] = {std::nullopt, llvm::StringRef(log),

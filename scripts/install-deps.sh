@@ -22,7 +22,7 @@ packages=(
   llvm-22-dev llvm-22-tools libmlir-22-dev mlir-22-tools
   libonnx-dev libprotobuf-dev protobuf-compiler
   libfmt-dev libgtest-dev nlohmann-json3-dev
-  libopenblas-openmp-dev
+  libopenblas-openmp-dev libdnnl-dev
   python3-onnx python3-numpy
 )
 

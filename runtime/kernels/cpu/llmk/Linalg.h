@@ -1,8 +1,12 @@
 //===- Linalg.h - matrix products through BLAS ----------------------------===//
 //
-// float and double GEMMs go to OpenBLAS (Debian's OpenMP build, so it shares
-// the OpenMP thread pool with the generated loops); other element types use a
-// plain loop, which only small integer and half-precision graphs hit.
+// float GEMMs go to oneDNN's sgemm (JIT AVX2/AVX-512 kernels; 2.2x OpenBLAS
+// 0.3.21 on the M=128 projections of GPT-2 with their weights streamed from
+// memory, docs/benchmarks.md), double GEMMs to OpenBLAS. Both are Debian's
+// OpenMP builds, so they share the OpenMP thread pool with the generated
+// loops and run single-threaded inside a parallel region. Other element
+// types use a plain loop, which only small integer and half-precision graphs
+// hit.
 //
 //===----------------------------------------------------------------------===//
 
@@ -12,6 +16,7 @@
 #include "llmk/Elementwise.h"
 
 #include <cblas.h>
+#include <oneapi/dnnl/dnnl.h>
 
 extern "C" void openblas_set_num_threads(int);
 
@@ -33,8 +38,9 @@ void gemm(int64_t M, int64_t N, int64_t K, const T *A, int64_t lda, const T *B, 
   if (M == 0 || N == 0)
     return;
   if constexpr (std::is_same_v<T, float>) {
-    cblas_sgemm(CblasRowMajor, CblasNoTrans, transB ? CblasTrans : CblasNoTrans, M, N, K, 1.0f, A,
-                lda, B, ldb, accumulate ? 1.0f : 0.0f, C, ldc);
+    // dnnl_sgemm is row-major, like the rest of the library.
+    dnnl_sgemm('N', transB ? 'T' : 'N', M, N, K, 1.0f, A, lda, B, ldb, accumulate ? 1.0f : 0.0f, C,
+               ldc);
   } else if constexpr (std::is_same_v<T, double>) {
     cblas_dgemm(CblasRowMajor, CblasNoTrans, transB ? CblasTrans : CblasNoTrans, M, N, K, 1.0, A,
                 lda, B, ldb, accumulate ? 1.0 : 0.0, C, ldc);
