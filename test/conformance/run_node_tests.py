@@ -16,9 +16,27 @@ input and output is a tensor of an element type we support. The run fails
 entry in EXPECTED_REJECTIONS below, or when a test listed there imports now
 (so the list cannot go stale).
 
+With --run, every imported test of the supported set (also those imported
+with bound inputs) is then compiled for the CPU (`llm-opt --target=cpu
+--emit=module`, with the same --bind-input flags) and run with `llm-run
+--data test_data_set_0` at ONNX's backend-test tolerances (rtol 1e-3,
+atol 1e-7). Each run is one of:
+
+  passed         every output matches
+  failed         an output is outside the tolerance (the worst one is named)
+  compile-error  llm-opt imports the model but cannot compile it (exit 1)
+  run-error      llm-run reports an error (exit 1 or 2)
+  crashed        a signal or a timeout in either, or another exit code
+
+The run fails when a supported test does not pass and has no entry in
+EXPECTED_FAILURES, or when a test listed there passes.
+
 Run with Debian's python3 (it has onnx):
   /usr/bin/python3 test/conformance/run_node_tests.py \
       --llm-opt build/bin/llm-opt --tests /work/shared/onnx-node-tests
+  /usr/bin/python3 test/conformance/run_node_tests.py --run \
+      --llm-opt build/bin/llm-opt --llm-run build/bin/llm-run \
+      --tests /work/shared/onnx-node-tests
 """
 
 import argparse
@@ -51,16 +69,39 @@ EXPECTED_REJECTIONS = {}
 NEEDS_CONSTANT = ("must be a constant", "must be constants", "not computable at compile time")
 INTEGER_DTYPES = {2, 3, 4, 5, 6, 7, 12, 13}
 
+# ONNX's backend tests compare with numpy.testing.assert_allclose at these.
+RTOL, ATOL = 1e-3, 1e-7
+
+# Supported tests that compile and run but may not pass, on purpose (--run):
+# test name -> (reason, a substring the first error line must contain). A
+# listed test that passes, or that fails in another way, fails the run.
+EXPECTED_FAILURES = {}
+
+RUN_OUTCOMES = ("passed", "failed", "compile-error", "run-error", "crashed")
+
 
 def parse_args():
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("--llm-opt", default="llm-opt", help="the llm-opt binary")
     parser.add_argument("--tests", required=True, help="folder of test_* folders")
     parser.add_argument("--timeout", type=float, default=60.0, help="seconds per model")
-    parser.add_argument("--jobs", type=int, default=os.cpu_count() or 1)
+    parser.add_argument("--jobs", type=int, default=None,
+                        help="tests at a time (default: 2 with --run, else every core)")
     parser.add_argument("--filter", default="", help="only tests whose name matches this regex")
     parser.add_argument("--verbose", action="store_true", help="list every test")
-    return parser.parse_args()
+    parser.add_argument("--run", action="store_true",
+                        help="also compile every imported supported test and run it with llm-run")
+    parser.add_argument("--llm-run", default="llm-run", help="the llm-run binary (--run)")
+    parser.add_argument("--workdir", default="",
+                        help="where modules are built (--run; default: node-tests-run/ in the "
+                             "build folder of llm-opt); each is removed after its run")
+    parser.add_argument("--run-timeout", type=float, default=120.0,
+                        help="seconds per compile and per run (--run)")
+    parser.add_argument("--keep", action="store_true", help="keep the compiled modules (--run)")
+    args = parser.parse_args()
+    if args.jobs is None:
+        args.jobs = 2 if args.run else (os.cpu_count() or 1)
+    return args
 
 
 def load_op_table(llm_opt):
@@ -149,14 +190,117 @@ def run_llm_opt(llm_opt, folder, timeout, extra=()):
 def run_one(llm_opt, folder, timeout):
     """Imports a test's model; a model rejected for an operand it needs at
     compile time is retried with its integer inputs bound. Returns (outcome,
-    detail, bound)."""
+    detail, the --bind-input flags it imported with, or None)."""
     outcome, detail = run_llm_opt(llm_opt, folder, timeout)
     if outcome == "rejected" and any(s in detail for s in NEEDS_CONSTANT):
         flags = integer_input_bindings(folder)
         if flags:
             retry, retry_detail = run_llm_opt(llm_opt, folder, timeout, flags)
-            return retry, retry_detail, True
-    return outcome, detail, False
+            return retry, retry_detail, flags
+    return outcome, detail, None
+
+
+def describe_exit(proc, lines):
+    if proc.returncode < 0:
+        what = "killed by signal %d" % -proc.returncode
+    else:
+        what = "exit code %d" % proc.returncode
+    return "%s: %s" % (what, (lines or ["no output"])[0])
+
+
+def worst_mismatch(stdout):
+    """The llm-run line of the output furthest outside its tolerance: a dtype
+    or shape mismatch first, else the largest max_abs."""
+    worst, worst_key = None, None
+    for line in stdout.splitlines():
+        if "MISMATCH" not in line:
+            continue
+        m = re.search(r"max_abs (\S+)", line)
+        key = float(m.group(1)) if m else float("inf")
+        if worst is None or key > worst_key:
+            worst, worst_key = line.strip(), key
+    return worst
+
+
+def compile_and_run(llm_opt, llm_run, folder, name, workdir, flags, timeout, keep):
+    """Compiles a test's model for the CPU and runs it on test_data_set_0.
+    Returns (outcome, first error line or the worst mismatch)."""
+    module = os.path.join(workdir, name)
+    shutil.rmtree(module, ignore_errors=True)
+    try:
+        try:
+            proc = subprocess.run([llm_opt, os.path.join(folder, "model.onnx"), "--target=cpu",
+                                   "--emit=module", "-o", module, *(flags or ())],
+                                  capture_output=True, text=True, errors="replace",
+                                  timeout=timeout)
+        except subprocess.TimeoutExpired:
+            return "crashed", "compiling timed out after %gs" % timeout
+        errors = [line for line in proc.stderr.splitlines() if "error:" in line]
+        if proc.returncode == 1 and errors:
+            return "compile-error", errors[0]
+        if proc.returncode != 0:
+            return "crashed", "compiling: " + describe_exit(
+                proc, errors or proc.stderr.strip().splitlines())
+        try:
+            proc = subprocess.run([llm_run, module, "--data",
+                                   os.path.join(folder, "test_data_set_0"),
+                                   "--rtol", "%g" % RTOL, "--atol", "%g" % ATOL],
+                                  capture_output=True, text=True, errors="replace",
+                                  timeout=timeout)
+        except subprocess.TimeoutExpired:
+            return "crashed", "running timed out after %gs" % timeout
+        errors = [line for line in proc.stderr.splitlines() if "error:" in line]
+        mismatch = worst_mismatch(proc.stdout)
+        if proc.returncode == 0:
+            return "passed", ""
+        if proc.returncode == 1 and mismatch and not errors:
+            return "failed", mismatch
+        if proc.returncode in (1, 2) and errors:
+            return "run-error", errors[0]
+        return "crashed", "running: " + describe_exit(
+            proc, errors or proc.stderr.strip().splitlines())
+    finally:
+        if not keep:
+            shutil.rmtree(module, ignore_errors=True)
+
+
+def report_runs(runs, args):
+    """Prints the --run summary; returns the failure lines."""
+    counts = collections.Counter(outcome for _, outcome, _ in runs)
+    print("\nruns: %d supported tests compiled and run with llm-run (rtol %g, atol %g)"
+          % (len(runs), RTOL, ATOL))
+    for outcome in RUN_OUTCOMES:
+        print("  %-13s %4d" % (outcome, counts[outcome]))
+    failures, expected, listed = [], [], set()
+    for name, outcome, detail in runs:
+        if args.verbose:
+            print("%-13s %s %s" % (outcome, name, detail))
+        entry = EXPECTED_FAILURES.get(name)
+        if entry:
+            listed.add(name)
+        if outcome == "passed":
+            if entry:
+                failures.append("PASSED %s, which EXPECTED_FAILURES lists: remove its entry"
+                                % name)
+        elif entry and entry[1] in detail:
+            expected.append((name, entry[0]))
+        elif entry:
+            failures.append("%s %s in another way than the expected '%s': %s"
+                            % (outcome.upper(), name, entry[1], detail))
+        else:
+            failures.append("%s %s: %s" % (outcome.upper(), name, detail))
+    print("  of the not passed, expected failures: %d" % len(expected))
+    if expected:
+        print("\nexpected failures (EXPECTED_FAILURES):")
+        by_reason = collections.defaultdict(list)
+        for name, reason in expected:
+            by_reason[reason].append(name)
+        for reason, tests in by_reason.items():
+            print("  %s:\n    %s" % (reason, "\n    ".join(tests)))
+    unused = sorted(set(EXPECTED_FAILURES) - listed)
+    if unused and not args.filter:
+        print("\nnote: EXPECTED_FAILURES names tests that were not run: %s" % ", ".join(unused))
+    return failures
 
 
 def main():
@@ -164,8 +308,15 @@ def main():
     if not os.path.isdir(args.tests):
         print("node tests not found at %s; nothing to do" % args.tests)
         return 0
-    llm_opt = shutil.which(args.llm_opt) or args.llm_opt
+    llm_opt = os.path.abspath(shutil.which(args.llm_opt) or args.llm_opt)
     table = load_op_table(llm_opt)
+    if args.run:
+        llm_run = os.path.abspath(shutil.which(args.llm_run) or args.llm_run)
+        if not os.access(llm_run, os.X_OK):
+            sys.exit("error: llm-run not found at '%s' (--llm-run)" % args.llm_run)
+        workdir = args.workdir or os.path.join(
+            os.path.dirname(os.path.dirname(os.path.realpath(llm_opt))), "node-tests-run")
+        os.makedirs(workdir, exist_ok=True)
     names = sorted(t for t in os.listdir(args.tests)
                    if t.startswith("test_") and re.search(args.filter, t)
                    and os.path.isfile(os.path.join(args.tests, t, "model.onnx")))
@@ -173,8 +324,12 @@ def main():
     def work(name):
         folder = os.path.join(args.tests, name)
         ops, why = describe_model(os.path.join(folder, "model.onnx"), table)
-        outcome, detail, bound = run_one(llm_opt, folder, args.timeout)
-        return name, ops, why, outcome, detail, bound
+        outcome, detail, flags = run_one(llm_opt, folder, args.timeout)
+        run = None
+        if args.run and outcome == "imported" and why is None:
+            run = compile_and_run(llm_opt, llm_run, folder, name, workdir, flags,
+                                  args.run_timeout, args.keep)
+        return name, ops, why, outcome, detail, flags is not None, run
 
     with concurrent.futures.ThreadPoolExecutor(max_workers=max(1, args.jobs)) as pool:
         results = list(pool.map(work, names))
@@ -184,7 +339,8 @@ def main():
     failures, expected, stale, unsupported_rejected = [], [], [], []
     listed = set()
     bound_tests = []
-    for name, ops, why, outcome, detail, bound in results:
+    runs = [(name,) + run for name, *_, run in results if run is not None]
+    for name, ops, why, outcome, detail, bound, _ in results:
         supported = why is None
         counts[(outcome, supported)] += 1
         if bound and outcome == "imported":
@@ -244,12 +400,16 @@ def main():
 
     for name in stale:
         failures.append("IMPORTED %s, which EXPECTED_REJECTIONS lists: remove its entry" % name)
+    if args.run:
+        failures += report_runs(runs, args)
     if failures:
         print("\nFAILURES:")
         for line in failures:
             print("  " + line)
         return 1
     print("\nOK: no crashes, and every supported test imports or is an expected rejection")
+    if args.run:
+        print("OK: every supported test passes with llm-run or is an expected failure")
     return 0
 
 

@@ -416,6 +416,14 @@ int run(const Options &o) {
     for (const auto &[k, file] : inputFiles) {
       HostTensor t = readTensorProto(file);
       int index = findInput(inputs, t.name);
+      if (index < 0 && !t.name.empty() && inputFiles.size() != inputs.size()) {
+        // A graph input that is no module input: one bound to a constant at
+        // compile time (llm-opt --bind-input) has left the signature.
+        std::printf("note: %s: tensor '%s' is no module input (bound at compile time?); "
+                    "skipped\n",
+                    file.c_str(), t.name.c_str());
+        continue;
+      }
       if (index < 0) {
         if (static_cast<size_t>(k) >= inputs.size())
           throw ToolError(file + ": tensor '" + t.name +

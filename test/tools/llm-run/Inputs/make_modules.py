@@ -26,7 +26,10 @@ OUT_DIR/
                     bits and bools; int64_data)
   data_casts_bad/   one int64 and one bool value wrong
   data_badpb/       an input_0.pb that is not a TensorProto
-  data_unknown/     input_5.pb named 'q' (neither a module input nor a position)
+  data_unknown/     input_0.pb (x) and input_5.pb named 'q' (neither a module
+                    input nor a position)
+  data_bound/       data_ok plus input_2.pb named 'shape', a graph input bound
+                    at compile time (one file more than module inputs: skipped)
   data_empty/       no .pb files
   data_npy/         only output_0.pb, for x.npy and y.npy
   x.npy, y.npy      the inputs of data_ok; x_v2.npy, x_v3.npy in formats 2.0, 3.0
@@ -160,7 +163,9 @@ def main():
     data_set(out, "data_extra", [T(x, "x"), T(y, "y")], [T(z, "z"), T(z, "z2")])
     d = data_set(out, "data_badpb")
     write(os.path.join(d, "input_0.pb"), b"\xff\xff\xff\xff not a protobuf")
-    data_set(out, "data_unknown", [None, None, None, None, None, T(x, "q")])
+    data_set(out, "data_unknown", [T(x, "x"), None, None, None, None, T(y, "q")])
+    data_set(out, "data_bound", [T(x, "x"), T(y, "y"), T(np.array([3, 4], np.int64), "shape")],
+             [T(z, "z")])
     data_set(out, "data_empty")
 
     # The casts module: values exact in float16 and bfloat16.
