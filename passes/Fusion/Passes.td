@@ -26,4 +26,17 @@ def FuseEpiloguesPass : Pass<"llm-fuse-epilogues", "::mlir::func::FuncOp"> {
   let dependentDialects = ["::mlir::llm::LLMDialect"];
 }
 
+def MergeParallelLinearsPass : Pass<"llm-merge-parallel-linears", "::mlir::func::FuncOp"> {
+  let summary = "Merge linears that read the same input into one wider linear";
+  let description = [{
+    Linears on the same input with constant weights of the same layout and
+    element type, and no epilogue beyond a constant bias (attention's q, k and
+    v projections), become one linear over the weights concatenated along N
+    at compile time, followed by an `llm.split` that hands each consumer its
+    slice. The merged weight is a new entry of the weights file, named after
+    the merged ones joined by `+`.
+  }];
+  let dependentDialects = ["::mlir::llm::LLMDialect"];
+}
+
 #endif // LLM_PASSES_FUSION_PASSES_TD

@@ -23,8 +23,14 @@ void mlir::llm::buildLLMOptimizePipeline(OpPassManager &pm, const LLMOptimizeOpt
     pm.addPass(createCanonicalizerPass());
     pm.addPass(createCSEPass());
   }
+  // Epilogues first: the bias adds of MatMul+Add exports become linear
+  // biases, which merging concatenates.
   if (options.fuseEpilogues)
     pm.addNestedPass<func::FuncOp>(createFuseEpiloguesPass());
+  if (options.mergeLinears) {
+    pm.addNestedPass<func::FuncOp>(createMergeParallelLinearsPass());
+    pm.addPass(createCanonicalizerPass());
+  }
   pm.addPass(createSymbolDCEPass());
 }
 
@@ -32,6 +38,6 @@ void mlir::llm::registerLLMOptimizePipeline() {
   PassPipelineRegistration<LLMOptimizeOptions>(
       "llm-optimize",
       "The optimization pipeline of the CPU and CUDA targets: raise composites (norms, "
-      "activations, attention), canonicalize and CSE, fuse GEMM epilogues",
+      "activations, attention), canonicalize and CSE, fuse GEMM epilogues, merge parallel linears",
       buildLLMOptimizePipeline);
 }

@@ -17,6 +17,10 @@ struct LLMOptimizeOptions : public PassPipelineOptions<LLMOptimizeOptions> {
   Option<bool> fuseEpilogues{*this, "fuse-epilogues",
                              llvm::cl::desc("Fold bias, activation and residual into llm.linear"),
                              llvm::cl::init(true)};
+  Option<bool> mergeLinears{
+      *this, "merge-linears",
+      llvm::cl::desc("Merge linears that read the same input (q, k, v) into one"),
+      llvm::cl::init(true)};
   Option<bool> reportMisses{
       *this, "report-misses",
       llvm::cl::desc("Remark at every pattern candidate that did not fuse, with the reason"),
