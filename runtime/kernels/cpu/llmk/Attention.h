@@ -33,7 +33,7 @@ void attention(const In<T> &q, const In<T> &k, const In<T> &v, const void *maskD
     broadcastStrides(maskShape, full, mStrides);
   const int64_t shift = causal == Causal::LowerRight ? Skv - Sq : 0;
 
-#pragma omp parallel
+#pragma omp parallel if (B * Hq * Sq * std::max<int64_t>(Skv, 1) * D >= (int64_t(1) << 22))
   {
     std::vector<float> scores, qf, kf, vf, of;
 #pragma omp for schedule(dynamic) collapse(2)

@@ -38,9 +38,16 @@ void gemm(int64_t M, int64_t N, int64_t K, const T *A, int64_t lda, const T *B, 
   if (M == 0 || N == 0)
     return;
   if constexpr (std::is_same_v<T, float>) {
-    // dnnl_sgemm is row-major, like the rest of the library.
+    // dnnl_sgemm is row-major, like the rest of the library. Small products
+    // run on the calling thread: waking the pool costs more than they do.
+    const bool small = M * N * K < (int64_t(1) << 22) && !omp_in_parallel();
+    const int threads = small ? omp_get_max_threads() : 0;
+    if (small)
+      omp_set_num_threads(1);
     dnnl_sgemm('N', transB ? 'T' : 'N', M, N, K, 1.0f, A, lda, B, ldb, accumulate ? 1.0f : 0.0f, C,
                ldc);
+    if (small)
+      omp_set_num_threads(threads);
   } else if constexpr (std::is_same_v<T, double>) {
     cblas_dgemm(CblasRowMajor, CblasNoTrans, transB ? CblasTrans : CblasNoTrans, M, N, K, 1.0, A,
                 lda, B, ldb, accumulate ? 1.0 : 0.0, C, ldc);
