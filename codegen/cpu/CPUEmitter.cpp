@@ -319,6 +319,7 @@ private:
     return out;
   }
 
+  LogicalResult emitFused(FusedOp op);
   LogicalResult emitQuantization(Operation *op);
   LogicalResult emitQuantizedMatmul(QuantizedMatmulOp op);
   /// Declares the quantization parameters of `op` (operands or a !quant
@@ -1141,12 +1142,55 @@ LogicalResult FunctionEmitter::emitOp(Operation *op) {
           run += fmt::format("  {}[{}] = {};\n", ptr(shapeOp.getResult()), i - start, x[i]);
         return success();
       })
+      .Case([&](FusedOp fused) { return emitFused(fused); })
       .Case<QuantizeOp, DequantizeOp>([&](Operation *) { return emitQuantization(op); })
       .Case([&](QuantizedMatmulOp matmul) { return emitQuantizedMatmul(matmul); })
       .Default([&](Operation *) {
         return op->emitError("codegen: the CPU target does not support '")
                << op->getName() << "' yet";
       });
+}
+
+//===----------------------------------------------------------------------===//
+// Fusion regions: one elementwise loop whose body computes the region's ops
+// one after the other, each as the unfused op's scalar body, rounded to the
+// op's element type so that results match the unfused program.
+//===----------------------------------------------------------------------===//
+
+LogicalResult FunctionEmitter::emitFused(FusedOp op) {
+  SmallVector<Value> inputs(op.getInputs());
+  setDims(op.getResult(), inputs.empty() ? dims(op.getResult()) : broadcastDims(op, inputs), op);
+  if (failed(defineResult(op, 0)))
+    return failure();
+  Block &body = op.getBody().front();
+  DenseMap<Value, std::string> scalar;
+  std::string params, args, code;
+  for (auto [i, arg] : llvm::enumerate(body.getArguments())) {
+    scalar[arg] = fmt::format("x{}", i);
+    params += fmt::format("{}auto x{}", i ? ", " : "", i);
+    args += ", " + in(inputs[i]);
+  }
+  int64_t next = 0;
+  for (Operation &inner : body.without_terminator()) {
+    std::optional<std::string> fn = scalarBody(&inner);
+    if (!fn)
+      return inner.emitError("codegen: unsupported op in a fused region");
+    static const char *names[] = {"auto a", "auto b", "auto c"};
+    std::string lambdaParams, operands;
+    for (auto [i, operand] : llvm::enumerate(inner.getOperands())) {
+      lambdaParams += (i ? ", " : "") + std::string(names[i]);
+      operands += (i ? ", " : "") + scalar.lookup(operand);
+    }
+    std::string name = fmt::format("t{}", next++);
+    code += fmt::format("      const auto {} = llmk::load(llmk::convert<{}>([]({}) {{ return {}; }}({})));\n",
+                        name, elt(inner.getResult(0)), lambdaParams, *fn, operands);
+    scalar[inner.getResult(0)] = name;
+  }
+  Value yielded = cast<YieldOp>(body.getTerminator()).getValue();
+  run += fmt::format("  llmk::elementwise({}, {}, []({}) {{\n{}      return {};\n    }}{});\n",
+                     shape(op.getResult()), ptr(op.getResult()), params, code,
+                     scalar.lookup(yielded), args);
+  return success();
 }
 
 //===----------------------------------------------------------------------===//

@@ -39,4 +39,18 @@ def MergeParallelLinearsPass : Pass<"llm-merge-parallel-linears", "::mlir::func:
   let dependentDialects = ["::mlir::llm::LLMDialect"];
 }
 
+def FuseElementwisePass : Pass<"llm-fuse-elementwise", "::mlir::func::FuncOp"> {
+  let summary = "Group elementwise ops into llm.fused regions, one loop each";
+  let description = [{
+    Every maximal group of elementwise ops whose intermediates are used only
+    inside the group becomes one `llm.fused` region: codegen emits it as a
+    single loop over the result, reading each input once and keeping the
+    intermediates in registers. A group grows from its root (the op whose
+    result leaves the group) backwards through producers in the same block
+    whose every user is already in the group. Reductions, norms and
+    data-movement ops end a group (they are kernels of their own).
+  }];
+  let dependentDialects = ["::mlir::llm::LLMDialect"];
+}
+
 #endif // LLM_PASSES_FUSION_PASSES_TD

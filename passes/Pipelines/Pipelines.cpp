@@ -31,6 +31,9 @@ void mlir::llm::buildLLMOptimizePipeline(OpPassManager &pm, const LLMOptimizeOpt
     pm.addNestedPass<func::FuncOp>(createMergeParallelLinearsPass());
     pm.addPass(createCanonicalizerPass());
   }
+  // Last: the epilogues and composites above have taken what they can.
+  if (options.fuseElementwise)
+    pm.addNestedPass<func::FuncOp>(createFuseElementwisePass());
   pm.addPass(createSymbolDCEPass());
 }
 
@@ -38,6 +41,6 @@ void mlir::llm::registerLLMOptimizePipeline() {
   PassPipelineRegistration<LLMOptimizeOptions>(
       "llm-optimize",
       "The optimization pipeline of the CPU and CUDA targets: raise composites (norms, "
-      "activations, attention), canonicalize and CSE, fuse GEMM epilogues, merge parallel linears",
+      "activations, attention), canonicalize and CSE, fuse GEMM epilogues, merge parallel linears, fuse elementwise regions",
       buildLLMOptimizePipeline);
 }

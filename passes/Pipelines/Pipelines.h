@@ -21,6 +21,10 @@ struct LLMOptimizeOptions : public PassPipelineOptions<LLMOptimizeOptions> {
       *this, "merge-linears",
       llvm::cl::desc("Merge linears that read the same input (q, k, v) into one"),
       llvm::cl::init(true)};
+  Option<bool> fuseElementwise{
+      *this, "fuse-elementwise",
+      llvm::cl::desc("Group elementwise ops into llm.fused regions (one loop each)"),
+      llvm::cl::init(true)};
   Option<bool> reportMisses{
       *this, "report-misses",
       llvm::cl::desc("Remark at every pattern candidate that did not fuse, with the reason"),

@@ -1034,3 +1034,34 @@ LogicalResult QuantizedMatmulOp::verify() {
 
 #define GET_OP_CLASSES
 #include "dialects/LLM/IR/LLMOps.cpp.inc"
+
+//===----------------------------------------------------------------------===//
+// Fusion regions
+//===----------------------------------------------------------------------===//
+
+bool mlir::llm::isFusibleElementwise(Operation *op) {
+  return isa<AddOp, SubOp, MulOp, DivOp, PowOp, MaxOp, MinOp, ModOp, EqOp, LtOp, LeOp, GtOp, GeOp,
+             AndOp, OrOp, XorOp, SqrtOp, RsqrtOp, ReciprocalOp, ExpOp, LogOp, TanhOp, ErfOp,
+             SigmoidOp, SinOp, CosOp, FloorOp, CeilOp, RoundOp, SiluOp, ReluOp, NegOp, AbsOp, NotOp,
+             IsNanOp, GeluOp, WhereOp, CastOp>(op);
+}
+
+LogicalResult FusedOp::verify() {
+  Block &body = getBody().front();
+  if (body.getNumArguments() != getInputs().size())
+    return emitOpError() << "has " << getInputs().size() << " inputs but its block takes "
+                         << body.getNumArguments() << " arguments";
+  for (auto [input, arg] : llvm::zip(getInputs(), body.getArguments()))
+    if (input.getType() != arg.getType())
+      return emitOpError() << "block argument type " << arg.getType()
+                           << " differs from its input's " << input.getType();
+  auto yield = dyn_cast<YieldOp>(body.getTerminator());
+  if (!yield)
+    return emitOpError() << "region must end with llm.yield";
+  if (yield.getValue().getType() != getType())
+    return emitOpError() << "yields " << yield.getValue().getType() << " but returns " << getType();
+  for (Operation &op : body.without_terminator())
+    if (!isFusibleElementwise(&op))
+      return op.emitOpError() << "is not an elementwise op and cannot be in an llm.fused region";
+  return success();
+}

@@ -8,6 +8,7 @@
 #include "mlir/IR/BuiltinTypes.h"
 #include "mlir/IR/OpDefinition.h"
 #include "mlir/IR/OpImplementation.h"
+#include "mlir/Interfaces/ControlFlowInterfaces.h"
 #include "mlir/Interfaces/InferTypeOpInterface.h"
 #include "mlir/Interfaces/SideEffectInterfaces.h"
 #include "mlir/Interfaces/ViewLikeInterface.h"
@@ -40,6 +41,11 @@ LogicalResult inferReductionResult(std::optional<Location> loc, RankedTensorType
 /// The length of an ONNX slice [start, end) by `step` of a dim of `size`,
 /// after counting negatives from the end and clamping.
 int64_t getSliceLength(int64_t start, int64_t end, int64_t step, int64_t size);
+
+/// True for the elementwise ops an llm.fused region may hold: each result
+/// element depends only on the operand elements at the same (broadcast)
+/// position.
+bool isFusibleElementwise(Operation *op);
 
 /// Fails with "element types differ" unless `lhs` and `rhs` agree.
 LogicalResult verifySameElementType(Operation *op, Type lhs, Type rhs);

@@ -856,4 +856,42 @@ def LLM_QuantizedMatmulOp : LLM_InferredOp<"quantized_matmul"> {
   let hasVerifier = 1;
 }
 
+//===----------------------------------------------------------------------===//
+// Fusion regions
+//===----------------------------------------------------------------------===//
+
+def LLM_FusedOp : LLM_Op<"fused", [Pure, IsolatedFromAbove, SingleBlock]> {
+  let summary = "elementwise ops fused into one loop over the result";
+  let description = [{
+    A region of elementwise llm ops (arithmetic, comparisons, logic, unary
+    math, activations, casts, where) that codegen emits as one loop: each
+    output element is computed from the inputs, broadcast to the result's
+    shape with numpy rules, with every intermediate kept in registers
+    instead of a buffer. The block's arguments are the inputs; `llm.yield`
+    returns the result. `llm-fuse-elementwise` forms these regions.
+
+    ```mlir
+    %y = llm.fused (%x, %b) : (tensor<?x768xf32>, tensor<768xf32>) -> tensor<?x768xf32> {
+    ^bb0(%a: tensor<?x768xf32>, %c: tensor<768xf32>):
+      %s = llm.add %a, %c : (tensor<?x768xf32>, tensor<768xf32>) -> tensor<?x768xf32>
+      %t = llm.tanh %s : tensor<?x768xf32>
+      llm.yield %t : tensor<?x768xf32>
+    }
+    ```
+  }];
+  let arguments = (ins Variadic<LLM_Tensor>:$inputs);
+  let results = (outs LLM_Tensor:$result);
+  let regions = (region SizedRegion<1>:$body);
+  let assemblyFormat = [{
+    `(` $inputs `)` attr-dict `:` functional-type($inputs, results) $body
+  }];
+  let hasVerifier = 1;
+}
+
+def LLM_YieldOp : LLM_Op<"yield", [Pure, Terminator, ReturnLike, HasParent<"FusedOp">]> {
+  let summary = "the result of an llm.fused region";
+  let arguments = (ins LLM_Tensor:$value);
+  let assemblyFormat = "$value attr-dict `:` type($value)";
+}
+
 #endif // LLM_OPS_TD
