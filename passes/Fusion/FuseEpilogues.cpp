@@ -31,7 +31,10 @@ struct MatmulToLinear : OpRewritePattern<MatmulOp> {
     if (rankedType(w).getRank() != 2 || rankedType(x).getRank() < 2)
       return rewriter.notifyMatchFailure(op, "not [..., K] x [K, N]");
     bool transposed = false;
-    if (auto transpose = w.getDefiningOp<TransposeOp>()) {
+    // Only a real transpose: an identity permutation [0, 1] (left when the
+    // pass runs without a canonicalizer before it) is no [N, K] weight.
+    auto transpose = w.getDefiningOp<TransposeOp>();
+    if (transpose && llvm::equal(transpose.getPermutation(), ArrayRef<int64_t>{1, 0})) {
       transposed = true;
       w = transpose.getInput();
     }

@@ -53,6 +53,12 @@ std::string constantName(Value value) {
   return "constant";
 }
 
+/// The K dim of the weight: dim 0 of [K, N], dim 1 of [N, K].
+int64_t weightK(LinearOp linear) {
+  auto type = cast<RankedTensorType>(linear.getWeight().getType());
+  return type.getDimSize(linear.getTransposeWeight() ? 1 : 0);
+}
+
 /// True when `linear` can join a merged group: constant 2-D weight, static
 /// output width, constant bias (or none) and no epilogue beyond the bias.
 bool isMergeable(LinearOp linear) {
@@ -79,7 +85,11 @@ struct MergeParallelLinearsPass
         return;
       for (size_t g : groupsOfInput[linear.getInput()]) {
         LinearOp first = groups[g].front();
+        // The same K too: with a dynamic input K the verifier cannot tie two
+        // weights' K together, and concatenating a [4, N] and a [1, N]
+        // weight would read (or write) past the smaller one.
         if (first.getTransposeWeight() == linear.getTransposeWeight() &&
+            weightK(first) == weightK(linear) &&
             first.getType().getElementType() == linear.getType().getElementType() &&
             static_cast<bool>(first.getBias()) == static_cast<bool>(linear.getBias())) {
           groups[g].push_back(linear);
