@@ -29,21 +29,28 @@ using namespace mlir::llm;
 
 namespace {
 
-/// The bytes of a constant tensor: a weight blob or a non-splat dense
-/// attribute (booleans, which are bit-packed, excluded).
-std::optional<ArrayRef<char>> constantBytes(Value value) {
+/// The bytes of a constant tensor: a weight blob or a dense attribute,
+/// splats expanded (exporters write an all-zero bias as a splat); booleans,
+/// which are bit-packed, excluded.
+std::optional<std::vector<char>> constantBytes(Value value) {
   auto constant = value.getDefiningOp<ConstantOp>();
   if (!constant)
     return std::nullopt;
   if (auto resource = dyn_cast<DenseResourceElementsAttr>(constant.getValue())) {
     if (AsmResourceBlob *blob = resource.getRawHandle().getBlob())
-      return blob->getData();
+      return std::vector<char>(blob->getData().begin(), blob->getData().end());
     return std::nullopt;
   }
   auto dense = dyn_cast<DenseElementsAttr>(constant.getValue());
-  if (!dense || dense.isSplat() || dense.getElementType().isInteger(1))
+  if (!dense || dense.getElementType().isInteger(1) || !dense.getType().hasStaticShape())
     return std::nullopt;
-  return dense.getRawData();
+  ArrayRef<char> raw = dense.getRawData();
+  if (!dense.isSplat())
+    return std::vector<char>(raw.begin(), raw.end());
+  std::vector<char> bytes;
+  for (int64_t i = 0, e = dense.getNumElements(); i < e; ++i)
+    bytes.insert(bytes.end(), raw.begin(), raw.end());
+  return bytes;
 }
 
 std::string constantName(Value value) {
@@ -125,7 +132,7 @@ struct MergeParallelLinearsPass
     int64_t column = 0;
     std::string name;
     for (auto [linear, width] : llvm::zip(group, widths)) {
-      ArrayRef<char> bytes = *constantBytes(linear.getWeight());
+      std::vector<char> bytes = *constantBytes(linear.getWeight());
       name += (name.empty() ? "" : "+") + constantName(linear.getWeight());
       if (transposed) {
         std::copy(bytes.begin(), bytes.end(), weights.begin() + column * k * eltBytes);
@@ -136,7 +143,7 @@ struct MergeParallelLinearsPass
                     weights.begin() + (row * total + column) * eltBytes);
       }
       if (linear.getBias()) {
-        ArrayRef<char> bias = *constantBytes(linear.getBias());
+        std::vector<char> bias = *constantBytes(linear.getBias());
         biases.insert(biases.end(), bias.begin(), bias.end());
       }
       column += width;
