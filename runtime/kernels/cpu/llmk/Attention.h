@@ -13,9 +13,14 @@ enum class Causal { None, UpperLeft, LowerRight };
 enum class MaskKind { None, Bool, Additive };
 
 /// softmax(q @ k^T * scale (+ mask)) @ v on [B, H, S, D] tensors, with
-/// grouped-query heads (k/v may have fewer heads). Works on blocks of query
-/// rows: one block's scores (rows x kv_seq) live in a per-thread buffer, so
-/// there is never an S x S buffer, and each block's two products are GEMMs.
+/// grouped-query heads (k/v may have fewer heads), as flash attention does
+/// it: each task takes a block of query rows and walks the keys in blocks,
+/// keeping per row a running max, a running sum and an output accumulator
+/// that is rescaled when the max grows (online softmax). A block's scores
+/// (rows x key block) are the only scores in memory, so there is never an
+/// S x S buffer, and both products of a block are GEMMs. Causal blocks stop at
+/// the last key their last row may see. Rows that may attend to nothing
+/// (everything masked) are zeros.
 template <typename T>
 void attention(const In<T> &q, const In<T> &k, const In<T> &v, const void *maskData,
                const Shape &maskShape, MaskKind maskKind, T *out, float scale, Causal causal,
@@ -23,8 +28,8 @@ void attention(const In<T> &q, const In<T> &k, const In<T> &v, const void *maskD
   const int64_t B = q.s.d[0], Hq = q.s.d[1], Sq = q.s.d[2], D = q.s.d[3];
   const int64_t Hk = k.s.d[1], Skv = k.s.d[2], Dv = v.s.d[3];
   const int64_t group = Hk ? Hq / Hk : 1;
-  constexpr int64_t kBlock = 64;
-  const int64_t blocks = (Sq + kBlock - 1) / kBlock;
+  constexpr int64_t kRows = 64, kKeys = 256;
+  const int64_t blocks = (Sq + kRows - 1) / kRows;
   Shape full;
   full.rank = 4;
   full.d[0] = B, full.d[1] = Hq, full.d[2] = Sq, full.d[3] = Skv;
@@ -35,81 +40,99 @@ void attention(const In<T> &q, const In<T> &k, const In<T> &v, const void *maskD
 
 #pragma omp parallel if (B * Hq * Sq * std::max<int64_t>(Skv, 1) * D >= (int64_t(1) << 22))
   {
-    std::vector<float> scores, qf, kf, vf, of;
+    std::vector<float> scores(kRows * kKeys), acc, rowMax(kRows), rowSum(kRows), pv, qf, kf, vf;
 #pragma omp for schedule(dynamic) collapse(2)
     for (int64_t bh = 0; bh < B * Hq; ++bh)
       for (int64_t blk = 0; blk < blocks; ++blk) {
         const int64_t b = bh / Hq, h = bh % Hq, hk = h / group;
-        const int64_t i0 = blk * kBlock, rows = std::min(kBlock, Sq - i0);
+        const int64_t i0 = blk * kRows, rows = std::min(kRows, Sq - i0);
         // Keys past the causal limit of the block's last row are never read.
-        int64_t cols = Skv;
-        if (causal != Causal::None)
-          cols = std::clamp<int64_t>(i0 + rows - 1 + shift + 1, 0, Skv);
+        const int64_t keys = causal == Causal::None
+                                 ? Skv
+                                 : std::clamp<int64_t>(i0 + rows - 1 + shift + 1, 0, Skv);
         const T *qp = q.p + ((b * Hq + h) * Sq + i0) * D;
         const T *kp = k.p + (b * Hk + hk) * Skv * D;
         const T *vp = v.p + (b * Hk + hk) * Skv * Dv;
         T *op = out + ((b * Hq + h) * Sq + i0) * Dv;
-        scores.assign(rows * std::max<int64_t>(cols, 1), 0.f);
-        const float *qf32, *kf32, *vf32;
+        const float *qf32 = nullptr;
         if constexpr (std::is_same_v<T, float>) {
-          qf32 = qp, kf32 = kp, vf32 = vp;
+          qf32 = qp;
         } else {
-          qf.resize(rows * D), kf.resize(cols * D), vf.resize(cols * Dv);
-          for (int64_t i = 0; i < rows * D; ++i) qf[i] = static_cast<float>(qp[i]);
-          for (int64_t i = 0; i < cols * D; ++i) kf[i] = static_cast<float>(kp[i]);
-          for (int64_t i = 0; i < cols * Dv; ++i) vf[i] = static_cast<float>(vp[i]);
-          qf32 = qf.data(), kf32 = kf.data(), vf32 = vf.data();
+          qf.resize(rows * D);
+          for (int64_t i = 0; i < rows * D; ++i)
+            qf[i] = static_cast<float>(qp[i]);
+          qf32 = qf.data();
         }
-        if (cols > 0)
-          gemm<float>(rows, cols, D, qf32, D, kf32, D, /*transB=*/true, scores.data(), cols, false);
-        for (int64_t r = 0; r < rows; ++r) {
-          const int64_t i = i0 + r;
-          float *s = scores.data() + r * cols;
-          const int64_t limit = causal == Causal::None ? cols : std::clamp<int64_t>(i + shift + 1, 0, cols);
-          float maxV = -INFINITY;
-          for (int64_t j = 0; j < cols; ++j) {
-            float x = s[j] * scale;
-            if (softcap > 0)
-              x = softcap * std::tanh(x / softcap);
-            if (j >= limit)
-              x = -INFINITY;
-            if (maskKind != MaskKind::None) {
-              int64_t m = b * mStrides[0] + h * mStrides[1] + i * mStrides[2] + j * mStrides[3];
-              if (maskKind == MaskKind::Bool) {
-                if (!static_cast<const bool *>(maskData)[m])
-                  x = -INFINITY;
-              } else {
-                x += static_cast<float>(static_cast<const T *>(maskData)[m]);
-              }
-            }
-            s[j] = x;
-            maxV = std::max(maxV, x);
-          }
-          float sum = 0;
-          if (maxV == -INFINITY) {
-            // A row that may attend to nothing: zeros, as fused kernels do.
-            std::fill(s, s + cols, 0.f);
+        acc.assign(rows * Dv, 0.f);
+        pv.resize(rows * Dv);
+        std::fill(rowMax.begin(), rowMax.end(), -INFINITY);
+        std::fill(rowSum.begin(), rowSum.end(), 0.f);
+        for (int64_t j0 = 0; j0 < keys; j0 += kKeys) {
+          const int64_t cols = std::min(kKeys, keys - j0);
+          const float *kf32, *vf32;
+          if constexpr (std::is_same_v<T, float>) {
+            kf32 = kp + j0 * D, vf32 = vp + j0 * Dv;
           } else {
-            for (int64_t j = 0; j < cols; ++j) {
-              s[j] = std::exp(s[j] - maxV);
-              sum += s[j];
-            }
-            const float inv = 1.f / sum;
-            for (int64_t j = 0; j < cols; ++j)
-              s[j] *= inv;
+            kf.resize(cols * D), vf.resize(cols * Dv);
+            for (int64_t i = 0; i < cols * D; ++i)
+              kf[i] = static_cast<float>(kp[j0 * D + i]);
+            for (int64_t i = 0; i < cols * Dv; ++i)
+              vf[i] = static_cast<float>(vp[j0 * Dv + i]);
+            kf32 = kf.data(), vf32 = vf.data();
           }
-        }
-        if constexpr (std::is_same_v<T, float>) {
-          if (cols > 0)
-            gemm<float>(rows, Dv, cols, scores.data(), cols, vf32, Dv, false, op, Dv, false);
-          else
-            std::fill(op, op + rows * Dv, 0.f);
-        } else {
-          of.assign(rows * Dv, 0.f);
-          if (cols > 0)
-            gemm<float>(rows, Dv, cols, scores.data(), cols, vf32, Dv, false, of.data(), Dv, false);
+          gemm<float>(rows, cols, D, qf32, D, kf32, D, /*transB=*/true, scores.data(), cols, false);
+          for (int64_t r = 0; r < rows; ++r) {
+            const int64_t i = i0 + r;
+            float *s = scores.data() + r * cols;
+            const int64_t limit = causal == Causal::None ? Skv : i + shift + 1;
+            float blockMax = -INFINITY;
+            for (int64_t c = 0; c < cols; ++c) {
+              const int64_t j = j0 + c;
+              float x = s[c] * scale;
+              if (softcap > 0)
+                x = softcap * std::tanh(x / softcap);
+              if (j >= limit)
+                x = -INFINITY;
+              if (maskKind != MaskKind::None) {
+                const int64_t m = b * mStrides[0] + h * mStrides[1] + i * mStrides[2] + j * mStrides[3];
+                if (maskKind == MaskKind::Bool) {
+                  if (!static_cast<const bool *>(maskData)[m])
+                    x = -INFINITY;
+                } else {
+                  x += static_cast<float>(static_cast<const T *>(maskData)[m]);
+                }
+              }
+              s[c] = x;
+              blockMax = std::max(blockMax, x);
+            }
+            const float newMax = std::max(rowMax[r], blockMax);
+            if (newMax == -INFINITY) { // nothing visible yet in this row
+              std::fill(s, s + cols, 0.f);
+              continue;
+            }
+            // Rescale what the row accumulated under the old max.
+            const float correction = expf32(rowMax[r] - newMax);
+            float sum = 0;
+#pragma omp simd reduction(+ : sum)
+            for (int64_t c = 0; c < cols; ++c) {
+              const float e = expf32(s[c] - newMax);
+              s[c] = e;
+              sum += e;
+            }
+            rowSum[r] = rowSum[r] * correction + sum;
+            rowMax[r] = newMax;
+            float *a = acc.data() + r * Dv;
+            for (int64_t d = 0; d < Dv; ++d)
+              a[d] *= correction;
+          }
+          gemm<float>(rows, Dv, cols, scores.data(), cols, vf32, Dv, false, pv.data(), Dv, false);
           for (int64_t i = 0; i < rows * Dv; ++i)
-            op[i] = convert<T>(of[i]);
+            acc[i] += pv[i];
+        }
+        for (int64_t r = 0; r < rows; ++r) {
+          const float inv = rowSum[r] > 0 ? 1.f / rowSum[r] : 0.f;
+          for (int64_t d = 0; d < Dv; ++d)
+            op[r * Dv + d] = convert<T>(acc[r * Dv + d] * inv);
         }
       }
   }
