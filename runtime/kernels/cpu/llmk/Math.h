@@ -15,6 +15,7 @@
 
 #include <cmath>
 #include <cstdint>
+#include <type_traits>
 
 namespace llmk {
 
@@ -53,8 +54,11 @@ inline float tanhf32(float x) {
   small = small * z + 1.33314422036E-1f;
   small = small * z - 3.33332819422E-1f;
   small = small * z * x + x;
-  // Otherwise 1 - 2 / (e^(2|x|) + 1), with the sign of x.
-  const float e = expf32(2.0f * std::fmin(ax, 9.0f));
+  small = std::copysign(small, x); // -0 + +0 is +0, but tanh(-0) is -0
+  // Otherwise 1 - 2 / (e^(2|x|) + 1), with the sign of x. From |x| = 9.011
+  // on, tanh rounds to 1; the clamp must lie past that (at 9 the formula
+  // gives 1 - 2^-24, and tanh(inf) would not be 1).
+  const float e = expf32(2.0f * std::fmin(ax, 10.0f));
   float large = 1.0f - 2.0f / (e + 1.0f);
   large = std::copysign(large, x);
   return ax < 0.625f ? small : (x != x ? x : large);
@@ -93,6 +97,14 @@ inline float vtanh(float x) { return tanhf32(x); }
 inline double vtanh(double x) { return std::tanh(x); }
 inline float verf(float x) { return erff32(x); }
 inline double verf(double x) { return std::erf(x); }
+// Integer arguments (the activations of an integer llm.linear's epilogue are
+// instantiated, if never applied) compute in double.
+template <typename I, std::enable_if_t<std::is_integral_v<I>, int> = 0>
+inline double vexp(I x) { return std::exp(static_cast<double>(x)); }
+template <typename I, std::enable_if_t<std::is_integral_v<I>, int> = 0>
+inline double vtanh(I x) { return std::tanh(static_cast<double>(x)); }
+template <typename I, std::enable_if_t<std::is_integral_v<I>, int> = 0>
+inline double verf(I x) { return std::erf(static_cast<double>(x)); }
 
 } // namespace llmk
 
