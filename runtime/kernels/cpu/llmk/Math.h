@@ -21,8 +21,11 @@ namespace llmk {
 
 inline float expf32(float x) {
   // e^x = 2^n * e^r with n = round(x / ln2), |r| <= ln2 / 2 (Cephes expf).
-  const bool under = x < -87.33654f, over = x > 88.72283f;
-  x = under ? -87.33654f : (over ? 88.0f : x);
+  // NaN takes the path of 0 (so that the float-to-int conversion below is
+  // defined) and is returned as is at the end.
+  const float input = x;
+  const bool under = x < -87.33654f, over = x > 88.72283f, nan = x != x;
+  x = (under || nan) ? 0.0f : (over ? 88.0f : x);
   const float n = __builtin_roundevenf(x * 1.44269504088896341f);
   float r = x - n * 0.693359375f;
   r = r - n * -2.12194440e-4f;
@@ -36,12 +39,13 @@ inline float expf32(float x) {
   p = p * r2 + r + 1.0f;
   // 2^n as two factors, so that n = -126 and n = 128 stay representable.
   const int32_t n1 = static_cast<int32_t>(n) >> 1, n2 = static_cast<int32_t>(n) - n1;
-  const int32_t bits1 = (n1 + 127) << 23, bits2 = (n2 + 127) << 23;
+  const uint32_t bits1 = static_cast<uint32_t>(n1 + 127) << 23;
+  const uint32_t bits2 = static_cast<uint32_t>(n2 + 127) << 23;
   float s1, s2;
   __builtin_memcpy(&s1, &bits1, 4);
   __builtin_memcpy(&s2, &bits2, 4);
   const float y = p * s1 * s2;
-  return over ? INFINITY : (under ? 0.0f : (x != x ? x : y));
+  return over ? INFINITY : (under ? 0.0f : (nan ? input : y));
 }
 
 inline float tanhf32(float x) {
