@@ -27,6 +27,8 @@
 
 #include <fmt/format.h>
 
+#include <map>
+
 using namespace mlir;
 using namespace mlir::llm;
 using namespace mlir::llm::codegen;
@@ -168,8 +170,13 @@ private:
     }
     dimsOf[result] = dims;
   }
-  /// A copy: setDims may grow the map while a caller still reads the dims.
-  Dims dims(Value v) const { return dimsOf.lookup(v); }
+  /// The dims of `v`. References stay valid while setDims adds entries (a
+  /// std::map's nodes never move), so callers may hold several at once.
+  const Dims &dims(Value v) const {
+    static const Dims none;
+    auto it = dimsOf.find(v);
+    return it == dimsOf.end() ? none : it->second;
+  }
   std::string shape(Value v) {
     Dims d = dims(v);
     std::string s = fmt::format("llmk::Shape{{{}, {{", d.size());
@@ -340,7 +347,12 @@ private:
   int64_t numProfiled = 0;
   std::string dimsCode, run;
   int64_t numSlots = 0, numValues = 0;
-  DenseMap<Value, Dims> dimsOf;
+  struct ValueOrder {
+    bool operator()(Value a, Value b) const {
+      return a.getAsOpaquePointer() < b.getAsOpaquePointer();
+    }
+  };
+  std::map<Value, Dims, ValueOrder> dimsOf;
   DenseMap<Value, std::string> indexExpr;
   DenseMap<Value, std::string> names;
 };
@@ -536,7 +548,15 @@ static std::optional<std::string> scalarBody(Operation *op) {
       .Case([](AbsOp) { return "a < 0 ? -a : a"; })
       .Case([](NotOp) { return "!a"; })
       .Case([](IsNanOp) { return "a != a"; })
-      .Case([](CastOp) { return "a"; })
+      .Case([](CastOp cast) -> std::string {
+        // Integers narrower than a byte (int4, uint4) are stored one per
+        // byte; a cast wraps the value to its low bits, as ONNX Cast does.
+        auto intType = dyn_cast<IntegerType>(getElementTypeOrSelf(cast.getType()));
+        if (intType && intType.getWidth() > 1 && intType.getWidth() < 8)
+          return fmt::format("llmk::wrapInt<{}, {}>(a)", intType.getWidth(),
+                             intType.isUnsigned() ? "false" : "true");
+        return "a";
+      })
       .Case([](ExpandOp) { return "a"; })
       .Case([](WhereOp) { return "a ? b : c"; })
       .Case([](GeluOp gelu) {
@@ -726,7 +746,8 @@ LogicalResult FunctionEmitter::emitOp(Operation *op) {
           [&](auto reduce) -> LogicalResult {
             const Dims &x = dims(reduce.getInput());
             int64_t rank = x.size();
-            SmallVector<bool> reduced(rank, false);
+            // Empty axes reduce every axis (the dialect's definition).
+            SmallVector<bool> reduced(rank, reduce.getAxes().empty());
             for (int64_t axis : reduce.getAxes())
               reduced[normalizeAxis(axis, rank)] = true;
             Dims out;
@@ -789,12 +810,53 @@ LogicalResult FunctionEmitter::emitOp(Operation *op) {
         if (failed(defineResult(op, 0)))
           return failure();
         std::string cols = span(x, axis, rank);
+        std::string t = elt(norm.getResult());
+        // Scale and bias broadcast to the normalized dims [axis, rank). One
+        // element per normalized element (or a single one) is read as is;
+        // another shape ([1, C] for dims [R, C], say) is expanded first.
+        Dims xDims = dims(x);
+        Dims normDims(xDims.begin() + axis, xDims.end());
+        auto withoutLeadingOnes = [](Dims d) {
+          while (!d.empty() && d.front() == "1LL")
+            d.erase(d.begin());
+          return d;
+        };
+        std::string expand;
         auto operand = [&](Value v) -> std::pair<std::string, std::string> {
           if (!v)
             return {"nullptr", "0"};
-          check(fmt::format("{} == {} || {} == 1", numel(v), cols, numel(v)), op,
-                "scale/bias must have one element per normalized element");
-          return {ptr(v), numel(v)};
+          Dims d = dims(v);
+          if (withoutLeadingOnes(d).empty() ||
+              withoutLeadingOnes(d) == withoutLeadingOnes(normDims)) {
+            check(fmt::format("{} == {} || {} == 1", numel(v), cols, numel(v)), op,
+                  "scale/bias must have one element per normalized element");
+            return {ptr(v), numel(v)};
+          }
+          int64_t extra = (int64_t)d.size() - (int64_t)normDims.size();
+          Dims aligned;
+          for (int64_t i = 0; i < (int64_t)d.size(); ++i) {
+            if (i < extra) {
+              check(fmt::format("{} == 1", d[i]), op,
+                    "scale/bias do not broadcast to the normalized dims");
+              continue;
+            }
+            const std::string &n = normDims[i - extra];
+            check(fmt::format("{0} == 1 || {0} == {1}", d[i], n), op,
+                  "scale/bias do not broadcast to the normalized dims");
+            aligned.push_back(d[i]);
+          }
+          std::string full = fmt::format("bcast{}", numValues++);
+          auto shapeOf = [](const Dims &ds) {
+            std::string s = fmt::format("llmk::Shape{{{}, {{", ds.size());
+            for (size_t i = 0; i < ds.size(); ++i)
+              s += (i ? ", " : "") + ds[i];
+            return s + "}}";
+          };
+          expand += fmt::format("    std::vector<{0}> {1}({2});\n"
+                                "    llmk::elementwise({3}, {1}.data(), [](auto a) {{ return a; }}, "
+                                "llmk::in({4}, {5}));\n",
+                                t, full, cols, shapeOf(normDims), ptr(v), shapeOf(aligned));
+          return {full + ".data()", cols};
         };
         auto [scale, scaleN] = operand(norm.getScale());
         std::pair<std::string, std::string> bias{"nullptr", "0"};
@@ -803,9 +865,8 @@ LogicalResult FunctionEmitter::emitOp(Operation *op) {
           bias = operand(norm.getBias());
           subtractMean = true;
         }
-        std::string t = elt(norm.getResult());
-        run += fmt::format("  llmk::layerNorm<{}>({}, {}, {}, {}, {}, {}, {}, {}, {}, {});\n", t,
-                           ptr(x), scale, scaleN, bias.first, bias.second,
+        run += fmt::format("  {{\n{}    llmk::layerNorm<{}>({}, {}, {}, {}, {}, {}, {}, {}, {}, {});\n  }}\n",
+                           expand, t, ptr(x), scale, scaleN, bias.first, bias.second,
                            ptr(norm.getResult()), span(x, 0, axis), cols,
                            hexFloat(norm.getEpsilon().convertToFloat()),
                            subtractMean ? "true" : "false");

@@ -1288,15 +1288,23 @@ LogicalResult importAttention(N &n) {
 
   // Causality is bottom-right aligned on the keys before the new block: the
   // past (no offset without a cache), or per batch nonpad_kv_seqlen - S for
-  // an external cache. The first two are llm.attention's own modes.
+  // an external cache. No offset and a past as long as T - S are
+  // llm.attention's own modes; a past of another length (new keys and
+  // queries of different lengths) is a mask like the per-batch offset.
   StringRef causal = "none";
   Value perBatchOffset;
   if (*isCausal) {
+    OpFoldResult newKeys = n.dim(*k, 2);
+    auto newKeysStatic = getConstantIntValue(newKeys), queriesStatic = getConstantIntValue(queries);
+    bool pastIsTMinusS = newKeys == queries || (newKeysStatic && queriesStatic &&
+                                                *newKeysStatic == *queriesStatic);
     if (!hasPast && nonpad) {
       Value lengths = n.castTo(nonpad, n.b.getI64Type());
       perBatchOffset = n.build<SubOp>(lengths, n.fromDims({queries}, /*scalar=*/true));
       perBatchOffset = n.reshape(perBatchOffset, {n.dim(lengths, 0), n.b.getIndexAttr(1),
                                                   n.b.getIndexAttr(1), n.b.getIndexAttr(1)});
+    } else if (hasPast && !pastIsTMinusS) {
+      perBatchOffset = n.fromDims({pastLength}, /*scalar=*/true);
     } else {
       causal = hasPast ? "lower_right" : "upper_left";
     }
@@ -1341,8 +1349,15 @@ LogicalResult importAttention(N &n) {
         result = n.build<WhereOp>(visible, scores, n.scalar(element, negInf));
       if (mask && !boolMask)
         result = n.build<AddOp>(result, mask);
-      if (*mode == 3)
-        result = n.createOp<SoftmaxOp>(result, 3);
+      if (*mode == 3) {
+        // A row that may attend to nothing (every score -inf) is zeros, as
+        // in Y, not softmax's NaN.
+        Value rowMax = n.build<ReduceMaxOp>(result, n.b.getDenseI64ArrayAttr({3}),
+                                            n.b.getBoolAttr(true));
+        Value blind = n.build<EqOp>(rowMax, n.scalar(element, negInf));
+        result = n.build<WhereOp>(blind, n.scalar(element, 0.0),
+                                  n.createOp<SoftmaxOp>(result, 3));
+      }
     }
     n.setOutput(3, result);
   }

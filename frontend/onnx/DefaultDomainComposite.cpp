@@ -93,7 +93,11 @@ LogicalResult importSign(N &n) {
   Value zero = constant(n, x, 0);
   Value pos = n.castTo(n.build<GtOp>(x, zero), elementOf(x));
   Value neg = n.castTo(n.build<LtOp>(x, zero), elementOf(x));
-  n.setOutput(0, n.build<SubOp>(pos, neg));
+  Value sign = n.build<SubOp>(pos, neg);
+  // The sign of NaN is NaN (numpy.sign, the ONNX reference).
+  if (isa<FloatType>(elementOf(x)))
+    sign = n.build<WhereOp>(n.createOp<IsNanOp>(typeOf(x).clone(n.b.getI1Type()), x), x, sign);
+  n.setOutput(0, sign);
   return success();
 }
 

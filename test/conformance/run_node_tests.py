@@ -18,9 +18,10 @@ entry in EXPECTED_REJECTIONS below, or when a test listed there imports now
 
 With --run, every imported test of the supported set (also those imported
 with bound inputs) is then compiled for the CPU (`llm-opt --target=cpu
---emit=module`, with the same --bind-input flags) and run with `llm-run
---data test_data_set_0` at ONNX's backend-test tolerances (rtol 1e-3,
-atol 1e-7). Each run is one of:
+--emit=module`, with the same --bind-input flags, or more: see NEEDS_VALUES)
+and run with `llm-run --data test_data_set_0` at ONNX's backend-test
+tolerances (rtol 1e-3, atol 1e-7); tests outside the supported set are not
+run. Each run is one of:
 
   passed         every output matches
   failed         an output is outside the tolerance (the worst one is named)
@@ -68,6 +69,12 @@ EXPECTED_REJECTIONS = {}
 # knows them would; those tests count as imported ("bound").
 NEEDS_CONSTANT = ("must be a constant", "must be constants", "not computable at compile time")
 INTEGER_DTYPES = {2, 3, 4, 5, 6, 7, 12, 13}
+# The CPU code computes every shape from the input dims before it runs, so
+# llm-opt --emit=module rejects a shape that depends on input values (a
+# Reshape to a shape input, a Range of scalar inputs). Such a model is
+# compiled again with the values bound, as above: its integer inputs and its
+# scalar inputs (Range's float bounds).
+NEEDS_VALUES = ("computed from tensor data",)
 
 # ONNX's backend tests compare with numpy.testing.assert_allclose at these.
 RTOL, ATOL = 1e-3, 1e-7
@@ -150,9 +157,10 @@ def describe_model(path, table):
     return ops, why
 
 
-def integer_input_bindings(folder):
-    """--bind-input flags binding the model's integer graph inputs to the
-    values of test_data_set_0."""
+def integer_input_bindings(folder, scalars=False):
+    """--bind-input flags binding the model's integer graph inputs (and with
+    `scalars`, its rank-0 inputs of any type) to the values of
+    test_data_set_0."""
     import onnx
 
     model = onnx.load(os.path.join(folder, "model.onnx"), load_external_data=False)
@@ -161,8 +169,11 @@ def integer_input_bindings(folder):
     flags = []
     for k, value in enumerate(inputs):
         pb = os.path.join(folder, "test_data_set_0", "input_%d.pb" % k)
-        if (value.type.WhichOneof("value") == "tensor_type"
-                and value.type.tensor_type.elem_type in INTEGER_DTYPES and os.path.isfile(pb)):
+        if value.type.WhichOneof("value") != "tensor_type" or not os.path.isfile(pb):
+            continue
+        tensor = value.type.tensor_type
+        scalar = tensor.HasField("shape") and len(tensor.shape.dim) == 0
+        if tensor.elem_type in INTEGER_DTYPES or (scalars and scalar):
             flags.append("--bind-input=%s=%s" % (value.name, pb))
     return flags
 
@@ -222,25 +233,44 @@ def worst_mismatch(stdout):
     return worst
 
 
+def compile_module(llm_opt, folder, module, flags, timeout):
+    """Returns (outcome, detail): None when the module compiled."""
+    try:
+        proc = subprocess.run([llm_opt, os.path.join(folder, "model.onnx"), "--target=cpu",
+                               "--emit=module", "-o", module, *(flags or ())],
+                              capture_output=True, text=True, errors="replace", timeout=timeout)
+    except subprocess.TimeoutExpired:
+        return "crashed", "compiling timed out after %gs" % timeout
+    lines = proc.stderr.splitlines()
+    errors = [line for line in lines if "error:" in line]
+    if proc.returncode == 1 and errors:
+        detail = errors[0]
+        if detail.endswith(":"):  # a failed host compiler: add its first error
+            more = [line for line in lines[lines.index(detail) + 1:] if "error" in line]
+            detail += " " + (more[0].strip() if more else "")
+        return "compile-error", detail
+    if proc.returncode != 0:
+        return "crashed", "compiling: " + describe_exit(
+            proc, errors or proc.stderr.strip().splitlines())
+    return None, ""
+
+
 def compile_and_run(llm_opt, llm_run, folder, name, workdir, flags, timeout, keep):
     """Compiles a test's model for the CPU and runs it on test_data_set_0.
-    Returns (outcome, first error line or the worst mismatch)."""
+    Returns (outcome, first error line or the worst mismatch, whether more
+    inputs were bound to compile it than to import it)."""
     module = os.path.join(workdir, name)
     shutil.rmtree(module, ignore_errors=True)
     try:
-        try:
-            proc = subprocess.run([llm_opt, os.path.join(folder, "model.onnx"), "--target=cpu",
-                                   "--emit=module", "-o", module, *(flags or ())],
-                                  capture_output=True, text=True, errors="replace",
-                                  timeout=timeout)
-        except subprocess.TimeoutExpired:
-            return "crashed", "compiling timed out after %gs" % timeout
-        errors = [line for line in proc.stderr.splitlines() if "error:" in line]
-        if proc.returncode == 1 and errors:
-            return "compile-error", errors[0]
-        if proc.returncode != 0:
-            return "crashed", "compiling: " + describe_exit(
-                proc, errors or proc.stderr.strip().splitlines())
+        rebound = False
+        outcome, detail = compile_module(llm_opt, folder, module, flags, timeout)
+        if outcome == "compile-error" and any(s in detail for s in NEEDS_VALUES):
+            more = integer_input_bindings(folder, scalars=True)
+            if more and set(more) != set(flags or ()):
+                rebound = True
+                outcome, detail = compile_module(llm_opt, folder, module, more, timeout)
+        if outcome:
+            return outcome, detail, rebound
         try:
             proc = subprocess.run([llm_run, module, "--data",
                                    os.path.join(folder, "test_data_set_0"),
@@ -248,17 +278,17 @@ def compile_and_run(llm_opt, llm_run, folder, name, workdir, flags, timeout, kee
                                   capture_output=True, text=True, errors="replace",
                                   timeout=timeout)
         except subprocess.TimeoutExpired:
-            return "crashed", "running timed out after %gs" % timeout
+            return "crashed", "running timed out after %gs" % timeout, rebound
         errors = [line for line in proc.stderr.splitlines() if "error:" in line]
         mismatch = worst_mismatch(proc.stdout)
         if proc.returncode == 0:
-            return "passed", ""
+            return "passed", "", rebound
         if proc.returncode == 1 and mismatch and not errors:
-            return "failed", mismatch
+            return "failed", mismatch, rebound
         if proc.returncode in (1, 2) and errors:
-            return "run-error", errors[0]
+            return "run-error", errors[0], rebound
         return "crashed", "running: " + describe_exit(
-            proc, errors or proc.stderr.strip().splitlines())
+            proc, errors or proc.stderr.strip().splitlines()), rebound
     finally:
         if not keep:
             shutil.rmtree(module, ignore_errors=True)
@@ -266,15 +296,17 @@ def compile_and_run(llm_opt, llm_run, folder, name, workdir, flags, timeout, kee
 
 def report_runs(runs, args):
     """Prints the --run summary; returns the failure lines."""
-    counts = collections.Counter(outcome for _, outcome, _ in runs)
+    counts = collections.Counter(outcome for _, outcome, _, _ in runs)
     print("\nruns: %d supported tests compiled and run with llm-run (rtol %g, atol %g)"
           % (len(runs), RTOL, ATOL))
     for outcome in RUN_OUTCOMES:
         print("  %-13s %4d" % (outcome, counts[outcome]))
+    print("  compiled with their shape-determining inputs bound to their test values: %d"
+          % sum(1 for run in runs if run[3]))
     failures, expected, listed = [], [], set()
-    for name, outcome, detail in runs:
+    for name, outcome, detail, rebound in runs:
         if args.verbose:
-            print("%-13s %s %s" % (outcome, name, detail))
+            print("%-13s %s %s%s" % (outcome, name, "(bound) " if rebound else "", detail))
         entry = EXPECTED_FAILURES.get(name)
         if entry:
             listed.add(name)

@@ -11,6 +11,9 @@ namespace llmrun {
 
 namespace {
 
+// TensorProto data types newer than the onnx.proto we build with.
+constexpr int32_t kUInt4 = 21, kInt4 = 22;
+
 bool dtypeOfProto(int32_t type, llmrt_dtype &dtype) {
   switch (type) {
   case onnx::TensorProto::FLOAT:
@@ -52,6 +55,13 @@ bool dtypeOfProto(int32_t type, llmrt_dtype &dtype) {
   case onnx::TensorProto::BOOL:
     dtype = LLMRT_BOOL;
     return true;
+  // 4-bit integers: modules hold them unpacked, one per byte.
+  case kInt4:
+    dtype = LLMRT_INT8;
+    return true;
+  case kUInt4:
+    dtype = LLMRT_UINT8;
+    return true;
   default:
     return false;
   }
@@ -65,6 +75,30 @@ template <typename T, typename Field> void copyTyped(const Field &field, HostTen
   for (int i = 0; i < field.size(); ++i) {
     T value = static_cast<T>(field.Get(i));
     std::memcpy(t.data.data() + static_cast<size_t>(i) * sizeof(T), &value, sizeof(T));
+  }
+}
+
+/// INT4/UINT4: two values a byte, the first in the low nibble, in raw_data
+/// or one byte per int32_data value; unpacked (sign-extended for INT4).
+void unpack4Bit(const onnx::TensorProto &proto, int64_t n, const std::string &path,
+                HostTensor &t) {
+  const bool isSigned = proto.data_type() == kInt4;
+  const uint64_t bytes = (static_cast<uint64_t>(n) + 1) / 2;
+  std::vector<uint8_t> packed;
+  if (proto.has_raw_data()) {
+    packed.assign(proto.raw_data().begin(), proto.raw_data().end());
+  } else {
+    for (int32_t v : proto.int32_data())
+      packed.push_back(static_cast<uint8_t>(v));
+  }
+  if (packed.size() != bytes)
+    throw ToolError(path + ": " + (proto.has_raw_data() ? "raw_data" : "int32_data") + " has " +
+                    std::to_string(packed.size()) + " packed bytes, shape [" +
+                    dimsString(t.dims) + "] of 4-bit integers needs " + std::to_string(bytes));
+  t.data.resize(static_cast<size_t>(n));
+  for (int64_t i = 0; i < n; ++i) {
+    uint8_t nibble = (packed[i / 2] >> (i % 2 ? 4 : 0)) & 0xf;
+    t.data[i] = isSigned && nibble >= 8 ? static_cast<uint8_t>(nibble | 0xf0) : nibble;
   }
 }
 
@@ -98,6 +132,11 @@ HostTensor readTensorProto(const std::string &path) {
   if (static_cast<uint64_t>(n) > std::numeric_limits<uint64_t>::max() / elementSize)
     throw ToolError(path + ": shape too large");
   uint64_t expected = static_cast<uint64_t>(n) * elementSize;
+
+  if (proto.data_type() == kInt4 || proto.data_type() == kUInt4) {
+    unpack4Bit(proto, n, path, t);
+    return t;
+  }
 
   if (proto.has_raw_data()) {
     if (proto.raw_data().size() != expected)

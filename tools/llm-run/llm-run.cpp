@@ -51,8 +51,11 @@ Compiling (MODEL.onnx only):
   --input-shape NAME=DxD  pin an input's shape for compiling ('?' = dynamic)
 
 Inputs (any input not given gets random data):
-  --data DIR              an ONNX test_data_set: input_K.pb bind the inputs and
-                          output_K.pb are compared with the outputs
+  --data DIR              an ONNX test_data_set: input_K.pb bind the inputs (by
+                          name, else by position K; one named after no input, in
+                          a set of another size than the inputs, is skipped: a
+                          graph input bound at compile time) and output_K.pb are
+                          compared with the outputs
   --inputs NAME=FILE.npy  an input from a .npy file (repeatable)
   --shape NAME=DxD        the shape of a random input (repeatable)
   --seed N                random seed (default 0)

@@ -149,6 +149,9 @@ template <typename T> inline T floorMod(T a, T b) {
   } else {
     if (b == 0)
       return 0;
+    if constexpr (std::is_signed_v<T>)
+      if (b == -1) // a % -1 traps for the most negative a
+        return 0;
     T r = a % b;
     if (r != 0 && ((r < 0) != (b < 0)))
       r += b;
@@ -156,25 +159,39 @@ template <typename T> inline T floorMod(T a, T b) {
   }
 }
 
+/// A cast to an integer of Bits < 8 bits (int4, uint4, stored one per byte):
+/// the value wrapped to its low Bits bits, sign-extended when Signed.
+template <int Bits, bool Signed, typename T> inline int64_t wrapInt(T a) {
+  const uint64_t bits = static_cast<uint64_t>(convert<int64_t>(a)) & ((uint64_t(1) << Bits) - 1);
+  if (Signed && bits >= (uint64_t(1) << (Bits - 1)))
+    return static_cast<int64_t>(bits) - (int64_t(1) << Bits);
+  return static_cast<int64_t>(bits);
+}
+
 template <typename T> inline T safeDiv(T a, T b) {
   if constexpr (std::is_integral_v<T>) {
     if (b == 0)
       return 0; // integer division by zero is undefined in ONNX; never trap
     if constexpr (std::is_signed_v<T>)
-      if (b == -1)
-        return static_cast<T>(-a);
+      if (b == -1) // -a, wrapping for the most negative value instead of UB
+        return static_cast<T>(std::make_unsigned_t<T>(0) - static_cast<std::make_unsigned_t<T>>(a));
   }
   return a / b;
 }
 
 template <typename T> inline T power(T a, T b) {
   if constexpr (std::is_integral_v<T>) {
-    if (b < 0)
-      return a == 1 ? 1 : 0;
-    T r = 1;
-    for (T i = 0; i < b; ++i)
-      r *= a;
-    return r;
+    if (b < 0) // 1 / a^|b| truncated: 0 unless |a| is 1
+      return a == 1 ? 1 : (a == T(-1) ? (b % 2 != 0 ? T(-1) : T(1)) : 0);
+    // Squaring, wrapping on overflow as the products of the type do.
+    using U = std::make_unsigned_t<T>;
+    U r = 1, base = static_cast<U>(a);
+    for (U e = static_cast<U>(b); e; e >>= 1) {
+      if (e & 1)
+        r = static_cast<U>(r * base);
+      base = static_cast<U>(base * base);
+    }
+    return static_cast<T>(r);
   } else {
     return std::pow(a, b);
   }

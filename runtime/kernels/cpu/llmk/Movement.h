@@ -277,8 +277,13 @@ void topk(const T *x, int64_t outer, int64_t len, int64_t inner, int64_t k, bool
     for (int64_t i = 0; i < inner; ++i) {
       std::iota(order.begin(), order.end(), 0);
       auto at = [&](int64_t j) { return load(x[(o * len + j) * inner + i]); };
+      // NaN orders above every number (numpy's sort order, and a strict
+      // weak order where raw comparisons with NaN are not).
       std::stable_sort(order.begin(), order.end(), [&](int64_t a, int64_t b) {
         auto va = at(a), vb = at(b);
+        const bool na = va != va, nb = vb != vb;
+        if (na || nb)
+          return largest ? na && !nb : nb && !na;
         return largest ? va > vb : va < vb;
       });
       for (int64_t j = 0; j < k; ++j) {

@@ -77,27 +77,41 @@ void reduce(const In<T> &x, T *out, const bool *reduced, ReduceKind kind) {
         }
       }
     }
-    if (kind == ReduceKind::Mean)
-      acc = redN ? acc / static_cast<Acc>(redN) : acc;
+    if (kind == ReduceKind::Mean) {
+      // The mean of no elements is NaN (0 / 0) for floats; integers have no
+      // NaN and keep 0.
+      if constexpr (std::is_floating_point_v<Acc>)
+        acc = acc / static_cast<Acc>(redN);
+      else
+        acc = redN ? acc / static_cast<Acc>(redN) : acc;
+    }
     out[o] = convert<T>(acc);
   }
 }
 
-/// Index of the largest element along `axis` (first or last on ties).
+/// Index of the largest element along `axis` (first or last on ties). NaN
+/// is larger than any number, as in numpy.argmax (the ONNX reference).
 template <typename T>
 void argmax(const In<T> &x, int64_t *out, int axis, bool selectLast) {
   const int64_t outer = x.s.span(0, axis), len = x.s.d[axis], inner = x.s.span(axis + 1, x.s.rank);
+  if (len == 0)
+    return; // nothing to point at (the verifier's job); never read p[0]
 #pragma omp parallel for schedule(static) if (worthThreads(outer * len * inner))
   for (int64_t o = 0; o < outer; ++o)
     for (int64_t i = 0; i < inner; ++i) {
       const T *p = x.p + o * len * inner + i;
       int64_t best = 0;
       auto bestV = load(p[0]);
+      bool bestNaN = bestV != bestV;
       for (int64_t j = 1; j < len; ++j) {
         auto v = load(p[j * inner]);
-        if (v > bestV || (selectLast && v == bestV)) {
+        const bool isNaN = v != v;
+        const bool better = bestNaN ? (isNaN && selectLast)
+                                    : (isNaN || v > bestV || (selectLast && v == bestV));
+        if (better) {
           bestV = v;
           best = j;
+          bestNaN = isNaN;
         }
       }
       out[o * inner + i] = best;
@@ -113,12 +127,14 @@ void softmax(const T *x, T *out, int64_t outer, int64_t len, int64_t inner, bool
     int64_t o = row / inner, i = row % inner;
     const T *p = x + o * len * inner + i;
     T *q = out + o * len * inner + i;
-    float maxV = -std::numeric_limits<float>::infinity();
+    // double computes in double; the rest in float.
+    using C = std::conditional_t<std::is_same_v<T, double>, double, float>;
+    C maxV = -std::numeric_limits<C>::infinity();
     for (int64_t j = 0; j < len; ++j)
-      maxV = std::max(maxV, static_cast<float>(p[j * inner]));
-    if (std::isinf(maxV) && maxV < 0) { // every score is -inf: no position to attend
+      maxV = std::max(maxV, static_cast<C>(p[j * inner]));
+    if (std::isinf(maxV) && maxV < 0) { // every score is -inf: -inf - -inf is NaN (as numpy)
       for (int64_t j = 0; j < len; ++j)
-        q[j * inner] = convert<T>(logSoftmax ? -INFINITY : NAN);
+        q[j * inner] = convert<T>(NAN);
       continue;
     }
     if (inner == 1 && std::is_same_v<T, float>) {
@@ -146,15 +162,15 @@ void softmax(const T *x, T *out, int64_t outer, int64_t len, int64_t inner, bool
     }
     double sum = 0;
     for (int64_t j = 0; j < len; ++j)
-      sum += std::exp(static_cast<float>(p[j * inner]) - maxV);
+      sum += std::exp(static_cast<C>(p[j * inner]) - maxV);
     if (logSoftmax) {
-      float logSum = static_cast<float>(std::log(sum));
+      C logSum = static_cast<C>(std::log(sum));
       for (int64_t j = 0; j < len; ++j)
-        q[j * inner] = convert<T>(static_cast<float>(p[j * inner]) - maxV - logSum);
+        q[j * inner] = convert<T>(static_cast<C>(p[j * inner]) - maxV - logSum);
     } else {
-      float inv = static_cast<float>(1.0 / sum);
+      C inv = static_cast<C>(1.0 / sum);
       for (int64_t j = 0; j < len; ++j)
-        q[j * inner] = convert<T>(std::exp(static_cast<float>(p[j * inner]) - maxV) * inv);
+        q[j * inner] = convert<T>(std::exp(static_cast<C>(p[j * inner]) - maxV) * inv);
     }
   }
 }
