@@ -15,7 +15,8 @@ namespace llm {
 
 /// Registers the passes and pipelines usable from `llm-opt --pass-pipeline`:
 /// MLIR's generic transforms (canonicalize, cse, symbol-dce, ...) and the
-/// llm pass groups (raising; fusion and quantization to come).
+/// llm pass groups (raising, fusion, memory planning; quantization to come) and
+/// the llm-optimize pipeline.
 inline void registerAllPasses() {
   registerTransformsPasses();
   registerLLMRaisingPasses();
