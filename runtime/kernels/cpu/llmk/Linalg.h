@@ -141,8 +141,9 @@ void epilogue(T *y, const T *bias, const T *residual, int64_t r0, int64_t r1, in
 
 /// y[M,N] = act(x[M,K] @ W + bias[N]) + residual[M,N]; W is [K,N], or [N,K]
 /// with transposeWeight. The GEMM threads itself (oneDNN partitions better
-/// than splitting rows across threads: measured 353 vs 313 GFLOP/s on GPT-2's
-/// M=128 projections with 2 threads); the epilogue is one parallel pass.
+/// than splitting rows across threads: 353 vs 313 GFLOP/s on GPT-2's
+/// M=128 projections with 2 threads, in a one-off
+/// microbenchmark not kept in the repository); the epilogue is one parallel pass.
 template <typename T>
 void linear(const T *x, const T *w, const T *bias, const T *residual, T *y, int64_t M, int64_t N,
             int64_t K, bool transposeWeight, Activation act) {
