@@ -4,8 +4,8 @@
  *
  *   manifest.json          entry points, their inputs/outputs/buffers, weights
  *   weights.safetensors    the weights, loaded (mmap-ed) at run time
- *   module.so              the compiled code of the target (cpu)
- *   module.cpp             the generated source, kept for reading and debugging
+ *   module.so              the compiled code of the target (cpu or cuda)
+ *   module.cpp / module.cu the generated source, kept for reading and debugging
  *
  * The code in module.so never owns memory and holds no global state: the
  * runtime hands it input, weight, arena and output pointers on every call, so
@@ -43,7 +43,7 @@ extern "C" {
 #endif
 
 /* Bumped whenever the structs below or the meaning of a manifest field change. */
-#define LLM_MODULE_ABI_VERSION 1
+#define LLM_MODULE_ABI_VERSION 2
 
 /* Exported by every module.so as `llm_module_abi_version`. */
 typedef int32_t (*LLMModuleABIVersionFn)(void);
@@ -68,6 +68,10 @@ typedef struct LLMRunArgs {
   const int64_t *buffer_offsets;      /* one per manifest buffer, multiples of 64 */
   void *const *outputs;               /* one per manifest output, sized from E_plan */
   int32_t num_threads;                /* >= 1 */
+  /* The target's execution context: NULL on the CPU; on CUDA an
+   * LLMCudaContext (llmrt/CudaContext.h) whose stream the code launches on.
+   * Pointers above (inputs, weights, arena, outputs) are device pointers then. */
+  void *device_context;
   char *error;
   size_t error_capacity;
 } LLMRunArgs;
