@@ -2,9 +2,10 @@
 
 #include "codegen/ModuleWriter.h"
 
-#include "codegen/cpu/CPUEmitter.h"
+#include "codegen/SourceEmitter.h"
 #include "passes/Pipelines/Pipelines.h"
 #include "passes/MemoryPlanning/Passes.h"
+#include "runtime/include/llmrt/ModuleABI.h"
 
 #include "mlir/Pass/PassManager.h"
 #include "mlir/Transforms/Passes.h"
@@ -23,6 +24,12 @@ using namespace mlir::llm;
 #ifndef LLM_HOST_CXX
 #define LLM_HOST_CXX "c++"
 #endif
+#ifndef LLM_NVCC
+#define LLM_NVCC "nvcc"
+#endif
+#ifndef LLM_CUDA_KERNEL_INCLUDE_DIR
+#define LLM_CUDA_KERNEL_INCLUDE_DIR ""
+#endif
 #ifndef LLM_KERNEL_INCLUDE_DIR
 #define LLM_KERNEL_INCLUDE_DIR ""
 #endif
@@ -40,9 +47,12 @@ LogicalResult mlir::llm::prepareForCodegen(ModuleOp module, bool optimize) {
 }
 
 FailureOr<std::string> mlir::llm::emitModuleSource(ModuleOp module, StringRef target) {
-  if (target != "cpu")
-    return module.emitError("unknown target '") << target << "' (supported: cpu)";
-  FailureOr<codegen::EmittedModule> emitted = codegen::emitCPUModule(module);
+  std::optional<codegen::Target> parsed = codegen::parseTarget(target);
+  if (!parsed)
+    return module.emitError("unknown target '") << target << "' (supported: cpu, cuda)";
+  codegen::EmitOptions options;
+  options.target = *parsed;
+  FailureOr<codegen::EmittedModule> emitted = codegen::emitModule(module, options);
   if (failed(emitted))
     return failure();
   return emitted->source;
@@ -178,7 +188,7 @@ std::string manifestJSON(const codegen::EmittedModule &emitted, const ModuleWrit
                                          {"static_arena_bytes", std::move(arena)}});
   }
   llvm::json::Object manifest{{"format", "llm-module"},
-                              {"abi_version", 1},
+                              {"abi_version", LLM_MODULE_ABI_VERSION},
                               {"target", options.target},
                               {"library", "module.so"},
                               {"weights_file", "weights.safetensors"},
@@ -190,6 +200,47 @@ std::string manifestJSON(const codegen::EmittedModule &emitted, const ModuleWrit
   llvm::raw_string_ostream os(text);
   os << llvm::formatv("{0:2}", llvm::json::Value(std::move(manifest))) << "\n";
   return text;
+}
+
+/// Runs `args` (args[0] is the program), its output going to DIR/build.log,
+/// which is kept only when the build fails (its head is in the error).
+LogicalResult runBuild(ModuleOp module, const std::string &dir, const std::string &what,
+                       const std::vector<std::string> &args) {
+  std::string library = dir + "/module.so", log = dir + "/build.log";
+  std::vector<llvm::StringRef> argRefs(args.begin(), args.end());
+  std::optional<llvm::StringRef> redirects[] = {std::nullopt, llvm::StringRef(log),
+                                                llvm::StringRef(log)};
+  std::string error;
+  int rc = llvm::sys::ExecuteAndWait(args[0], argRefs, std::nullopt, redirects, 0, 0, &error);
+  if (rc != 0) {
+    std::string output;
+    if (auto buffer = llvm::MemoryBuffer::getFile(log))
+      output = (*buffer)->getBuffer().take_front(4000).str();
+    return module.emitError("building ") << library << " failed (" << what << " exit " << rc
+                                         << (error.empty() ? "" : ", " + error) << "):\n"
+                                         << output;
+  }
+  llvm::sys::fs::remove(log);
+  return success();
+}
+
+/// Builds module.cu into module.so with nvcc, for Hopper (sm_90a: the
+/// tensor-core kernels use its instructions), linking cuBLASLt and cuBLAS.
+LogicalResult buildCUDALibrary(ModuleOp module, const std::string &dir) {
+  std::string nvcc;
+  if (const char *env = std::getenv("LLM_NVCC"))
+    nvcc = env;
+  if (nvcc.empty())
+    nvcc = LLM_NVCC;
+  auto program = llvm::sys::findProgramByName(nvcc);
+  if (!program)
+    return module.emitError("cannot find nvcc '") << nvcc << "' (install the CUDA Toolkit or set LLM_NVCC)";
+  return runBuild(module, dir, nvcc,
+                  {*program, "-std=c++17", "-O3", "--extended-lambda", "--expt-relaxed-constexpr",
+                   "-gencode=arch=compute_90a,code=sm_90a", "-Xcompiler", "-fPIC", "-shared", "-w",
+                   std::string("-I") + LLM_CUDA_KERNEL_INCLUDE_DIR,
+                   std::string("-I") + LLM_RUNTIME_INCLUDE_DIR, dir + "/module.cu", "-o",
+                   dir + "/module.so", "-lcublasLt", "-lcublas"});
 }
 
 /// Builds module.cpp into module.so with the host compiler.
@@ -204,59 +255,36 @@ LogicalResult buildSharedLibrary(ModuleOp module, const std::string &dir,
   auto program = llvm::sys::findProgramByName(cxx);
   if (!program)
     return module.emitError("cannot find the host C++ compiler '") << cxx << "' (set LLM_CXX)";
-  std::string source = dir + "/module.cpp", library = dir + "/module.so",
-              log = dir + "/build.log";
-  std::vector<std::string> args = {*program,
-                                   "-std=c++17",
-                                   "-O3",
-                                   "-march=native",
-                                   "-fno-math-errno",
-                                   "-fopenmp",
-                                   "-fPIC",
-                                   "-shared",
-                                   "-w",
-                                   std::string("-I") + LLM_KERNEL_INCLUDE_DIR,
-                                   std::string("-I") + LLM_RUNTIME_INCLUDE_DIR,
-                                   source,
-                                   "-o",
-                                   library,
-                                   "-ldnnl",
-                                   "-lopenblas"};
-  std::vector<llvm::StringRef> argRefs(args.begin(), args.end());
-  std::optional<llvm::StringRef> redirects[] = {std::nullopt, llvm::StringRef(log),
-                                                llvm::StringRef(log)};
-  std::string error;
-  int rc = llvm::sys::ExecuteAndWait(*program, argRefs, std::nullopt, redirects, 0, 0, &error);
-  if (rc != 0) {
-    std::string output;
-    if (auto buffer = llvm::MemoryBuffer::getFile(log))
-      output = (*buffer)->getBuffer().take_front(4000).str();
-    return module.emitError("building ") << library << " failed (" << cxx << " exit " << rc
-                                         << (error.empty() ? "" : ", " + error) << "):\n"
-                                         << output;
-  }
-  llvm::sys::fs::remove(log);
-  return success();
+  return runBuild(module, dir, cxx,
+                  {*program, "-std=c++17", "-O3", "-march=native", "-fno-math-errno", "-fopenmp",
+                   "-fPIC", "-shared", "-w", std::string("-I") + LLM_KERNEL_INCLUDE_DIR,
+                   std::string("-I") + LLM_RUNTIME_INCLUDE_DIR, dir + "/module.cpp", "-o",
+                   dir + "/module.so", "-ldnnl", "-lopenblas"});
 }
 
 } // namespace
 
 LogicalResult mlir::llm::writeModuleDirectory(ModuleOp module, const ModuleWriteOptions &options) {
-  if (options.target != "cpu")
-    return module.emitError("unknown target '") << options.target << "' (supported: cpu)";
+  std::optional<codegen::Target> target = codegen::parseTarget(options.target);
+  if (!target)
+    return module.emitError("unknown target '") << options.target << "' (supported: cpu, cuda)";
   if (options.outputDir.empty())
     return module.emitError("--emit=module needs an output directory (-o DIR)");
   if (failed(prepareForCodegen(module, options.optimize)))
     return failure();
-  FailureOr<codegen::EmittedModule> emitted = codegen::emitCPUModule(module, options.profileOps);
+  codegen::EmitOptions emitOptions;
+  emitOptions.target = *target;
+  emitOptions.profileOps = options.profileOps;
+  FailureOr<codegen::EmittedModule> emitted = codegen::emitModule(module, emitOptions);
   if (failed(emitted))
     return failure();
   const std::string &dir = options.outputDir;
   if (std::error_code ec = llvm::sys::fs::create_directories(dir))
     return module.emitError("cannot create '") << dir << "': " << ec.message();
-  if (failed(writeFile(module, dir + "/module.cpp", emitted->source)) ||
+  bool cuda = *target == codegen::Target::CUDA;
+  if (failed(writeFile(module, dir + (cuda ? "/module.cu" : "/module.cpp"), emitted->source)) ||
       failed(writeSafetensors(module, dir + "/weights.safetensors", emitted->weights)) ||
-      failed(buildSharedLibrary(module, dir, options)) ||
+      failed(cuda ? buildCUDALibrary(module, dir) : buildSharedLibrary(module, dir, options)) ||
       failed(writeFile(module, dir + "/manifest.json", manifestJSON(*emitted, options))))
     return failure();
   return success();

@@ -36,7 +36,7 @@ LogicalResult prepareForCodegen(ModuleOp module, bool optimize);
 FailureOr<std::string> emitModuleSource(ModuleOp module, StringRef target);
 
 /// Prepares `module`, generates its code, builds it and writes the module
-/// directory (manifest.json, weights.safetensors, module.cpp, module.so).
+/// directory (manifest.json, weights.safetensors, module.cpp or module.cu, module.so).
 LogicalResult writeModuleDirectory(ModuleOp module, const ModuleWriteOptions &options);
 
 } // namespace llm

@@ -21,8 +21,8 @@
 // CHECK-LABEL: extern "C" int32_t llm_dense_run(const LLMRunArgs *args)
 // CHECK: auto *[[X:v[0-9]+]] = static_cast<float *>(const_cast<void *>(args->inputs[0]));
 // CHECK: llmk::linear<float>([[X]], {{.*}}, nullptr, nullptr, [[Y:v[0-9]+]], (D[0]), 8LL, 16LL, false, llmk::Activation::None);
-// CHECK: llmk::elementwise(llmk::Shape{2, {D[0], 8LL}}, {{.*}}, [](auto a) { return llmk::gelu(a); }
-// CHECK: std::memcpy(args->outputs[0],
+// CHECK: llmk::elementwise(llmk::Shape{2, {D[0], 8LL}}, {{.*}}, [] LLMK_FN (auto a) { return llmk::gelu(a); }
+// CHECK: llmk::copy(args->outputs[0],
 func.func @dense(%x: tensor<?x16xf32>, %w: tensor<16x8xf32>) -> tensor<?x4x4xf32> {
   %c = llm.constant dense<1.0> : tensor<f32>
   %y = llm.linear %x, %w : (tensor<?x16xf32>, tensor<16x8xf32>) -> tensor<?x8xf32>

@@ -25,9 +25,23 @@
 
 #include <omp.h>
 
+/// Marks the elementwise bodies of generated code: nothing on the CPU,
+/// __device__ in the CUDA library (the same source serves both).
+#define LLMK_FN
+
 namespace llmk {
 
 constexpr int kMaxRank = 8;
+
+// Scalar functions of generated elementwise bodies, by the names the CUDA
+// library also defines.
+using std::ceil;
+using std::cos;
+using std::floor;
+using std::log;
+using std::nearbyint;
+using std::sin;
+using std::sqrt;
 
 /// A row-major shape. Dims are int64 because ONNX's are.
 struct Shape {

@@ -8,6 +8,7 @@
 #include "llmk/Elementwise.h"
 #include "llmk/Linalg.h"
 #include "llmk/Movement.h"
+#include "llmk/Program.h"
 #include "llmk/Quant.h"
 #include "llmk/Reduce.h"
 

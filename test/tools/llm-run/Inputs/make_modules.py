@@ -83,7 +83,7 @@ def module(out, name, so, entry, weights):
     d = os.path.join(out, name)
     os.makedirs(d)
     manifest = {
-        "format": "llm-module", "abi_version": 1, "target": "cpu",
+        "format": "llm-module", "abi_version": 2, "target": "cpu",
         "library": "module.so", "weights_file": "weights.safetensors",
         "producer": "make_modules.py",
         "weights": [tensor_io(n, "float32", list(a.shape)) for n, a in weights.items()],

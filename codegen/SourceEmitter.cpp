@@ -1,4 +1,4 @@
-//===- CPUEmitter.cpp - llm IR to C++ for the CPU target ------------------===//
+//===- SourceEmitter.cpp - llm IR to C++ / CUDA C++ source -----------------===//
 //
 // Each function becomes:
 //
@@ -11,10 +11,13 @@
 //   F_run(args)                          computeDims + one kernel call per op.
 //
 // A dim is a C++ expression: a literal for static dims, `D[k]` otherwise.
+// Dims are always host values; tensor data is only touched by library calls
+// (llmk::copy, fill, range, storeValues included), so the same program runs
+// on host memory (cpu) or launches on a stream over device memory (cuda).
 //
 //===----------------------------------------------------------------------===//
 
-#include "codegen/cpu/CPUEmitter.h"
+#include "codegen/SourceEmitter.h"
 
 #include "dialects/LLM/IR/LLMOps.h"
 #include "passes/MemoryPlanning/Passes.h"
@@ -125,9 +128,9 @@ std::string locationOf(Operation *op) {
 class FunctionEmitter {
 public:
   FunctionEmitter(func::FuncOp func, EmittedModule &module, std::string &globals,
-                  DenseMap<Attribute, int64_t> &weightIndex, bool profileOps)
+                  DenseMap<Attribute, int64_t> &weightIndex, const EmitOptions &options)
       : func(func), module(module), globals(globals), weightIndex(weightIndex),
-        profileOps(profileOps) {}
+        cuda(options.target == Target::CUDA), profileOps(options.profileOps) {}
 
   LogicalResult emit(EmittedEntry &entry);
 
@@ -343,6 +346,9 @@ private:
   EmittedModule &module;
   std::string &globals;
   DenseMap<Attribute, int64_t> &weightIndex;
+  /// Device code: every constant lives in the weights file (device memory),
+  /// and ops the CUDA library lacks are refused.
+  bool cuda;
   bool profileOps;
   int64_t numProfiled = 0;
   std::string dimsCode, run;
@@ -412,9 +418,10 @@ LogicalResult FunctionEmitter::emitConstant(ConstantOp op) {
     for (bool b : dense.getValues<bool>())
       bytes.push_back(b);
   } else if (dense.isSplat()) {
-    // A large splat is filled once, on first use, instead of spelled out.
+    // A large splat is filled once, on first use, instead of spelled out
+    // (on the CPU; CUDA code reads every constant from the weights file).
     ArrayRef<char> raw = dense.getRawData();
-    if (count * (int64_t)raw.size() > kInlineConstantBytes) {
+    if (!cuda && count * (int64_t)raw.size() > kInlineConstantBytes) {
       std::string t = elt(result);
       std::string value = fmt::format("{}", (int)(unsigned char)raw[0]);
       for (size_t i = 1; i < raw.size(); ++i)
@@ -434,8 +441,11 @@ LogicalResult FunctionEmitter::emitConstant(ConstantOp op) {
     bytes.assign(raw.begin(), raw.end());
   }
   // Large dense constants (a causal-mask table, say) go to the weights file
-  // like initializers; small ones are part of the program's text.
-  if ((int64_t)bytes.size() > kInlineConstantBytes) {
+  // like initializers; small ones are part of the program's text, except on
+  // CUDA, where the code's data is device memory the runtime fills.
+  if (cuda || (int64_t)bytes.size() > kInlineConstantBytes) {
+    if (bytes.empty())
+      bytes.push_back(0);
     auto storage = std::make_shared<std::vector<char>>(bytes.begin(), bytes.end());
     int64_t index = module.weights.size();
     module.weights.push_back({fmt::format("llm.constant.{}", index), type,
@@ -529,19 +539,19 @@ static std::optional<std::string> scalarBody(Operation *op) {
       .Case([](AndOp) { return "a && b"; })
       .Case([](OrOp) { return "a || b"; })
       .Case([](XorOp) { return "a != b"; })
-      .Case([](SqrtOp) { return "std::sqrt(a)"; })
-      .Case([](RsqrtOp) { return "1 / std::sqrt(a)"; })
+      .Case([](SqrtOp) { return "llmk::sqrt(a)"; })
+      .Case([](RsqrtOp) { return "1 / llmk::sqrt(a)"; })
       .Case([](ReciprocalOp) { return "1 / a"; })
       .Case([](ExpOp) { return "llmk::vexp(a)"; })
-      .Case([](LogOp) { return "std::log(a)"; })
+      .Case([](LogOp) { return "llmk::log(a)"; })
       .Case([](TanhOp) { return "llmk::vtanh(a)"; })
       .Case([](ErfOp) { return "llmk::verf(a)"; })
       .Case([](SigmoidOp) { return "llmk::sigmoid(a)"; })
-      .Case([](SinOp) { return "std::sin(a)"; })
-      .Case([](CosOp) { return "std::cos(a)"; })
-      .Case([](FloorOp) { return "std::floor(a)"; })
-      .Case([](CeilOp) { return "std::ceil(a)"; })
-      .Case([](RoundOp) { return "std::nearbyint(a)"; })
+      .Case([](SinOp) { return "llmk::sin(a)"; })
+      .Case([](CosOp) { return "llmk::cos(a)"; })
+      .Case([](FloorOp) { return "llmk::floor(a)"; })
+      .Case([](CeilOp) { return "llmk::ceil(a)"; })
+      .Case([](RoundOp) { return "llmk::nearbyint(a)"; })
       .Case([](SiluOp) { return "a * llmk::sigmoid(a)"; })
       .Case([](ReluOp) { return "a > 0 ? a : decltype(a)(0)"; })
       .Case([](NegOp) { return "-a"; })
@@ -597,7 +607,7 @@ LogicalResult FunctionEmitter::emitElementwise(Operation *op) {
   if (failed(defineResult(op, 0)))
     return failure();
   static const char *params[] = {"auto a", "auto b", "auto c"};
-  std::string lambda = "[](";
+  std::string lambda = "[] LLMK_FN (";
   std::string args;
   for (size_t i = 0; i < operands.size(); ++i) {
     lambda += (i ? ", " : "") + std::string(params[i]);
@@ -852,8 +862,8 @@ LogicalResult FunctionEmitter::emitOp(Operation *op) {
               s += (i ? ", " : "") + ds[i];
             return s + "}}";
           };
-          expand += fmt::format("    std::vector<{0}> {1}({2});\n"
-                                "    llmk::elementwise({3}, {1}.data(), [](auto a) {{ return a; }}, "
+          expand += fmt::format("    llmk::Scratch<{0}> {1}({2});\n"
+                                "    llmk::elementwise({3}, {1}.data(), [] LLMK_FN (auto a) {{ return a; }}, "
                                 "llmk::in({4}, {5}));\n",
                                 t, full, cols, shapeOf(normDims), ptr(v), shapeOf(aligned));
           return {full + ".data()", cols};
@@ -1154,9 +1164,8 @@ LogicalResult FunctionEmitter::emitOp(Operation *op) {
         if (failed(defineResult(op, 0)))
           return failure();
         std::string t = elt(range.getResult());
-        run += fmt::format("  for (int64_t i = 0; i < {}; ++i)\n"
-                           "    {}[i] = static_cast<{}>({} + i * {});\n",
-                           dims(range.getResult())[0], ptr(range.getResult()), t, *start, *delta);
+        run += fmt::format("  llmk::range<{}>({}, {}, {}, {});\n", t, ptr(range.getResult()),
+                           dims(range.getResult())[0], *start, *delta);
         return success();
       })
       .Case([&](FullOp full) -> LogicalResult {
@@ -1173,7 +1182,7 @@ LogicalResult FunctionEmitter::emitOp(Operation *op) {
         else
           return op->emitError("codegen: unsupported fill value");
         std::string t = elt(full.getResult());
-        run += fmt::format("  std::fill({0}, {0} + {1}, llmk::convert<{2}>({3}));\n",
+        run += fmt::format("  llmk::fill({0}, {1}, llmk::convert<{2}>({3}));\n",
                            ptr(full.getResult()), numel(full.getResult()), t, value);
         return success();
       })
@@ -1186,9 +1195,10 @@ LogicalResult FunctionEmitter::emitOp(Operation *op) {
         setDims(fromDims.getResult(), out, op);
         if (failed(defineResult(op, 0)))
           return failure();
-        for (auto [i, value] : llvm::enumerate(values))
-          run += fmt::format("  {}[{}] = static_cast<{}>({});\n", ptr(fromDims.getResult()), i,
-                             elt(fromDims.getResult()), value);
+        std::string list;
+        for (const std::string &value : values)
+          list += (list.empty() ? "" : ", ") + value;
+        run += fmt::format("  llmk::storeValues({}, {{{}}});\n", ptr(fromDims.getResult()), list);
         return success();
       })
       .Case([&](ShapeOp shapeOp) -> LogicalResult {
@@ -1199,16 +1209,19 @@ LogicalResult FunctionEmitter::emitOp(Operation *op) {
         setDims(shapeOp.getResult(), {lit(std::max<int64_t>(end - start, 0))}, op);
         if (failed(defineResult(op, 0)))
           return failure();
+        std::string list;
         for (int64_t i = start; i < end; ++i)
-          run += fmt::format("  {}[{}] = {};\n", ptr(shapeOp.getResult()), i - start, x[i]);
+          list += (list.empty() ? "" : ", ") + x[i];
+        run += fmt::format("  llmk::storeValues({}, {{{}}});\n", ptr(shapeOp.getResult()), list);
         return success();
       })
       .Case([&](FusedOp fused) { return emitFused(fused); })
       .Case<QuantizeOp, DequantizeOp>([&](Operation *) { return emitQuantization(op); })
       .Case([&](QuantizedMatmulOp matmul) { return emitQuantizedMatmul(matmul); })
       .Default([&](Operation *) {
-        return op->emitError("codegen: the CPU target does not support '")
-               << op->getName() << "' yet";
+        return op->emitError("codegen: the ")
+               << (cuda ? "CUDA" : "CPU") << " target does not support '" << op->getName()
+               << "' yet";
       });
 }
 
@@ -1248,7 +1261,7 @@ LogicalResult FunctionEmitter::emitFused(FusedOp op) {
     scalar[inner.getResult(0)] = name;
   }
   Value yielded = cast<YieldOp>(body.getTerminator()).getValue();
-  run += fmt::format("  llmk::elementwise({}, {}, []({}) {{\n{}      return {};\n    }}{});\n",
+  run += fmt::format("  llmk::elementwise({}, {}, [] LLMK_FN ({}) {{\n{}      return {};\n    }}{});\n",
                      shape(op.getResult()), ptr(op.getResult()), params, code,
                      scalar.lookup(yielded), args);
   return success();
@@ -1268,6 +1281,9 @@ FailureOr<std::string> FunctionEmitter::quantParams(Operation *op, Value quantiz
   std::string name = fmt::format("q{}", numValues++);
   zeroPtr = "static_cast<const int64_t *>(nullptr)";
   std::string count = "1LL", block = "0LL";
+  if (cuda && isa_and_nonnull<quant::QuantizedType>(quantType))
+    return op->emitError("codegen: the CUDA target does not support quantized element types (")
+           << quantType << ") yet; quantize with scale/zero-point tensors";
   if (auto uniform = dyn_cast<quant::UniformQuantizedType>(quantType)) {
     globals += fmt::format("const float {0}_scale[] = {{{1}}};\nconst int64_t {0}_zp[] = {{{2}}};\n",
                            name, hexFloat(uniform.getScale()), uniform.getZeroPoint());
@@ -1368,7 +1384,7 @@ LogicalResult FunctionEmitter::emitQuantizedMatmul(QuantizedMatmulOp op) {
     if (failed(layout))
       return failure();
     std::string tmp = fmt::format("deq{}", i);
-    code += fmt::format("    std::vector<{0}> {1}({2});\n"
+    code += fmt::format("    llmk::Scratch<{0}> {1}({2});\n"
                         "    llmk::dequantize({3}, {4}, {5}, {1}.data(), {6});\n",
                         t, tmp, numel(v), ptr(v), scalePtr, zeroPtr, *layout);
     operands[i] = fmt::format("llmk::in<{}>({}.data(), {})", t, tmp, shape(v));
@@ -1438,8 +1454,8 @@ LogicalResult FunctionEmitter::emit(EmittedEntry &entry) {
   for (Operation &op : func.getBody().front()) {
     if (auto ret = dyn_cast<func::ReturnOp>(op)) {
       for (auto [i, value] : llvm::enumerate(ret.getOperands())) {
-        outputs += fmt::format("  std::memcpy(args->outputs[{}], {}, {} * sizeof({}));\n", i,
-                               ptr(value), numel(value), elt(value));
+        outputs += fmt::format("  llmk::copy(args->outputs[{}], {}, {} * (int64_t)sizeof({}));\n",
+                               i, ptr(value), numel(value), elt(value));
         for (auto [k, d] : llvm::enumerate(dims(value)))
           outputDims += fmt::format("  args->output_dims[{}][{}] = {};\n", i, k, d);
       }
@@ -1500,41 +1516,50 @@ LogicalResult FunctionEmitter::emit(EmittedEntry &entry) {
       "  char *E = args->error;\n  size_t EC = args->error_capacity;\n"
       "  if (int32_t rc = computeDims_{0}(args->input_dims, D, E, EC))\n"
       "    return rc;\n"
-      "  llmk::setThreads(args->num_threads);\n"
+      "  if (int32_t rc = llmk::begin(args, E, EC))\n    return rc;\n"
       "  uint8_t *A = args->arena;\n  const int64_t *O = args->buffer_offsets;\n"
       "  const void *const *W = args->weights;\n"
       "  (void)A; (void)O; (void)W;\n"
       "  try {{\n{7}{8}  }} catch (const std::exception &e) {{\n"
       "    return llmk::fail(E, EC, \"{0}: %s\", e.what());\n  }}\n"
-      "  return 0;\n}}\n",
+      "  return llmk::end(E, EC);\n}}\n",
       fn, dimsCode, entry.planSymbol, slots, bufferBytes, outputDims, entry.runSymbol, run,
       outputs);
   return success();
 }
 
-FailureOr<EmittedModule> mlir::llm::codegen::emitCPUModule(ModuleOp moduleOp, bool profileOps) {
+std::optional<Target> mlir::llm::codegen::parseTarget(StringRef name) {
+  if (name == "cpu")
+    return Target::CPU;
+  if (name == "cuda")
+    return Target::CUDA;
+  return std::nullopt;
+}
+
+FailureOr<EmittedModule> mlir::llm::codegen::emitModule(ModuleOp moduleOp,
+                                                        const EmitOptions &options) {
   EmittedModule module;
   std::string globals;
   DenseMap<Attribute, int64_t> weightIndex;
-  std::string functions;
   for (auto func : moduleOp.getOps<func::FuncOp>()) {
     if (func.isExternal() || func.isPrivate())
       continue;
     EmittedEntry entry;
-    FunctionEmitter emitter(func, module, globals, weightIndex, profileOps);
+    FunctionEmitter emitter(func, module, globals, weightIndex, options);
     if (failed(emitter.emit(entry)))
       return failure();
     module.entries.push_back(std::move(entry));
   }
   if (module.entries.empty())
     return moduleOp.emitError("codegen: the module has no public function to compile");
+  bool cuda = options.target == Target::CUDA;
   std::string body = std::move(module.source);
   module.source = fmt::format(
-      "// Generated by llm-opt (CPU target). Read docs/module-format.md; do not edit.\n"
-      "#include \"llmk/llmk.h\"\n#include \"llmrt/ModuleABI.h\"\n\n#include <exception>\n\n"
+      "// Generated by llm-opt ({} target). Read docs/module-format.md; do not edit.\n"
+      "#include \"llmk/{}\"\n#include \"llmrt/ModuleABI.h\"\n\n#include <exception>\n\n"
       "extern \"C\" int32_t llm_module_abi_version(void) {{ return LLM_MODULE_ABI_VERSION; }}\n\n"
       "// Small constants of the program (weights are in weights.safetensors).\n"
       "namespace {{\n{}}} // namespace\n{}",
-      globals, body);
+      cuda ? "CUDA" : "CPU", cuda ? "llmk.cuh" : "llmk.h", globals, body);
   return module;
 }

@@ -1,9 +1,21 @@
-//===- CPUEmitter.h - llm IR to C++ for the CPU target ---------*- C++ -*-===//
+//===- SourceEmitter.h - llm IR to C++ / CUDA C++ source -------*- C++ -*-===//
 //
 // Translates each function of a memory-planned module (llm-plan-memory) into
-// the two entry points of ModuleABI.h, as C++ source calling the header-only
-// kernel library runtime/kernels/cpu/llmk. The host compiler then builds the
-// source into module.so (ModuleWriter).
+// the two entry points of ModuleABI.h, as source calling a header-only kernel
+// library with one API and two implementations:
+//
+//   cpu   C++ over runtime/kernels/cpu/llmk (llmk/llmk.h), built by the host
+//         compiler; pointers are host memory;
+//   cuda  CUDA C++ over runtime/kernels/cuda/llmk (llmk/llmk.cuh), built by
+//         nvcc; pointers are device memory and every kernel call launches on
+//         the session's stream (LLMCudaContext).
+//
+// The emitted program is the same for both: host code computes every dim and
+// checks shapes, then makes one library call per op. Only a few things differ
+// (the header, elementwise bodies marked LLMK_FN = __device__, constants all
+// in the weights file on CUDA, ops the CUDA library lacks are refused), so the
+// two targets cannot drift apart. ModuleWriter builds the source into
+// module.so.
 //
 // Why C++ and not MLIR's linalg-to-LLVM path: the generated code stays
 // readable (module.cpp is kept next to module.so), kernels are ordinary
@@ -13,8 +25,8 @@
 //
 //===----------------------------------------------------------------------===//
 
-#ifndef LLM_CODEGEN_CPU_CPUEMITTER_H
-#define LLM_CODEGEN_CPU_CPUEMITTER_H
+#ifndef LLM_CODEGEN_SOURCEEMITTER_H
+#define LLM_CODEGEN_SOURCEEMITTER_H
 
 #include "mlir/IR/BuiltinOps.h"
 #include "mlir/IR/BuiltinTypes.h"
@@ -61,12 +73,22 @@ struct EmittedModule {
   std::vector<EmittedEntry> entries;
 };
 
-/// Emits the C++ source of every public function of `module`, which must
-/// have been through llm-plan-memory. Errors are emitted at the op that
-/// cannot be compiled.
-/// With `profileOps`, the code times every op and prints a profile to stderr
-/// when the process exits.
-FailureOr<EmittedModule> emitCPUModule(ModuleOp module, bool profileOps = false);
+enum class Target { CPU, CUDA };
+
+/// The target named `name` ("cpu", "cuda").
+std::optional<Target> parseTarget(StringRef name);
+
+struct EmitOptions {
+  Target target = Target::CPU;
+  /// The code times every op and prints a profile to stderr when the process
+  /// exits (on CUDA each timed op synchronizes the stream).
+  bool profileOps = false;
+};
+
+/// Emits the source of every public function of `module`, which must have
+/// been through llm-plan-memory. Errors are emitted at the op that cannot be
+/// compiled for the target.
+FailureOr<EmittedModule> emitModule(ModuleOp module, const EmitOptions &options);
 
 /// The manifest's name of an element type ("float32", ...); empty if none.
 std::string manifestDType(Type elementType);
@@ -75,4 +97,4 @@ std::string manifestDType(Type elementType);
 } // namespace llm
 } // namespace mlir
 
-#endif // LLM_CODEGEN_CPU_CPUEMITTER_H
+#endif // LLM_CODEGEN_SOURCEEMITTER_H
