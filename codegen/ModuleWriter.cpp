@@ -237,7 +237,8 @@ LogicalResult buildCUDALibrary(ModuleOp module, const std::string &dir) {
     return module.emitError("cannot find nvcc '") << nvcc << "' (install the CUDA Toolkit or set LLM_NVCC)";
   return runBuild(module, dir, nvcc,
                   {*program, "-std=c++17", "-O3", "--extended-lambda", "--expt-relaxed-constexpr",
-                   "-gencode=arch=compute_90a,code=sm_90a", "-Xcompiler", "-fPIC", "-shared", "-w",
+                   "-gencode=arch=compute_90a,code=sm_90a", "-cudart", "shared", "-Xcompiler",
+                   "-fPIC", "-shared", "-w",
                    std::string("-I") + LLM_CUDA_KERNEL_INCLUDE_DIR,
                    std::string("-I") + LLM_RUNTIME_INCLUDE_DIR, dir + "/module.cu", "-o",
                    dir + "/module.so", "-lcublasLt", "-lcublas"});

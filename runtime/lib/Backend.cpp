@@ -5,6 +5,7 @@
 #include "Status.h"
 
 #include <cstdlib>
+#include <cstring>
 
 namespace llmrt {
 
@@ -26,10 +27,22 @@ std::unique_ptr<void, FreeDeleter> allocateHostAligned(size_t bytes, size_t alig
 namespace {
 
 /// Runs the compiled code in the calling thread (the code spreads its work
-/// over LLMRunArgs::num_threads itself); memory is ordinary host memory.
+/// over LLMRunArgs::num_threads itself).
+class CPUExecutor final : public Executor {
+public:
+  void upload(void *dst, const void *src, size_t bytes) override { std::memcpy(dst, src, bytes); }
+  void download(void *dst, const void *src, size_t bytes) override { std::memcpy(dst, src, bytes); }
+  int32_t run(LLMRunFn run, LLMRunArgs &args, const std::vector<int64_t> &) override {
+    args.device_context = nullptr;
+    return run(&args);
+  }
+};
+
+/// Memory is ordinary host memory; weights are used where they are mapped.
 class CPUBackend final : public Backend {
 public:
   const char *target() const override { return "cpu"; }
+  bool hostMemory() const override { return true; }
 
   void *allocate(size_t bytes, size_t alignment) override {
     return allocateHostAligned(bytes, alignment).release();
@@ -41,7 +54,7 @@ public:
     return host;
   }
 
-  int32_t launch(LLMRunFn run, const LLMRunArgs &args) override { return run(&args); }
+  std::unique_ptr<Executor> createExecutor() override { return std::make_unique<CPUExecutor>(); }
 };
 
 } // namespace
@@ -49,8 +62,16 @@ public:
 std::unique_ptr<Backend> createBackend(const std::string &target, const std::string &manifestPath) {
   if (target == "cpu")
     return std::make_unique<CPUBackend>();
+#ifdef LLMRT_HAS_CUDA
+  if (target == "cuda")
+    return createCudaBackend(manifestPath);
+  const char *supported = "cpu, cuda";
+#else
+  const char *supported = "cpu; this build has no CUDA backend";
+#endif
   fail(LLMRT_ERROR_UNSUPPORTED, manifestPath + ": target: the module is compiled for '" + target +
-                                    "', which this runtime cannot run (supported: cpu)");
+                                    "', which this runtime cannot run (supported: " + supported +
+                                    ")");
 }
 
 } // namespace llmrt

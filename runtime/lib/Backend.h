@@ -19,12 +19,36 @@
 
 namespace llmrt {
 
+/// One session's way of running code on a backend: its stream and library
+/// handles on CUDA. Sessions own one each, so sessions on different threads
+/// never share one.
+class Executor {
+public:
+  virtual ~Executor() = default;
+
+  /// Host memory to backend memory (the inputs). Throws llmrt::Error.
+  virtual void upload(void *dst, const void *src, size_t bytes) = 0;
+  /// Backend memory to host memory (the outputs). Throws llmrt::Error.
+  virtual void download(void *dst, const void *src, size_t bytes) = 0;
+
+  /// Runs `run` to completion (its results are in backend memory when this
+  /// returns); returns its status (non-zero with args.error on failure).
+  /// Sets args.device_context. `launchKey` changes whenever something the
+  /// launches depend on changes (input dims, any address): CUDA replays a
+  /// captured graph while it stays the same.
+  virtual int32_t run(LLMRunFn run, LLMRunArgs &args, const std::vector<int64_t> &launchKey) = 0;
+};
+
 class Backend {
 public:
   virtual ~Backend() = default;
 
-  /// The manifest's target name ("cpu").
+  /// The manifest's target name ("cpu", "cuda").
   virtual const char *target() const = 0;
+
+  /// Whether the memory below is host memory (the CPU): then inputs are read
+  /// in place and outputs handed out directly, with no copies.
+  virtual bool hostMemory() const = 0;
 
   /// Memory the compiled code reads or writes (arenas, outputs), aligned to
   /// `alignment`; never null, even for 0 bytes. Throws llmrt::Error.
@@ -33,17 +57,23 @@ public:
   virtual void deallocate(void *memory) = 0;
 
   /// Makes the (host, mmap-ed) weights visible to the code; returns the
-  /// pointers LLMRunArgs::weights receives. The CPU uses them in place.
+  /// pointers LLMRunArgs::weights receives. The CPU uses them in place; CUDA
+  /// copies them to device memory the backend owns.
   virtual std::vector<const void *> prepareWeights(const std::vector<const void *> &host,
                                                    const std::vector<size_t> &bytes) = 0;
 
-  /// Runs `run`; returns its status (non-zero with args.error on failure).
-  virtual int32_t launch(LLMRunFn run, const LLMRunArgs &args) = 0;
+  virtual std::unique_ptr<Executor> createExecutor() = 0;
 };
 
 /// The backend of `target`; throws LLMRT_ERROR_UNSUPPORTED (naming
 /// `manifestPath`) for a target this build cannot run.
 std::unique_ptr<Backend> createBackend(const std::string &target, const std::string &manifestPath);
+
+#ifdef LLMRT_HAS_CUDA
+/// The CUDA backend (CudaBackend.cpp) on the current device; throws
+/// LLMRT_ERROR_UNSUPPORTED when there is no usable GPU.
+std::unique_ptr<Backend> createCudaBackend(const std::string &manifestPath);
+#endif
 
 /// Host memory aligned to `alignment` (a power of two), for weight copies.
 struct FreeDeleter {

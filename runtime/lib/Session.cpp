@@ -42,6 +42,7 @@ bool byteSize(const int64_t *dims, int32_t rank, size_t elementSize, uint64_t &b
 struct Binding {
   bool bound = false;
   const void *data = nullptr;
+  size_t bytes = 0;
   int64_t dims[LLMRT_MAX_RANK] = {};
 };
 
@@ -49,9 +50,14 @@ struct Binding {
 
 struct llmrt_session {
   explicit llmrt_session(const llmrt_module *module)
-      : module(module), entry(*module->entry), arena(module->backend.get()) {
+      : module(module), entry(*module->entry), arena(module->backend.get()),
+        executor(module->backend->createExecutor()) {
     inputs.resize(entry.inputs.size());
   }
+
+  /// Output `index` in host memory: the backend's buffer itself on the CPU,
+  /// else a copy made on first access after each run.
+  const void *hostOutput(size_t index) const;
 
   void setInput(const char *name, llmrt_dtype dtype, int32_t rank, const int64_t *dims,
                 const void *data, size_t bytes);
@@ -72,7 +78,12 @@ struct llmrt_session {
   int64_t arenaBytes = 0;
 
   BackendBuffer arena;
+  std::unique_ptr<Executor> executor;
+  /// Inputs copied to backend memory (when it is not host memory).
+  std::vector<BackendBuffer> stagedInputs;
   std::vector<BackendBuffer> outputs;
+  mutable std::vector<std::vector<uint8_t>> hostOutputs;
+  mutable std::vector<bool> downloaded;
   std::vector<size_t> outputBytes;
   bool hasOutputs = false;
 };
@@ -125,6 +136,7 @@ void llmrt_session::setInput(const char *name, llmrt_dtype dtype, int32_t rank, 
     fail(LLMRT_ERROR_INVALID_ARG, where + "data is NULL");
   std::copy(dims, dims + rank, binding.dims);
   binding.data = data;
+  binding.bytes = bytes;
   binding.bound = true;
 }
 
@@ -257,10 +269,33 @@ void llmrt_session::run() {
 
   std::vector<const void *> inputPtrs(numInputs);
   std::vector<const int64_t *> inputDims(numInputs);
+  const bool hostMemory = backend->hostMemory();
+  if (!hostMemory && stagedInputs.size() != numInputs) {
+    stagedInputs.clear();
+    for (size_t i = 0; i < numInputs; ++i)
+      stagedInputs.emplace_back(backend);
+  }
   for (size_t i = 0; i < numInputs; ++i) {
     inputPtrs[i] = inputs[i].data;
     inputDims[i] = inputs[i].dims;
+    if (!hostMemory) {
+      stagedInputs[i].reserve(inputs[i].bytes, kAlignment);
+      executor->upload(stagedInputs[i].data(), inputs[i].data, inputs[i].bytes);
+      inputPtrs[i] = stagedInputs[i].data();
+    }
   }
+  // What the launches bake in: dims and addresses (see Executor::run).
+  std::vector<int64_t> launchKey;
+  auto address = [](const void *p) { return static_cast<int64_t>(reinterpret_cast<intptr_t>(p)); };
+  for (size_t i = 0; i < numInputs; ++i) {
+    launchKey.push_back(address(inputPtrs[i]));
+    launchKey.insert(launchKey.end(), inputs[i].dims, inputs[i].dims + entry.inputs[i].rank());
+  }
+  launchKey.push_back(address(arena.data()));
+  launchKey.insert(launchKey.end(), bufferOffsets.begin(), bufferOffsets.end());
+  for (void *p : outputPtrs)
+    launchKey.push_back(address(p));
+  launchKey.push_back(address(module->weights.data()));
   char error[kErrorCapacity] = {};
   LLMRunArgs args;
   args.inputs = inputPtrs.data();
@@ -272,13 +307,28 @@ void llmrt_session::run() {
   args.num_threads = numThreads;
   args.error = error;
   args.error_capacity = kErrorCapacity;
-  int32_t status = backend->launch(module->run, args);
+  args.device_context = nullptr;
+  hasOutputs = false;
+  int32_t status = executor->run(module->run, args, launchKey);
   error[kErrorCapacity - 1] = '\0';
   if (status != 0)
     fail(LLMRT_ERROR_RUN,
          "entry '" + entry.name + "' failed: " +
              (error[0] ? std::string(error) : "code " + std::to_string(status) + ", no message"));
   hasOutputs = true;
+  downloaded.assign(entry.outputs.size(), false);
+  hostOutputs.resize(entry.outputs.size());
+}
+
+const void *llmrt_session::hostOutput(size_t index) const {
+  if (module->backend->hostMemory())
+    return outputs[index].data();
+  if (!downloaded[index]) {
+    hostOutputs[index].resize(outputBytes[index]);
+    executor->download(hostOutputs[index].data(), outputs[index].data(), outputBytes[index]);
+    downloaded[index] = true;
+  }
+  return hostOutputs[index].data();
 }
 
 //===----------------------------------------------------------------------===//
@@ -343,7 +393,7 @@ llmrt_status llmrt_session_get_output(const llmrt_session *session, int32_t inde
     llmrt_tensor t = describe(entry.outputs[index]);
     for (int32_t k = 0; k < t.rank; ++k)
       t.dims[k] = session->outputDims[index][k];
-    t.data = session->outputs[index].data();
+    t.data = const_cast<void *>(session->hostOutput(static_cast<size_t>(index)));
     t.bytes = session->outputBytes[index];
     *out = t;
   });
