@@ -22,6 +22,12 @@ config.substitutions.append(("%shared", shared_dir))
 # The ONNX backend node tests are a shared download, not part of the repo.
 if os.path.isdir(os.path.join(shared_dir, "onnx-node-tests")):
     config.available_features.add("onnx-node-tests")
+# The CUDA target's modules are built by nvcc (they run only on the GPU
+# machine: scripts/gpu/); CI compiles them.
+if os.path.exists(os.environ.get("LLM_NVCC", "/usr/local/cuda/bin/nvcc")):
+    config.available_features.add("nvcc")
+    if "LLM_NVCC" in os.environ:
+        config.environment["LLM_NVCC"] = os.environ["LLM_NVCC"]
 # Captured variables do not leak between CHECK-LABEL blocks.
 config.environment["FILECHECK_OPTS"] = "--enable-var-scope"
 

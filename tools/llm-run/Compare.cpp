@@ -74,4 +74,51 @@ Comparison compare(const TensorView &actual, const TensorView &expected, double 
   return result;
 }
 
+Comparison compareLogits(const TensorView &actual, const TensorView &expected, double maxRelError,
+                         double minArgmaxAgreement) {
+  if (!isFloating(actual.dtype) || actual.dtype != expected.dtype || actual.dims != expected.dims)
+    return compare(actual, expected, 0, 0);
+  Comparison result;
+  const int64_t n = numElements(actual.dims, "output");
+  double errorSq = 0, normSq = 0;
+  bool nan = false;
+  for (int64_t i = 0; i < n; ++i) {
+    double a = elementAsDouble(actual.dtype, actual.data, i);
+    double b = elementAsDouble(expected.dtype, expected.data, i);
+    nan |= std::isnan(a) != std::isnan(b);
+    if (std::isnan(a) || std::isnan(b))
+      continue;
+    errorSq += (a - b) * (a - b);
+    normSq += b * b;
+  }
+  double relError = normSq > 0 ? std::sqrt(errorSq / normSq) : std::sqrt(errorSq);
+  const int64_t cols = actual.dims.empty() ? 1 : std::max<int64_t>(actual.dims.back(), 1);
+  const int64_t rows = n / cols;
+  int64_t agree = 0;
+  for (int64_t r = 0; r < rows; ++r) {
+    int64_t bestA = 0, bestB = 0;
+    for (int64_t c = 1; c < cols; ++c) {
+      if (elementAsDouble(actual.dtype, actual.data, r * cols + c) >
+          elementAsDouble(actual.dtype, actual.data, r * cols + bestA))
+        bestA = c;
+      if (elementAsDouble(expected.dtype, expected.data, r * cols + c) >
+          elementAsDouble(expected.dtype, expected.data, r * cols + bestB))
+        bestB = c;
+    }
+    agree += bestA == bestB;
+  }
+  double agreement = rows ? static_cast<double>(agree) / rows : 1.0;
+  result.summary = "rel_l2 " + format("%.1e", relError) + " argmax_agree " +
+                   format("%.4f", agreement) + " (" + std::to_string(agree) + "/" +
+                   std::to_string(rows) + ")";
+  result.ok = !nan && relError <= maxRelError && agreement >= minArgmaxAgreement;
+  if (result.ok)
+    result.summary += " OK";
+  else
+    result.summary += nan ? " MISMATCH: NaN where the reference has none"
+                          : " MISMATCH: over rel_l2 " + format("%.1e", maxRelError) +
+                                " or under argmax agreement " + format("%.4f", minArgmaxAgreement);
+  return result;
+}
+
 } // namespace llmrun

@@ -20,6 +20,14 @@ struct Comparison {
 /// Shapes and dtypes must match exactly.
 Comparison compare(const TensorView &actual, const TensorView &expected, double rtol, double atol);
 
+/// For reduced-precision runs (f16/bf16 against an f32 reference), where
+/// elementwise tolerances say little: the relative L2 error
+/// ||a - b|| / ||b|| must be at most `maxRelError`, and the argmax over the
+/// last dim (the predicted token, for logits) must agree on at least
+/// `minArgmaxAgreement` of the rows. Integer and bool outputs must be equal.
+Comparison compareLogits(const TensorView &actual, const TensorView &expected, double maxRelError,
+                         double minArgmaxAgreement);
+
 } // namespace llmrun
 
 #endif // LLM_TOOLS_LLM_RUN_COMPARE_H

@@ -69,6 +69,10 @@ Running:
 Outputs:
   --rtol X, --atol X      tolerance of --data comparisons, as numpy.allclose
                           (default 1e-4, 1e-5)
+  --metric logits         compare float outputs by relative L2 error (at most
+                          --rtol) and argmax agreement over the last dim (at
+                          least --argmax-agreement, default 0.99), for f16/bf16
+                          modules checked against f32 references
   --print-outputs         print each output's shape and first values
   --dump-outputs DIR      write DIR/output_K.npy
   -h, --help              this text
@@ -92,6 +96,8 @@ struct Options {
   bool printOutputs = false;
   double rtol = 1e-4;
   double atol = 1e-5;
+  bool logitsMetric = false;
+  double argmaxAgreement = 0.99;
 };
 
 int64_t parseInteger(const std::string &option, const std::string &text, int64_t min, int64_t max) {
@@ -163,7 +169,7 @@ Options parseArgs(int argc, char **argv) {
   const std::vector<std::string> valued = {
       "--module-dir", "--input-shape",  "--data",    "--inputs",  "--shape",
       "--seed",       "--int-max",      "--threads", "--weights", "--warmup",
-      "--iterations", "--dump-outputs", "--rtol",    "--atol"};
+      "--iterations", "--dump-outputs", "--rtol",    "--atol", "--metric", "--argmax-agreement"};
   bool onlyPositional = false;
   for (int i = 1; i < argc; ++i) {
     std::string arg = argv[i];
@@ -234,6 +240,14 @@ Options parseArgs(int argc, char **argv) {
       o.rtol = parseTolerance(name, value);
     } else if (name == "--atol") {
       o.atol = parseTolerance(name, value);
+    } else if (name == "--metric") {
+      if (value != "logits" && value != "allclose")
+        throw UsageError("--metric expects 'allclose' or 'logits', got '" + value + "'");
+      o.logitsMetric = value == "logits";
+    } else if (name == "--argmax-agreement") {
+      o.argmaxAgreement = parseTolerance(name, value);
+      if (o.argmaxAgreement > 1)
+        throw UsageError("--argmax-agreement is a fraction in [0, 1], got '" + value + "'");
     }
   }
   if (positional.empty())
@@ -594,7 +608,9 @@ int run(const Options &o) {
       continue;
     }
     HostTensor expected = readTensorProto(file);
-    Comparison c = compare(views[k], view(expected), o.rtol, o.atol);
+    Comparison c = o.logitsMetric
+                       ? compareLogits(views[k], view(expected), o.rtol, o.argmaxAgreement)
+                       : compare(views[k], view(expected), o.rtol, o.atol);
     std::printf("%s: %s\n",
                 tensorLine("output", k, outputs[k].name, views[k].dims, views[k].dtype).c_str(),
                 c.summary.c_str());

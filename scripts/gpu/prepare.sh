@@ -1,0 +1,48 @@
+#!/usr/bin/env bash
+# Run HERE (the compiling machine) before a GPU run: the GPU machine has no
+# compiler, so everything it runs is built here and carried.
+#
+#   scripts/gpu/prepare.sh [MODEL...]
+#
+# Builds llm-opt and llm-run-standalone, compiles each end-to-end test model
+# of test/models for the CUDA target (f32, and with PRECISIONS="f32 f16 bf16"
+# the reduced-precision variants too), and gathers into .device-carry/gpu/:
+#   bin/llm-run-standalone   the runner (llmrt only, no MLIR)
+#   lib/                     its non-CUDA shared libraries (ONNX protobufs)
+#   modules/NAME.PRECISION/  manifest.json, weights.safetensors, module.so
+# Then, on the GPU machine: scripts/gpu/test.sh (carry .device-carry/gpu).
+set -euo pipefail
+cd "$(dirname "$0")/../.."
+
+models=("$@")
+[ ${#models[@]} -gt 0 ] || models=(gpt2_torchscript gpt2_dynamo bert_torchscript bert_dynamo
+                                   llama_torchscript llama_dynamo)
+precisions=${PRECISIONS:-f32}
+
+scripts/build.sh llm-opt llm-run-standalone
+out=.device-carry/gpu
+rm -rf "$out"
+mkdir -p "$out/bin" "$out/lib" "$out/modules"
+cp build/bin/llm-run-standalone "$out/bin/"
+for lib in libonnx_proto.so.1 libprotobuf.so.32; do
+  cp -L "/lib/x86_64-linux-gnu/$lib" "$out/lib/"
+done
+
+compile() {
+  local model=$1 precision=$2 dir="$out/modules/$1.$2"
+  local pipeline=()
+  [ "$precision" = f32 ] || pipeline=(--precision="$precision")
+  build/bin/llm-opt "test/models/$model/model.onnx" --target=cuda --emit=module \
+    ${pipeline[@]+"${pipeline[@]}"} -o "$dir"
+  rm -f "$dir/module.cu"   # the source stays here; only what runs travels
+  echo "prepare: $dir ($(du -sh "$dir" | cut -f1))"
+}
+# Two nvcc builds at a time (one per core).
+for model in "${models[@]}"; do
+  for precision in $precisions; do
+    compile "$model" "$precision" &
+    while [ "$(jobs -rp | wc -l)" -ge 2 ]; do wait -n; done
+  done
+done
+wait
+du -sh "$out"
