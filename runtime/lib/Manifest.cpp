@@ -221,6 +221,36 @@ public:
     return entry;
   }
 
+  WeightRecipe recipe(const json &value, const std::string &path) const {
+    expectObject(value, path);
+    WeightRecipe r;
+    r.op = string(value, path, "op");
+    const json &from = array(value, path, "from");
+    for (size_t i = 0; i < from.size(); ++i) {
+      if (!from[i].is_string())
+        error(index(join(path, "from"), i), "expected a weight name, got " + describe(from[i]));
+      r.from.push_back(from[i].get<std::string>());
+    }
+    auto integers = [&](const char *key) {
+      std::vector<int64_t> out;
+      const json &list = array(value, path, key);
+      for (size_t i = 0; i < list.size(); ++i)
+        out.push_back(integer(list[i], index(join(path, key), i)));
+      return out;
+    };
+    if (r.op == "concat")
+      r.axis = integer(value, path, "axis");
+    else if (r.op == "cast")
+      r.dtype = dtype(value, path);
+    else if (r.op == "transpose")
+      r.perm = integers("perm");
+    else if (r.op == "reshape")
+      r.shape = integers("shape");
+    else
+      error(join(path, "op"), "unknown recipe op '" + r.op + "' (known: concat cast transpose reshape)");
+    return r;
+  }
+
   Manifest manifest(const json &root) const {
     Manifest m;
     m.path = file;
@@ -244,6 +274,12 @@ public:
       m.producer = producer->get<std::string>();
     }
     m.weights = tensors(root, "", "weights", /*staticOnly=*/true, "weight");
+    auto recipes = root.find("weight_recipes");
+    if (recipes != root.end()) {
+      expectObject(*recipes, "weight_recipes");
+      for (auto it = recipes->begin(); it != recipes->end(); ++it)
+        m.recipes[it.key()] = recipe(*it, join("weight_recipes", it.key().c_str()));
+    }
     const json &entries = array(root, "", "entries");
     if (entries.empty())
       error("entries", "a module needs at least one entry");

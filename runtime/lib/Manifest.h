@@ -11,8 +11,10 @@
 
 #include "llmrt/ArenaPlanner.h"
 #include "llmrt/llmrt.h"
+#include "WeightRecipes.h"
 
 #include <cstdint>
+#include <map>
 #include <optional>
 #include <string>
 #include <vector>
@@ -52,6 +54,8 @@ struct Manifest {
   std::string weightsFile;
   std::string producer;
   std::vector<TensorSpec> weights;
+  /// How derived weights are rebuilt from a checkpoint (WeightRecipes.h).
+  std::map<std::string, WeightRecipe> recipes;
   std::vector<EntrySpec> entries;
 };
 

@@ -86,6 +86,12 @@ void llmrt_module::loadLibrary() {
 
 void llmrt_module::loadWeights(const std::string &weightsPath) {
   weightsFile = std::make_unique<SafetensorsFile>(weightsPath);
+  // Weights the compiler derived (merged, cast, transposed) are rebuilt from
+  // a checkpoint that holds only the originals (WeightRecipes.h).
+  WeightResolver resolver(*weightsFile, weightsPath, manifest.recipes);
+  auto isFloat = [](llmrt_dtype t) {
+    return t == LLMRT_FLOAT32 || t == LLMRT_FLOAT16 || t == LLMRT_BFLOAT16;
+  };
   std::vector<const void *> host;
   std::vector<size_t> bytes;
   for (size_t i = 0; i < manifest.weights.size(); ++i) {
@@ -93,29 +99,31 @@ void llmrt_module::loadWeights(const std::string &weightsPath) {
     std::string where = weightsPath + ": tensor '" + spec.name + "' (" + manifest.path +
                         " weights[" + std::to_string(i) + "])";
     const SafetensorsTensor *tensor = weightsFile->find(spec.name);
-    if (!tensor)
+    if (!tensor && !manifest.recipes.count(spec.name))
       fail(LLMRT_ERROR_FORMAT, weightsPath + ": no tensor '" + spec.name + "', which " +
                                    manifest.path + " lists as weights[" + std::to_string(i) + "]");
-    if (tensor->dtype != spec.dtype)
+    if (tensor && tensor->dtype != spec.dtype && !(isFloat(tensor->dtype) && isFloat(spec.dtype)))
       fail(LLMRT_ERROR_FORMAT, where + " has dtype " + dtypeName(tensor->dtype) +
                                    ", the manifest says " + dtypeName(spec.dtype));
-    if (tensor->shape != spec.dims) {
+    HostWeight weight = resolver.resolve(spec.name, spec.dtype);
+    if (weight.dims != spec.dims) {
       TensorSpec actual;
-      actual.dims = tensor->shape;
+      actual.dims = weight.dims;
       actual.dimNames.resize(actual.dims.size());
       fail(LLMRT_ERROR_FORMAT, where + " has shape " + actual.shapeString() +
                                    ", the manifest says " + spec.shapeString());
     }
-    const void *data = tensor->data;
+    const void *data = weight.data;
     size_t elementSize = findDType(spec.dtype)->size;
     if (reinterpret_cast<uintptr_t>(data) % elementSize != 0) {
-      weightCopies.push_back(allocateHostAligned(tensor->bytes, 64));
-      std::memcpy(weightCopies.back().get(), data, tensor->bytes);
+      weightCopies.push_back(allocateHostAligned(weight.bytes, 64));
+      std::memcpy(weightCopies.back().get(), data, weight.bytes);
       data = weightCopies.back().get();
     }
     host.push_back(data);
-    bytes.push_back(tensor->bytes);
+    bytes.push_back(weight.bytes);
   }
+  derivedWeights = std::move(resolver.made);
   weights = backend->prepareWeights(host, bytes);
 }
 

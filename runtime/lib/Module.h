@@ -30,6 +30,7 @@ struct llmrt_module {
 
   std::unique_ptr<llmrt::SafetensorsFile> weightsFile;
   std::vector<std::unique_ptr<void, llmrt::FreeDeleter>> weightCopies; // realigned
+  std::vector<std::shared_ptr<std::vector<uint8_t>>> derivedWeights;  // WeightRecipes.h
   std::vector<const void *> weights; // LLMRunArgs::weights, manifest order
 
   void *library = nullptr; // dlopen handle

@@ -464,11 +464,65 @@ TEST_F(RuntimeTest, WeightMissing) {
 TEST_F(RuntimeTest, WeightDTypeMismatch) {
   writeModule();
   writeFile(dir / "weights.safetensors",
-            encodeSafetensors({{"w", "F16", {4}, std::string(8, '\0')}}));
+            encodeSafetensors({{"w", "I32", {4}, std::string(16, '\0')}}));
   ModulePtr module = load(LLMRT_ERROR_FORMAT);
   EXPECT_THAT(llmrt_last_error(),
               HasSubstr("tensor 'w' (" + (dir / "manifest.json").string() + " weights[0])"));
-  EXPECT_THAT(llmrt_last_error(), HasSubstr("has dtype float16, the manifest says float32"));
+  EXPECT_THAT(llmrt_last_error(), HasSubstr("has dtype int32, the manifest says float32"));
+}
+
+// A checkpoint in another float dtype (an f16 checkpoint here, an f32 one for
+// an f16 module) is converted at load time.
+TEST_F(RuntimeTest, FloatWeightConvertedAtLoad) {
+  weights = {0.5f, -1.25f, 2.0f, 0.125f}; // exact in f16
+  writeModule();
+  const uint16_t f16[] = {0x3800, 0xbd00, 0x4000, 0x3000};
+  writeFile(dir / "weights.safetensors",
+            encodeSafetensors({{"w", "F16", {4}, std::string(reinterpret_cast<const char *>(f16), 8)}}));
+  ModulePtr module = load();
+  ASSERT_TRUE(module);
+  SessionPtr s = session(module.get());
+  std::mt19937 rng(3);
+  runAndCheck(s.get(), 2, rng, weights);
+}
+
+// Weights the compiler derived are rebuilt from a checkpoint of originals by
+// the manifest's recipes, recipes of recipes included.
+TEST_F(RuntimeTest, DerivedWeightsRebuiltFromRecipes) {
+  weights = {1.0f, 3.0f, 2.0f, 4.0f};
+  manifest["weight_recipes"] = json::parse(R"({
+    "w": {"op": "reshape", "from": ["m.T"], "shape": [4]},
+    "m.T": {"op": "transpose", "from": ["m"], "perm": [1, 0]},
+    "m": {"op": "concat", "from": ["row0", "row1"], "axis": 0}
+  })");
+  writeModule();
+  // m = [[1, 2], [3, 4]], so w = flatten(m^T) = [1, 3, 2, 4].
+  writeFile(dir / "weights.safetensors",
+            encodeSafetensors({{"row0", "F32", {1, 2}, floatBytes({1.0f, 2.0f})},
+                               {"row1", "F32", {1, 2}, floatBytes({3.0f, 4.0f})}}));
+  ModulePtr module = load();
+  ASSERT_TRUE(module);
+  SessionPtr s = session(module.get());
+  std::mt19937 rng(4);
+  runAndCheck(s.get(), 2, rng, weights);
+}
+
+TEST_F(RuntimeTest, DerivedWeightMissingInput) {
+  manifest["weight_recipes"] = json::parse(R"({
+    "w": {"op": "concat", "from": ["a", "b"], "axis": 0}
+  })");
+  writeModule();
+  writeFile(dir / "weights.safetensors",
+            encodeSafetensors({{"a", "F32", {2}, floatBytes({1.0f, 2.0f})}}));
+  ModulePtr module = load(LLMRT_ERROR_FORMAT);
+  EXPECT_THAT(llmrt_last_error(),
+              HasSubstr("weights.safetensors: no tensor 'b' (nor a recipe in the manifest"));
+}
+
+TEST_F(RuntimeTest, MalformedWeightRecipe) {
+  manifest["weight_recipes"] = json::parse(R"({"w": {"op": "shuffle", "from": ["a"]}})");
+  EXPECT_THAT(loadError(LLMRT_ERROR_FORMAT),
+              HasSubstr("weight_recipes.w.op: unknown recipe op 'shuffle'"));
 }
 
 TEST_F(RuntimeTest, WeightShapeMismatch) {
