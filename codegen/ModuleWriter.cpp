@@ -3,6 +3,7 @@
 #include "codegen/ModuleWriter.h"
 
 #include "codegen/SourceEmitter.h"
+#include "dialects/LLM/IR/LLMWeightRecipes.h"
 #include "passes/Pipelines/Pipelines.h"
 #include "passes/MemoryPlanning/Passes.h"
 #include "runtime/include/llmrt/ModuleABI.h"
@@ -153,7 +154,45 @@ LogicalResult writeSafetensors(ModuleOp module, const std::string &path,
   return success();
 }
 
-std::string manifestJSON(const codegen::EmittedModule &emitted, const ModuleWriteOptions &options) {
+/// The module's llm.weight_recipes as the manifest's "weight_recipes".
+llvm::json::Object recipesJSON(ModuleOp module) {
+  llvm::json::Object recipes;
+  auto dict = module->getAttrOfType<DictionaryAttr>(kWeightRecipesAttr);
+  if (!dict)
+    return recipes;
+  for (NamedAttribute entry : dict) {
+    auto recipe = dyn_cast<DictionaryAttr>(entry.getValue());
+    if (!recipe)
+      continue;
+    llvm::json::Object out;
+    for (NamedAttribute field : recipe) {
+      Attribute value = field.getValue();
+      if (auto s = dyn_cast<StringAttr>(value))
+        out[field.getName().str()] = s.str();
+      else if (auto i = dyn_cast<IntegerAttr>(value))
+        out[field.getName().str()] = i.getInt();
+      else if (auto t = dyn_cast<TypeAttr>(value))
+        out[field.getName().str()] = codegen::manifestDType(t.getValue());
+      else if (auto ints = dyn_cast<DenseI64ArrayAttr>(value))
+        out[field.getName().str()] = llvm::json::Array(ints.asArrayRef());
+      else if (auto list = dyn_cast<ArrayAttr>(value)) {
+        llvm::json::Array items;
+        for (Attribute item : list) {
+          if (auto s = dyn_cast<StringAttr>(item))
+            items.push_back(s.str());
+          else if (auto i = dyn_cast<IntegerAttr>(item))
+            items.push_back(i.getInt());
+        }
+        out[field.getName().str()] = std::move(items);
+      }
+    }
+    recipes[entry.getName().str()] = std::move(out);
+  }
+  return recipes;
+}
+
+std::string manifestJSON(const codegen::EmittedModule &emitted, const ModuleWriteOptions &options,
+                         llvm::json::Object recipes) {
   llvm::json::Array weights;
   for (const codegen::WeightEntry &w : emitted.weights) {
     llvm::json::Array shape;
@@ -195,6 +234,7 @@ std::string manifestJSON(const codegen::EmittedModule &emitted, const ModuleWrit
                               {"producer", "llm-opt"},
                               {"source", options.source},
                               {"weights", std::move(weights)},
+                              {"weight_recipes", std::move(recipes)},
                               {"entries", std::move(entries)}};
   std::string text;
   llvm::raw_string_ostream os(text);
@@ -286,7 +326,7 @@ LogicalResult mlir::llm::writeModuleDirectory(ModuleOp module, const ModuleWrite
   if (failed(writeFile(module, dir + (cuda ? "/module.cu" : "/module.cpp"), emitted->source)) ||
       failed(writeSafetensors(module, dir + "/weights.safetensors", emitted->weights)) ||
       failed(cuda ? buildCUDALibrary(module, dir) : buildSharedLibrary(module, dir, options)) ||
-      failed(writeFile(module, dir + "/manifest.json", manifestJSON(*emitted, options))))
+      failed(writeFile(module, dir + "/manifest.json", manifestJSON(*emitted, options, recipesJSON(module)))))
     return failure();
   return success();
 }

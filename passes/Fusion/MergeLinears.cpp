@@ -16,6 +16,7 @@
 #include "mlir/IR/AsmState.h"
 #include "mlir/IR/BuiltinAttributes.h"
 #include "mlir/IR/DialectResourceBlobManager.h"
+#include "dialects/LLM/IR/LLMWeightRecipes.h"
 
 namespace mlir {
 namespace llm {
@@ -156,19 +157,37 @@ struct MergeParallelLinearsPass
     for (LinearOp linear : group)
       locs.push_back(linear.getLoc());
     Location loc = builder.getFusedLoc(locs);
-    auto constant = [&](std::vector<char> bytes, ArrayRef<int64_t> shape, StringRef key) {
+    // Each merged blob records how it was made (a concat of the members'
+    // blobs), so the runtime can rebuild it from another checkpoint; members
+    // that are dense attributes rather than blobs leave no recipe.
+    auto constant = [&](std::vector<char> bytes, ArrayRef<int64_t> shape, StringRef key,
+                        ArrayRef<Value> members, int64_t axis) {
       auto type = RankedTensorType::get(shape, element);
       AsmResourceBlob blob = HeapAsmResourceBlob::allocateAndCopyWithAlign(
           ArrayRef<char>(bytes), alignof(std::max_align_t));
       auto attr = DenseResourceElementsAttr::get(type, key, std::move(blob));
+      SmallVector<std::string> from;
+      for (Value member : members)
+        if (std::optional<std::string> blobName = weightBlobName(member))
+          from.push_back(*blobName);
+      if (from.size() == members.size())
+        recordWeightRecipe(first, attr.getRawHandle().getKey(), "concat", from,
+                           {builder.getNamedAttr("axis", builder.getI64IntegerAttr(axis))});
       return ConstantOp::create(builder, loc, type, cast<ElementsAttr>(attr)).getResult();
     };
     SmallVector<int64_t> weightShape = transposed ? SmallVector<int64_t>{total, k}
                                                   : SmallVector<int64_t>{k, total};
-    Value weight = constant(std::move(weights), weightShape, name);
+    SmallVector<Value> memberWeights, memberBiases;
+    for (LinearOp linear : group) {
+      memberWeights.push_back(linear.getWeight());
+      if (linear.getBias())
+        memberBiases.push_back(linear.getBias());
+    }
+    Value weight =
+        constant(std::move(weights), weightShape, name, memberWeights, transposed ? 0 : 1);
     Value bias;
     if (first.getBias())
-      bias = constant(std::move(biases), {total}, name + ".bias");
+      bias = constant(std::move(biases), {total}, name + ".bias", memberBiases, 0);
     auto resultType = first.getType().clone(
         [&] {
           SmallVector<int64_t> shape(first.getType().getShape());
