@@ -925,6 +925,13 @@ LogicalResult FunctionEmitter::emitOp(Operation *op) {
             : causal == "lower_right" ? "LowerRight"
                                       : "None",
             hexFloat(attention.getSoftcap().convertToFloat()));
+        if (attention.getMaskedRows() == "uniform" && maskKind == "Bool")
+          run += fmt::format("  llmk::attentionUniformMaskedRows({}, {}, {}, {}, {}, llmk::Causal::{});\n",
+                             in(attention.getQuery()), in(attention.getValue()), maskPtr,
+                             maskShape, ptr(attention.getResult()),
+                             causal == "upper_left"    ? "UpperLeft"
+                             : causal == "lower_right" ? "LowerRight"
+                                                       : "None");
         return success();
       })
       .Case([&](RotaryEmbeddingOp rotary) -> LogicalResult {

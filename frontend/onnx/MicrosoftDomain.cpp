@@ -94,7 +94,8 @@ Value attend(N &n, Value q, Value k, Value v, Value mask, std::optional<float> s
       RankedTensorType::get({typeOf(q).getDimSize(0), typeOf(q).getDimSize(1),
                              typeOf(q).getDimSize(2), typeOf(v).getDimSize(3)},
                             elementOf(q)),
-      q, k, v, mask, attrScale, n.b.getStringAttr(causal), n.b.getF32FloatAttr(softcap));
+      q, k, v, mask, attrScale, n.b.getStringAttr(causal), n.b.getF32FloatAttr(softcap),
+      n.b.getStringAttr("zero"));
   return n.mergeHeads(op);
 }
 

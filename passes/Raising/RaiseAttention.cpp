@@ -273,7 +273,7 @@ struct RaiseAttention : RaisePattern<RaiseAttention, MatmulOp, AttentionMatch> {
     auto attention = AttentionOp::create(
         rewriter, loc, root.getType(), match.query, key, match.value, mask,
         rewriter.getF32FloatAttr(static_cast<float>(match.scale)), rewriter.getStringAttr("none"),
-        rewriter.getF32FloatAttr(0.0f));
+        rewriter.getF32FloatAttr(0.0f), rewriter.getStringAttr("zero"));
     rewriter.replaceOp(root, attention.getResult());
   }
 };

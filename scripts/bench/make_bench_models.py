@@ -50,6 +50,11 @@ GPT2_FULL = dict(layers=12, hidden=768, heads=12, ffn=3072, vocab=50257, positio
 GPT2_TINY = dict(layers=2, hidden=64, heads=4, ffn=256, vocab=1000, positions=1024)
 BERT_FULL = dict(layers=12, hidden=768, heads=12, ffn=3072, vocab=30522, positions=512, type_vocab=2)
 BERT_TINY = dict(layers=2, hidden=64, heads=4, ffn=256, vocab=1000, positions=512, type_vocab=2)
+# TinyLlama-1.1B's shape: grouped-query attention (32 query heads, 4 kv heads).
+LLAMA_1B = dict(layers=22, hidden=2048, heads=32, kv_heads=4, ffn=5632, vocab=32000,
+                rope_theta=10000.0, eps=1e-5)
+LLAMA_TINY = dict(layers=2, hidden=64, heads=4, kv_heads=2, ffn=172, vocab=1000,
+                  rope_theta=10000.0, eps=1e-5)
 
 
 class Graph:
@@ -312,11 +317,117 @@ def build_bert(cfg, seed):
                    [io("last_hidden_state", TensorProto.FLOAT, ["batch", "sequence", H])])
 
 
+def build_llama(cfg, seed):
+    """LlamaForCausalLM (eager attention) as the TorchScript exporter spells it:
+    RMSNorm from Pow/ReduceMean/Add/Sqrt/Div, rotary embeddings computed in the
+    graph (inv_freq x positions, cos/sin, rotate_half with Slice/Neg/Concat),
+    repeat_kv as Unsqueeze/Expand/Reshape, the causal + padding mask from Range
+    comparisons and the attention mask, Where(keep, 0, min) added to the
+    scores, SwiGLU as x * Sigmoid(x) * up. Weights are [in, out] MatMul
+    initializers; the LM head is its own weight."""
+    g = Graph(seed)
+    H, nh, nkv, F, V = cfg["hidden"], cfg["heads"], cfg["kv_heads"], cfg["ffn"], cfg["vocab"]
+    hd, rep = H // nh, nh // nkv
+    m = "/model"
+
+    embed = g.normal("model.embed_tokens.weight", (V, H))
+    h = g.op("Gather", [embed, "input_ids"], m + "/embed_tokens")
+    b = g.unsqueeze0(g.dim("input_ids", 0, m), m)
+    seq = g.dim("input_ids", 1, m)
+    s_ = g.unsqueeze0(seq, m)
+
+    # Causal + padding mask: keep[b, 1, q, k] = (k <= q) & attention_mask[b, k].
+    pos = g.op("Range", [g.const(0, m, np.int64), seq, g.const(1, m, np.int64)], m)
+    rows = g.op("Unsqueeze", [pos, g.const([1], m, np.int64)], m)
+    cols = g.op("Unsqueeze", [pos, g.const([0], m, np.int64)], m)
+    causal = g.op("LessOrEqual", [cols, rows], m)
+    pad = g.op("Cast", ["attention_mask"], m, to=TensorProto.BOOL)
+    pad = g.op("Unsqueeze", [pad, g.const([1, 2], m, np.int64)], m)
+    keep = g.op("And", [causal, pad], m)
+    mask = g.op("Where", [keep, g.const(0.0, m, np.float32), g.const(FLOAT_MIN, m, np.float32)], m)
+
+    # Rotary tables: emb = cat(freqs, freqs), freqs = positions x inv_freq.
+    r = m + "/rotary_emb"
+    inv_freq = g.init("model.rotary_emb.inv_freq", (1.0 / (cfg["rope_theta"] ** (
+        np.arange(0, hd, 2, dtype=np.float32) / hd))).astype(np.float32))
+    posf = g.op("Cast", [pos], r, to=TensorProto.FLOAT)
+    freqs = g.op("Mul", [g.op("Unsqueeze", [posf, g.const([1], r, np.int64)], r),
+                         g.op("Unsqueeze", [inv_freq, g.const([0], r, np.int64)], r)], r)
+    emb = g.op("Concat", [freqs, freqs], r, axis=-1)
+    cos = g.op("Unsqueeze", [g.op("Cos", [emb], r), g.const([0, 1], r, np.int64)], r)
+    sin = g.op("Unsqueeze", [g.op("Sin", [emb], r), g.const([0, 1], r, np.int64)], r)
+
+    def rms_norm(x, weight, scope):
+        sq = g.op("Pow", [x, g.const(2.0, scope, np.float32)], scope)
+        mean = g.op("ReduceMean", [sq], scope, axes=[-1], keepdims=1)
+        var = g.op("Add", [mean, g.const(cfg["eps"], scope, np.float32)], scope)
+        inv = g.op("Div", [g.const(1.0, scope, np.float32), g.op("Sqrt", [var], scope)], scope)
+        return g.op("Mul", [weight, g.op("Mul", [x, inv], scope)], scope)
+
+    def rotate(x, scope):
+        half = hd // 2
+        x1 = g.op("Slice", [x, g.const([0], scope, np.int64), g.const([half], scope, np.int64),
+                            g.const([-1], scope, np.int64)], scope)
+        x2 = g.op("Slice", [x, g.const([half], scope, np.int64),
+                            g.const([np.iinfo(np.int64).max], scope, np.int64),
+                            g.const([-1], scope, np.int64)], scope)
+        rot = g.op("Concat", [g.op("Neg", [x2], scope), x1], scope, axis=-1)
+        return g.op("Add", [g.op("Mul", [x, cos], scope), g.op("Mul", [rot, sin], scope)], scope)
+
+    def heads(x, n, scope):
+        shape = g.op("Concat", [b, s_, g.const([n], scope, np.int64),
+                                g.const([hd], scope, np.int64)], scope, axis=0)
+        return g.op("Transpose", [g.op("Reshape", [x, shape], scope)], scope, perm=[0, 2, 1, 3])
+
+    def repeat_kv(x, scope):
+        u = g.op("Unsqueeze", [x, g.const([2], scope, np.int64)], scope)
+        shape = g.op("Concat", [b, g.const([nkv, rep], scope, np.int64), s_,
+                                g.const([hd], scope, np.int64)], scope, axis=0)
+        e = g.op("Expand", [u, shape], scope)
+        shape2 = g.op("Concat", [b, g.const([nh], scope, np.int64), s_,
+                                 g.const([hd], scope, np.int64)], scope, axis=0)
+        return g.op("Reshape", [e, shape2], scope)
+
+    for i in range(cfg["layers"]):
+        p, s = f"model.layers.{i}", f"{m}/layers.{i}"
+        a = s + "/self_attn"
+        x = rms_norm(h, g.ln_gain(f"{p}.input_layernorm.weight", H), s + "/input_layernorm")
+        q = heads(g.op("MatMul", [x, g.normal(f"{p}.self_attn.q_proj.weight", (H, H))], a), nh, a)
+        k = heads(g.op("MatMul", [x, g.normal(f"{p}.self_attn.k_proj.weight", (H, nkv * hd))], a), nkv, a)
+        v = heads(g.op("MatMul", [x, g.normal(f"{p}.self_attn.v_proj.weight", (H, nkv * hd))], a), nkv, a)
+        q, k = rotate(q, a), rotate(k, a)
+        k, v = repeat_kv(k, a), repeat_kv(v, a)
+        scores = g.op("MatMul", [q, g.op("Transpose", [k], a, perm=[0, 1, 3, 2])], a)
+        scores = g.op("Div", [scores, g.const(math.sqrt(hd), a, np.float32)], a)
+        scores = g.op("Add", [scores, mask], a)
+        probs = g.op("Softmax", [scores], a, axis=-1)
+        ctx = g.op("Transpose", [g.op("MatMul", [probs, v], a)], a, perm=[0, 2, 1, 3])
+        shape = g.op("Concat", [b, s_, g.const([H], a, np.int64)], a, axis=0)
+        ctx = g.op("Reshape", [ctx, shape], a)
+        h = g.op("Add", [h, g.op("MatMul", [ctx, g.normal(f"{p}.self_attn.o_proj.weight", (H, H))], a)], s)
+        x = rms_norm(h, g.ln_gain(f"{p}.post_attention_layernorm.weight", H),
+                     s + "/post_attention_layernorm")
+        f = s + "/mlp"
+        gate = g.op("MatMul", [x, g.normal(f"{p}.mlp.gate_proj.weight", (H, F))], f)
+        silu = g.op("Mul", [gate, g.op("Sigmoid", [gate], f)], f)
+        up = g.op("MatMul", [x, g.normal(f"{p}.mlp.up_proj.weight", (H, F))], f)
+        down = g.op("MatMul", [g.op("Mul", [silu, up], f), g.normal(f"{p}.mlp.down_proj.weight", (F, H))], f)
+        h = g.op("Add", [h, down], s)
+
+    h = rms_norm(h, g.ln_gain("model.norm.weight", H), m + "/norm")
+    g.op("MatMul", [h, g.normal("lm_head.weight", (H, V))], "/lm_head")
+    g.nodes[-1].output[0] = "logits"
+    ints = [io(n, TensorProto.INT64, ["batch", "sequence"]) for n in ("input_ids", "attention_mask")]
+    return g.model("llama-1b" if H == 2048 else "llama-tiny", ints,
+                   [io("logits", TensorProto.FLOAT, ["batch", "sequence", V])])
+
+
 def main():
     ap = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     ap.add_argument("outdir", nargs="?", default=os.path.join(REPO, "build", "bench-models"))
     ap.add_argument("--tiny", action="store_true", help="2 layers, hidden 64, 4 heads, vocab 1000")
-    ap.add_argument("--models", default="gpt2,bert", help="comma-separated subset of gpt2,bert")
+    ap.add_argument("--models", default="gpt2,bert",
+                    help="comma-separated subset of gpt2,bert,llama")
     ap.add_argument("--seed", type=int, default=0)
     args = ap.parse_args()
 
@@ -325,15 +436,20 @@ def main():
     jobs = {
         "gpt2": (build_gpt2, GPT2_TINY if args.tiny else GPT2_FULL, f"gpt2-{suffix or 'small'}.onnx"),
         "bert": (build_bert, BERT_TINY if args.tiny else BERT_FULL, f"bert-{suffix or 'base'}.onnx"),
+        "llama": (build_llama, LLAMA_TINY if args.tiny else LLAMA_1B, f"llama-{suffix or '1b'}.onnx"),
     }
     for name in args.models.split(","):
         if name not in jobs:
-            sys.exit(f"make_bench_models: unknown model '{name}' (gpt2, bert)")
+            sys.exit(f"make_bench_models: unknown model '{name}' (gpt2, bert, llama)")
         build, cfg, filename = jobs[name]
         start = time.time()
         model = build(cfg, args.seed)
         path = os.path.join(args.outdir, filename)
-        onnx.save(model, path)
+        # Over protobuf's 2 GB limit (llama-1b: 4.4 GB), the weights go to a
+        # file beside the model (ONNX external data).
+        external = sum(len(t.raw_data) for t in model.graph.initializer) > (1 << 30)
+        onnx.save(model, path, save_as_external_data=external, all_tensors_to_one_file=True,
+                  location=filename + ".data", size_threshold=1024)
         del model
         onnx.checker.check_model(path)
         size = os.path.getsize(path)

@@ -536,6 +536,9 @@ LogicalResult AttentionOp::verify() {
                          << causal << "\"";
   if (getSoftcap().isNegative())
     return emitOpError() << "softcap must be >= 0";
+  if (getMaskedRows() != "zero" && getMaskedRows() != "uniform")
+    return emitOpError() << "masked_rows must be \"zero\" or \"uniform\", got \""
+                         << getMaskedRows() << "\"";
   if (Value mask = getMask()) {
     auto maskType = rankedOf(mask);
     Type element = maskType.getElementType();

@@ -454,6 +454,14 @@ def LLM_AttentionOp : LLM_InferredOp<"attention"> {
     alignment a KV cache needs). `softcap > 0` applies
     `softcap * tanh(scores / softcap)` before the mask.
 
+    `masked_rows` says what a query row gets when the boolean mask and
+    `causal` together leave it no key: `"zero"` (the default; what SDPA's
+    `-inf` mask with its NaN guard gives) or `"uniform"`, the mean of `v` over
+    all keys, which is what a graph that masks with a huge finite value
+    (`where(keep, s, finfo.min)`, `s + where(keep, 0, finfo.min)`) computes:
+    every score of such a row is that same value, so softmax weighs the keys
+    equally. (Left-padded batches have such rows.)
+
     ```mlir
     %o = llm.attention %q, %k, %v {causal = "lower_right"} : tensor<?x32x?x64xf32>, tensor<?x8x?x64xf32>, tensor<?x8x?x64xf32> -> tensor<?x32x?x64xf32>
     ```
@@ -462,7 +470,8 @@ def LLM_AttentionOp : LLM_InferredOp<"attention"> {
                        LLM_FloatTensor:$value, Optional<LLM_Tensor>:$mask,
                        OptionalAttr<F32Attr>:$scale,
                        DefaultValuedAttr<StrAttr, "\"none\"">:$causal,
-                       DefaultValuedAttr<F32Attr, "0.0f">:$softcap);
+                       DefaultValuedAttr<F32Attr, "0.0f">:$softcap,
+                       DefaultValuedAttr<StrAttr, "\"zero\"">:$masked_rows);
   let results = (outs LLM_FloatTensor:$result);
   let assemblyFormat = [{
     $query `,` $key `,` $value (`mask` $mask^ `:` type($mask))? attr-dict `:`

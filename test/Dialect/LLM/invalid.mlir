@@ -562,6 +562,15 @@ func.func @attention_causal(%q: tensor<?x12x?x64xf32>) -> tensor<?x12x?x64xf32> 
 
 // -----
 
+// masked_rows is "zero" or "uniform".
+func.func @attention_masked_rows(%q: tensor<?x12x?x64xf32>, %m: tensor<?x1x1x?xi1>) -> tensor<?x12x?x64xf32> {
+  // expected-error @+1 {{masked_rows must be "zero" or "uniform", got "mean"}}
+  %0 = llm.attention %q, %q, %q mask %m : tensor<?x1x1x?xi1> {masked_rows = "mean"} : tensor<?x12x?x64xf32>, tensor<?x12x?x64xf32>, tensor<?x12x?x64xf32> -> tensor<?x12x?x64xf32>
+  return %0 : tensor<?x12x?x64xf32>
+}
+
+// -----
+
 // softcap is a non-negative bound (0 disables it).
 func.func @attention_softcap(%q: tensor<?x12x?x64xf32>) -> tensor<?x12x?x64xf32> {
   // expected-error @+1 {{softcap must be >= 0}}

@@ -336,6 +336,16 @@ func.func @attention_bool_mask(%q: tensor<?x12x?x64xf32>, %k: tensor<?x12x?x64xf
   return %0 : tensor<?x12x?x64xf32>
 }
 
+// A boolean mask whose rows with no visible key average v (finfo.min masks).
+// CHECK-LABEL: func.func @attention_bool_mask_uniform_rows
+// CHECK-SAME:    (%[[Q:.+]]: tensor<?x12x?x64xf32>, %[[K:.+]]: tensor<?x12x?x64xf32>, %[[V:.+]]: tensor<?x12x?x64xf32>, %[[M:.+]]: tensor<?x1x1x?xi1>)
+// CHECK-NEXT:    %[[ATTENTION:.+]] = llm.attention %[[Q]], %[[K]], %[[V]] mask %[[M]] : tensor<?x1x1x?xi1> {masked_rows = "uniform"} : tensor<?x12x?x64xf32>, tensor<?x12x?x64xf32>, tensor<?x12x?x64xf32> -> tensor<?x12x?x64xf32>
+// CHECK-NEXT:    return %[[ATTENTION]]
+func.func @attention_bool_mask_uniform_rows(%q: tensor<?x12x?x64xf32>, %k: tensor<?x12x?x64xf32>, %v: tensor<?x12x?x64xf32>, %m: tensor<?x1x1x?xi1>) -> tensor<?x12x?x64xf32> {
+  %0 = llm.attention %q, %k, %v mask %m : tensor<?x1x1x?xi1> {masked_rows = "uniform"} : tensor<?x12x?x64xf32>, tensor<?x12x?x64xf32>, tensor<?x12x?x64xf32> -> tensor<?x12x?x64xf32>
+  return %0 : tensor<?x12x?x64xf32>
+}
+
 // attention with an additive float mask of rank 2 and upper_left causality.
 // CHECK-LABEL: func.func @attention_float_mask
 // CHECK-SAME:    (%[[Q:.+]]: tensor<?x12x?x64xf16>, %[[K:.+]]: tensor<?x12x?x64xf16>, %[[V:.+]]: tensor<?x12x?x64xf16>, %[[M:.+]]: tensor<?x?xf16>)

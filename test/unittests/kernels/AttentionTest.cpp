@@ -368,3 +368,49 @@ TEST(Attention, Float16Decode) {
   c.causal = Causal::LowerRight;
   runCase<llmk::f16>(c, 22, 1e-3, 1e-5);
 }
+
+// masked_rows = "uniform": rows that see nothing become the mean of v over all
+// keys; every other row keeps attention's value.
+TEST(Attention, UniformMaskedRows) {
+  AttnCase c;
+  c.Skv = 500, c.Dv = 48; // Sq = 70: the data makes rows 5 and 69 see nothing
+  c.maskKind = MaskKind::Bool;
+  c.maskDims = {c.B, 1, c.Sq, c.Skv};
+  c.emptyRows = true;
+  c.causal = Causal::LowerRight;
+  AttnData<float> d = makeData<float>(c, 23);
+  const float scale = 1.0f / std::sqrt(static_cast<float>(c.D));
+  std::vector<float> out(c.B * c.Hq * c.Sq * c.Dv, 12345.f);
+  auto q = llmk::in(d.q.data(), shapeOf({c.B, c.Hq, c.Sq, c.D}));
+  auto v = llmk::in(d.v.data(), shapeOf({c.B, c.Hk, c.Skv, c.Dv}));
+  llmk::attention<float>(q, llmk::in(d.k.data(), shapeOf({c.B, c.Hk, c.Skv, c.D})), v,
+                         d.boolMask.get(), shapeOf(c.maskDims), c.maskKind, out.data(), scale,
+                         c.causal, 0.f);
+  std::vector<float> before = out;
+  llmk::attentionUniformMaskedRows<float>(q, v, d.boolMask.get(), shapeOf(c.maskDims), out.data(),
+                                          c.causal);
+  const int64_t group = c.Hq / c.Hk;
+  int64_t uniformRows = 0;
+  for (int64_t b = 0; b < c.B; ++b)
+    for (int64_t h = 0; h < c.Hq; ++h)
+      for (int64_t i = 0; i < c.Sq; ++i) {
+        const int64_t last = std::min(i + c.Skv - c.Sq, c.Skv - 1);
+        bool visible = false;
+        for (int64_t j = 0; j <= last; ++j)
+          visible |= d.boolMask.get()[broadcastOffset(c.maskDims, {b, h, i, j})];
+        uniformRows += !visible;
+        for (int64_t e = 0; e < c.Dv; ++e) {
+          const int64_t o = ((b * c.Hq + h) * c.Sq + i) * c.Dv + e;
+          if (visible) {
+            ASSERT_EQ(out[o], before[o]);
+            continue;
+          }
+          double mean = 0;
+          for (int64_t j = 0; j < c.Skv; ++j)
+            mean += d.v[((b * c.Hk + h / group) * c.Skv + j) * c.Dv + e];
+          mean /= c.Skv;
+          ASSERT_NEAR(out[o], mean, 1e-5) << "b " << b << " h " << h << " row " << i;
+        }
+      }
+  EXPECT_GT(uniformRows, 0);
+}

@@ -138,6 +138,45 @@ void attention(const In<T> &q, const In<T> &k, const In<T> &v, const void *maskD
   }
 }
 
+/// The rows of attention(..) in which the boolean mask and `causal` leave no
+/// key visible become the mean of v over all keys: llm.attention's
+/// masked_rows = "uniform", what a graph that masks with finfo.min computes
+/// (every score of such a row is the same value). Runs after attention(..),
+/// which wrote zeros there.
+template <typename T>
+void attentionUniformMaskedRows(const In<T> &q, const In<T> &v, const void *maskData,
+                                const Shape &maskShape, T *out, Causal causal) {
+  const int64_t B = q.s.d[0], Hq = q.s.d[1], Sq = q.s.d[2];
+  const int64_t Hk = v.s.d[1], Skv = v.s.d[2], Dv = v.s.d[3];
+  const int64_t group = Hk ? Hq / Hk : 1;
+  Shape full;
+  full.rank = 4;
+  full.d[0] = B, full.d[1] = Hq, full.d[2] = Sq, full.d[3] = Skv;
+  int64_t mStrides[kMaxRank] = {0, 0, 0, 0};
+  broadcastStrides(maskShape, full, mStrides);
+  const bool *mask = static_cast<const bool *>(maskData);
+  const int64_t shift = causal == Causal::LowerRight ? Skv - Sq : 0;
+  std::vector<float> mean;
+  for (int64_t b = 0; b < B; ++b)
+    for (int64_t h = 0; h < Hq; ++h)
+      for (int64_t i = 0; i < Sq; ++i) {
+        const int64_t last = causal == Causal::None ? Skv - 1 : std::min(i + shift, Skv - 1);
+        bool visible = false;
+        for (int64_t j = 0; j <= last && !visible; ++j)
+          visible = mask[b * mStrides[0] + h * mStrides[1] + i * mStrides[2] + j * mStrides[3]];
+        if (visible)
+          continue;
+        const T *vp = v.p + (b * Hk + h / group) * Skv * Dv;
+        mean.assign(Dv, 0.0f);
+        for (int64_t j = 0; j < Skv; ++j)
+          for (int64_t d = 0; d < Dv; ++d)
+            mean[d] += static_cast<float>(load(vp[j * Dv + d]));
+        T *op = out + ((b * Hq + h) * Sq + i) * Dv;
+        for (int64_t d = 0; d < Dv; ++d)
+          op[d] = convert<T>(Skv ? mean[d] / Skv : 0.0f);
+      }
+}
+
 /// Rotary embedding on [B, H, S, D]; cos/sin broadcast to [B, H, S, rot/2].
 template <typename T>
 void rotaryEmbedding(const In<T> &x, const In<T> &cosT, const In<T> &sinT, T *out, int64_t rotaryDim,

@@ -1,0 +1,41 @@
+#!/usr/bin/env bash
+# Run HERE before scripts/gpu/bench.py on the GPU machine:
+#
+#   scripts/gpu/prepare-bench.sh [gpt2 bert llama]
+#
+# Builds the benchmark models (scripts/bench/make_bench_models.py: GPT-2-small,
+# BERT-base, TinyLlama-1.1B-shaped, random weights) into build/bench-models,
+# compiles each for the CUDA target in f16 (PRECISION=f16|bf16|f32) into
+# build/bench-modules-cuda/NAME, and carries module.so and manifest.json only
+# into .device-carry/gpu/bench/NAME: the weights (up to 2.2 GB) are made again
+# on the GPU machine, where bench.py writes the checkpoint both sides load.
+set -euo pipefail
+cd "$(dirname "$0")/../.."
+models=("$@")
+[ ${#models[@]} -gt 0 ] || models=(gpt2 bert llama)
+precision=${PRECISION:-f16}
+
+scripts/build.sh llm-opt llm-run-standalone
+mkdir -p build/bench-models build/bench-modules-cuda .device-carry/gpu/bench .device-carry/gpu/bin \
+  .device-carry/gpu/lib
+cp build/bin/llm-run-standalone .device-carry/gpu/bin/
+for lib in libonnx_proto.so.1 libprotobuf.so.32; do
+  cp -L "/lib/x86_64-linux-gnu/$lib" .device-carry/gpu/lib/
+done
+for model in "${models[@]}"; do
+  case $model in
+    gpt2) name=gpt2-small ;;
+    bert) name=bert-base ;;
+    llama) name=llama-1b ;;
+    *) echo "prepare-bench: unknown model '$model' (gpt2, bert, llama)" >&2; exit 2 ;;
+  esac
+  [ -f "build/bench-models/$name.onnx" ] ||
+    /usr/bin/python3 scripts/bench/make_bench_models.py build/bench-models --models "$model"
+  out=build/bench-modules-cuda/$name
+  /usr/bin/time -f "prepare-bench: $name compiled in %e s, %M KB" \
+    build/bin/llm-opt "build/bench-models/$name.onnx" --target=cuda --precision="$precision" \
+    --emit=module -o "$out"
+  mkdir -p ".device-carry/gpu/bench/$name"
+  cp "$out/module.so" "$out/manifest.json" ".device-carry/gpu/bench/$name/"
+done
+du -sh .device-carry/gpu
