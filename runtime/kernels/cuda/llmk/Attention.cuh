@@ -1,0 +1,579 @@
+//===- Attention.cuh - flash attention and rotary embeddings on the GPU ---===//
+//
+// The CUDA counterpart of runtime/kernels/cpu/llmk/Attention.h, same
+// functions and signatures, with device pointers, launched on
+// llmk::stream().
+//
+// attention() is flash attention (one pass over the keys with an online
+// softmax; no Sq x Sk buffer anywhere):
+// - f16/bf16 with D == Dv in {64, 128}: a tensor-core kernel. A CTA of NW
+//   warps takes 16*NW query rows (16 per warp, Q held in registers as mma A
+//   fragments); K and V tiles of 64 keys are double-buffered in shared memory
+//   (cp.async, XOR-swizzled 16-byte chunks so that ldmatrix is free of bank
+//   conflicts). S = Q K^T and O += P V are mma.sync m16n8k16 with fp32
+//   accumulators; the softmax is fp32 in registers (the S accumulators are
+//   re-packed as the A fragments of P without touching shared memory).
+//   Causal CTAs stop at the last key their last row may see, and only tiles
+//   that cross the diagonal (or the end of the keys) evaluate a mask.
+// - Everything else (fp32, double, other head dims): a SIMT flash kernel in
+//   the element type's accumulation type (fp32, double for double): 16 query
+//   rows per CTA, 32-key tiles in shared memory, one key per lane.
+// Rows that may attend to nothing are zeros, as on the CPU.
+//
+//===----------------------------------------------------------------------===//
+
+#ifndef LLMK_CUDA_ATTENTION_CUH
+#define LLMK_CUDA_ATTENTION_CUH
+
+#include "llmk/Linalg.cuh"
+
+#include <cmath>
+#include <cstdint>
+
+namespace llmk {
+
+enum class Causal { None, UpperLeft, LowerRight };
+enum class MaskKind { None, Bool, Additive };
+
+namespace la {
+
+/// Warps per CTA of the tensor-core kernel (0: the default, 4); a knob for
+/// benchmarks.
+inline int attentionWarps = 0;
+
+struct AttnArgs {
+  const void *q, *k, *v;
+  void *out;
+  const void *mask;
+  int64_t ms[4]; // mask strides on [B, Hq, Sq, Sk]
+  int maskKind;  // MaskKind
+  int causal;    // Causal != None
+  int64_t Hq, Hk, group, Sq, Sk, D, Dv, shift;
+  float scale, softcap;
+};
+
+__device__ __forceinline__ float aexp(float x) { return expf(x); }
+__device__ __forceinline__ double aexp(double x) { return exp(x); }
+__device__ __forceinline__ float atanh_(float x) { return tanhf(x); }
+__device__ __forceinline__ double atanh_(double x) { return tanh(x); }
+
+/// The score of (row i, key j) after scale, softcap and mask (causal and key
+/// range are the caller's).
+template <typename T, typename A>
+__device__ __forceinline__ A maskedScore(A dot, const AttnArgs &a, int64_t b, int64_t h, int64_t i,
+                                         int64_t j) {
+  A x = dot * A(a.scale);
+  if (a.softcap > 0)
+    x = A(a.softcap) * atanh_(x / A(a.softcap));
+  if (a.maskKind != 0) {
+    const int64_t m = b * a.ms[0] + h * a.ms[1] + i * a.ms[2] + j * a.ms[3];
+    if (a.maskKind == static_cast<int>(MaskKind::Bool)) {
+      if (!static_cast<const bool *>(a.mask)[m])
+        x = -INFINITY;
+    } else {
+      x += static_cast<A>(ld(static_cast<const T *>(a.mask)[m]));
+    }
+  }
+  return x;
+}
+
+//===----------------------------------------------------------------------===//
+// Tensor-core kernel (f16/bf16, D in {64, 128}).
+//===----------------------------------------------------------------------===//
+
+__device__ __forceinline__ uint32_t smemAddr(const void *p) {
+  return static_cast<uint32_t>(__cvta_generic_to_shared(p));
+}
+__device__ __forceinline__ void cpAsync16(uint32_t dst, const void *src, int bytes) {
+  asm volatile("cp.async.cg.shared.global [%0], [%1], 16, %2;\n" ::"r"(dst), "l"(src), "r"(bytes));
+}
+__device__ __forceinline__ void cpAsyncCommit() { asm volatile("cp.async.commit_group;\n" ::); }
+template <int N> __device__ __forceinline__ void cpAsyncWait() {
+  asm volatile("cp.async.wait_group %0;\n" ::"n"(N));
+}
+__device__ __forceinline__ void ldmatrix4(uint32_t addr, uint32_t &r0, uint32_t &r1, uint32_t &r2,
+                                          uint32_t &r3) {
+  asm volatile("ldmatrix.sync.aligned.m8n8.x4.shared.b16 {%0,%1,%2,%3}, [%4];\n"
+               : "=r"(r0), "=r"(r1), "=r"(r2), "=r"(r3)
+               : "r"(addr));
+}
+__device__ __forceinline__ void ldmatrix4T(uint32_t addr, uint32_t &r0, uint32_t &r1, uint32_t &r2,
+                                           uint32_t &r3) {
+  asm volatile("ldmatrix.sync.aligned.m8n8.x4.trans.shared.b16 {%0,%1,%2,%3}, [%4];\n"
+               : "=r"(r0), "=r"(r1), "=r"(r2), "=r"(r3)
+               : "r"(addr));
+}
+template <typename T>
+__device__ __forceinline__ void mma16816(float (&c)[4], const uint32_t (&a)[4], uint32_t b0,
+                                         uint32_t b1) {
+  if constexpr (std::is_same_v<T, __half>) {
+    asm volatile("mma.sync.aligned.m16n8k16.row.col.f32.f16.f16.f32 {%0,%1,%2,%3}, "
+                 "{%4,%5,%6,%7}, {%8,%9}, {%0,%1,%2,%3};\n"
+                 : "+f"(c[0]), "+f"(c[1]), "+f"(c[2]), "+f"(c[3])
+                 : "r"(a[0]), "r"(a[1]), "r"(a[2]), "r"(a[3]), "r"(b0), "r"(b1));
+  } else {
+    asm volatile("mma.sync.aligned.m16n8k16.row.col.f32.bf16.bf16.f32 {%0,%1,%2,%3}, "
+                 "{%4,%5,%6,%7}, {%8,%9}, {%0,%1,%2,%3};\n"
+                 : "+f"(c[0]), "+f"(c[1]), "+f"(c[2]), "+f"(c[3])
+                 : "r"(a[0]), "r"(a[1]), "r"(a[2]), "r"(a[3]), "r"(b0), "r"(b1));
+  }
+}
+template <typename T> __device__ __forceinline__ uint32_t pack2(float lo, float hi) {
+  if constexpr (std::is_same_v<T, __half>) {
+    __half2 v = __floats2half2_rn(lo, hi);
+    return *reinterpret_cast<uint32_t *>(&v);
+  } else {
+    __nv_bfloat162 v = __floats2bfloat162_rn(lo, hi);
+    return *reinterpret_cast<uint32_t *>(&v);
+  }
+}
+
+template <int D> constexpr int tcSmemBytes(int nw) { return (16 * nw + 4 * 64) * D * 2; }
+
+template <typename T, int D, int NW>
+__global__ void __launch_bounds__(NW * 32) flashTc(AttnArgs a) {
+  constexpr int Br = NW * 16, Bc = 64, CH = D / 8, NT = NW * 32;
+  constexpr float kLog2e = 1.4426950408889634f;
+  extern __shared__ __align__(128) unsigned char smemRaw[];
+  T *sQ = reinterpret_cast<T *>(smemRaw);
+  T *sK = sQ + Br * D; // two buffers of Bc x D
+  T *sV = sK + 2 * Bc * D;
+  const int tid = threadIdx.x, warp = tid / 32, lane = tid % 32, g = lane / 4, t = lane % 4;
+  const int64_t bh = blockIdx.x, b = bh / a.Hq, h = bh % a.Hq, hk = h / a.group;
+  const int64_t i0 = int64_t(gridDim.y - 1 - blockIdx.y) * Br; // heavy causal blocks first
+  const T *qp = static_cast<const T *>(a.q) + bh * a.Sq * D;
+  const T *kp = static_cast<const T *>(a.k) + (b * a.Hk + hk) * a.Sk * D;
+  const T *vp = static_cast<const T *>(a.v) + (b * a.Hk + hk) * a.Sk * D;
+  T *op = static_cast<T *>(a.out) + bh * a.Sq * D;
+  const int64_t lastRow = (i0 + Br < a.Sq ? i0 + Br : a.Sq) - 1;
+  const int64_t keys = a.causal ? clampI64(lastRow + a.shift + 1, 0, a.Sk) : a.Sk;
+  const int nblocks = static_cast<int>((keys + Bc - 1) / Bc);
+
+  // rows [row0, row0 + nrows) of src (limit: rows that exist) into a swizzled tile.
+  auto loadTile = [&](T *dst, const T *src, int64_t row0, int64_t limit, int nrows) {
+    const uint32_t base = smemAddr(dst);
+#pragma unroll 4
+    for (int idx = tid; idx < nrows * CH; idx += NT) {
+      const int r = idx / CH, c = idx % CH;
+      const bool valid = row0 + r < limit;
+      const T *s = valid ? src + (row0 + r) * D + c * 8 : src;
+      cpAsync16(base + (r * D + ((c ^ (r & 7)) * 8)) * 2, s, valid ? 16 : 0);
+    }
+  };
+
+  float o[D / 8][4];
+#pragma unroll
+  for (int i = 0; i < D / 8; ++i)
+    o[i][0] = o[i][1] = o[i][2] = o[i][3] = 0.f;
+  float m[2] = {-INFINITY, -INFINITY}, l[2] = {0.f, 0.f};
+  uint32_t qf[D / 16][4];
+  const bool plain = a.softcap <= 0 && a.maskKind == 0;
+  const float scaleLog2 = a.scale * kLog2e;
+  const int64_t rowA = i0 + warp * 16 + g, rowB = rowA + 8;
+
+  if (nblocks > 0) {
+    loadTile(sQ, qp, i0, a.Sq, Br);
+    loadTile(sK, kp, 0, a.Sk, Bc);
+    cpAsyncCommit();
+  }
+  for (int n = 0; n < nblocks; ++n) {
+    const int buf = n & 1;
+    const int64_t j0 = int64_t(n) * Bc;
+    loadTile(sV + buf * Bc * D, vp, j0, a.Sk, Bc);
+    cpAsyncCommit();
+    cpAsyncWait<1>();
+    __syncthreads();
+    if (n == 0) {
+      const uint32_t base = smemAddr(sQ);
+      const int r = warp * 16 + (lane % 16);
+#pragma unroll
+      for (int kk = 0; kk < D / 16; ++kk) {
+        const int c = kk * 2 + lane / 16;
+        ldmatrix4(base + (r * D + ((c ^ (r & 7)) * 8)) * 2, qf[kk][0], qf[kk][1], qf[kk][2],
+                  qf[kk][3]);
+      }
+    }
+    // S = Q K^T.
+    float s[Bc / 8][4];
+#pragma unroll
+    for (int jt = 0; jt < Bc / 8; ++jt)
+      s[jt][0] = s[jt][1] = s[jt][2] = s[jt][3] = 0.f;
+    {
+      const uint32_t base = smemAddr(sK + buf * Bc * D);
+#pragma unroll
+      for (int jt = 0; jt < Bc / 8; ++jt) {
+        const int r = jt * 8 + (lane % 8);
+#pragma unroll
+        for (int k2 = 0; k2 < D / 32; ++k2) {
+          const int c = k2 * 4 + lane / 8;
+          uint32_t b0, b1, b2, b3;
+          ldmatrix4(base + (r * D + ((c ^ (r & 7)) * 8)) * 2, b0, b1, b2, b3);
+          mma16816<T>(s[jt], qf[2 * k2], b0, b1);
+          mma16816<T>(s[jt], qf[2 * k2 + 1], b2, b3);
+        }
+      }
+    }
+    if (n + 1 < nblocks) {
+      loadTile(sK + (buf ^ 1) * Bc * D, kp, j0 + Bc, a.Sk, Bc);
+      cpAsyncCommit();
+    }
+    // Online softmax, in log2 units.
+    const bool needMask = !plain || j0 + Bc > a.Sk || (a.causal && j0 + Bc - 1 > i0 + a.shift);
+    if (!needMask) {
+#pragma unroll
+      for (int jt = 0; jt < Bc / 8; ++jt)
+#pragma unroll
+        for (int e = 0; e < 4; ++e)
+          s[jt][e] *= scaleLog2;
+    } else {
+#pragma unroll
+      for (int jt = 0; jt < Bc / 8; ++jt)
+#pragma unroll
+        for (int e = 0; e < 4; ++e) {
+          const int64_t i = e < 2 ? rowA : rowB;
+          const int64_t j = j0 + jt * 8 + 2 * t + (e & 1);
+          float x;
+          if (j >= a.Sk || (a.causal && j > i + a.shift) || i >= a.Sq)
+            x = -INFINITY;
+          else if (plain)
+            x = s[jt][e] * a.scale;
+          else
+            x = maskedScore<T, float>(s[jt][e], a, b, h, i, j);
+          s[jt][e] = x * kLog2e;
+        }
+    }
+    float corr[2];
+#pragma unroll
+    for (int r = 0; r < 2; ++r) {
+      float mx = -INFINITY;
+#pragma unroll
+      for (int jt = 0; jt < Bc / 8; ++jt)
+        mx = fmaxf(mx, fmaxf(s[jt][2 * r], s[jt][2 * r + 1]));
+      mx = fmaxf(mx, __shfl_xor_sync(0xffffffffu, mx, 1));
+      mx = fmaxf(mx, __shfl_xor_sync(0xffffffffu, mx, 2));
+      const float mNew = fmaxf(m[r], mx);
+      const float mUse = mNew == -INFINITY ? 0.f : mNew;
+      corr[r] = exp2f(m[r] - mUse);
+      float sum = 0.f;
+#pragma unroll
+      for (int jt = 0; jt < Bc / 8; ++jt) {
+        s[jt][2 * r] = exp2f(s[jt][2 * r] - mUse);
+        s[jt][2 * r + 1] = exp2f(s[jt][2 * r + 1] - mUse);
+        sum += s[jt][2 * r] + s[jt][2 * r + 1];
+      }
+      l[r] = l[r] * corr[r] + sum; // this thread's part; the quad is summed at the end
+      m[r] = mNew;
+    }
+#pragma unroll
+    for (int nd = 0; nd < D / 8; ++nd) {
+      o[nd][0] *= corr[0], o[nd][1] *= corr[0];
+      o[nd][2] *= corr[1], o[nd][3] *= corr[1];
+    }
+    uint32_t pa[Bc / 16][4];
+#pragma unroll
+    for (int kc = 0; kc < Bc / 16; ++kc) {
+      pa[kc][0] = pack2<T>(s[2 * kc][0], s[2 * kc][1]);
+      pa[kc][1] = pack2<T>(s[2 * kc][2], s[2 * kc][3]);
+      pa[kc][2] = pack2<T>(s[2 * kc + 1][0], s[2 * kc + 1][1]);
+      pa[kc][3] = pack2<T>(s[2 * kc + 1][2], s[2 * kc + 1][3]);
+    }
+    if (n + 1 < nblocks)
+      cpAsyncWait<1>();
+    else
+      cpAsyncWait<0>();
+    __syncthreads();
+    // O += P V.
+    {
+      const uint32_t base = smemAddr(sV + buf * Bc * D);
+#pragma unroll
+      for (int kc = 0; kc < Bc / 16; ++kc) {
+        const int r = kc * 16 + (lane % 16);
+#pragma unroll
+        for (int n2 = 0; n2 < D / 16; ++n2) {
+          const int c = n2 * 2 + lane / 16;
+          uint32_t b0, b1, b2, b3;
+          ldmatrix4T(base + (r * D + ((c ^ (r & 7)) * 8)) * 2, b0, b1, b2, b3);
+          mma16816<T>(o[2 * n2], pa[kc], b0, b1);
+          mma16816<T>(o[2 * n2 + 1], pa[kc], b2, b3);
+        }
+      }
+    }
+  }
+  // Normalize and store.
+#pragma unroll
+  for (int r = 0; r < 2; ++r) {
+    l[r] += __shfl_xor_sync(0xffffffffu, l[r], 1);
+    l[r] += __shfl_xor_sync(0xffffffffu, l[r], 2);
+    l[r] = l[r] > 0.f ? 1.f / l[r] : 0.f;
+  }
+  if (rowA < a.Sq) {
+    uint32_t *dst = reinterpret_cast<uint32_t *>(op + rowA * D);
+#pragma unroll
+    for (int nd = 0; nd < D / 8; ++nd)
+      dst[nd * 4 + t] = pack2<T>(o[nd][0] * l[0], o[nd][1] * l[0]);
+  }
+  if (rowB < a.Sq) {
+    uint32_t *dst = reinterpret_cast<uint32_t *>(op + rowB * D);
+#pragma unroll
+    for (int nd = 0; nd < D / 8; ++nd)
+      dst[nd * 4 + t] = pack2<T>(o[nd][2] * l[1], o[nd][3] * l[1]);
+  }
+}
+
+template <typename T, int D, int NW> void launchTc(const AttnArgs &a, int64_t BH) {
+  constexpr int Br = NW * 16;
+  const int smem = tcSmemBytes<D>(NW);
+  static bool configured = false; // per instantiation
+  if (!configured) {
+    LLMK_CUDA_CHECK(cudaFuncSetAttribute(flashTc<T, D, NW>,
+                                         cudaFuncAttributeMaxDynamicSharedMemorySize, smem));
+    configured = true;
+  }
+  dim3 grid(static_cast<unsigned>(BH), static_cast<unsigned>((a.Sq + Br - 1) / Br));
+  flashTc<T, D, NW><<<grid, NW * 32, smem, llmk::stream()>>>(a);
+}
+
+//===----------------------------------------------------------------------===//
+// SIMT kernel (any element type and head dims).
+//===----------------------------------------------------------------------===//
+
+constexpr int kSimtRowsPerWarp = 4, kSimtWarps = 4, kSimtRows = 16, kSimtKeys = 32;
+
+template <typename T, int NC>
+__global__ void __launch_bounds__(kSimtWarps * 32) flashSimt(AttnArgs a) {
+  using A = std::conditional_t<std::is_same_v<T, double>, double, float>;
+  constexpr int RPW = kSimtRowsPerWarp, Br = kSimtRows, Bc = kSimtKeys;
+  extern __shared__ __align__(16) unsigned char smemSimt[];
+  const int64_t D = a.D, Dv = a.Dv;
+  A *sQ = reinterpret_cast<A *>(smemSimt);
+  A *sK = sQ + Br * D;            // [Bc][D + 1]
+  A *sV = sK + Bc * (D + 1);      // [Bc][Dv]
+  const int tid = threadIdx.x, warp = tid / 32, lane = tid % 32;
+  const int64_t bh = blockIdx.x, b = bh / a.Hq, h = bh % a.Hq, hk = h / a.group;
+  const int64_t i0 = int64_t(gridDim.y - 1 - blockIdx.y) * Br;
+  const T *qp = static_cast<const T *>(a.q) + bh * a.Sq * D;
+  const T *kp = static_cast<const T *>(a.k) + (b * a.Hk + hk) * a.Sk * D;
+  const T *vp = static_cast<const T *>(a.v) + (b * a.Hk + hk) * a.Sk * Dv;
+  T *op = static_cast<T *>(a.out) + bh * a.Sq * Dv;
+  const int64_t lastRow = (i0 + Br < a.Sq ? i0 + Br : a.Sq) - 1;
+  const int64_t keys = a.causal ? clampI64(lastRow + a.shift + 1, 0, a.Sk) : a.Sk;
+
+  for (int64_t idx = tid; idx < Br * D; idx += blockDim.x) {
+    const int64_t r = idx / D;
+    sQ[idx] = i0 + r < a.Sq ? static_cast<A>(ld(qp[(i0 + r) * D + idx % D])) : A(0);
+  }
+  A m[RPW], l[RPW], o[RPW][NC];
+#pragma unroll
+  for (int r = 0; r < RPW; ++r) {
+    m[r] = -INFINITY, l[r] = 0;
+#pragma unroll
+    for (int c = 0; c < NC; ++c)
+      o[r][c] = 0;
+  }
+  for (int64_t j0 = 0; j0 < keys; j0 += Bc) {
+    __syncthreads();
+    for (int64_t idx = tid; idx < Bc * D; idx += blockDim.x) {
+      const int64_t r = idx / D, d = idx % D;
+      sK[r * (D + 1) + d] = j0 + r < a.Sk ? static_cast<A>(ld(kp[(j0 + r) * D + d])) : A(0);
+    }
+    for (int64_t idx = tid; idx < Bc * Dv; idx += blockDim.x) {
+      const int64_t r = idx / Dv;
+      sV[idx] = j0 + r < a.Sk ? static_cast<A>(ld(vp[(j0 + r) * Dv + idx % Dv])) : A(0);
+    }
+    __syncthreads();
+#pragma unroll
+    for (int r = 0; r < RPW; ++r) {
+      const int lr = warp * RPW + r;
+      const int64_t i = i0 + lr;
+      if (i >= a.Sq)
+        continue; // warp-uniform
+      const int64_t j = j0 + lane;
+      A x = -INFINITY;
+      if (j < a.Sk && (!a.causal || j <= i + a.shift)) {
+        A dot = 0;
+        const A *qr = sQ + lr * D, *kr = sK + lane * (D + 1);
+        for (int64_t d = 0; d < D; ++d)
+          dot += qr[d] * kr[d];
+        x = maskedScore<T, A>(dot, a, b, h, i, j);
+      }
+      A mx = x;
+#pragma unroll
+      for (int off = 16; off > 0; off >>= 1)
+        mx = max(mx, __shfl_xor_sync(0xffffffffu, mx, off));
+      const A mNew = max(m[r], mx);
+      const A mUse = mNew == -INFINITY ? A(0) : mNew;
+      const A corr = aexp(m[r] - mUse);
+      const A p = aexp(x - mUse);
+      A sum = p;
+#pragma unroll
+      for (int off = 16; off > 0; off >>= 1)
+        sum += __shfl_xor_sync(0xffffffffu, sum, off);
+      l[r] = l[r] * corr + sum;
+      m[r] = mNew;
+#pragma unroll
+      for (int c = 0; c < NC; ++c)
+        o[r][c] *= corr;
+      for (int jj = 0; jj < Bc; ++jj) {
+        const A pj = __shfl_sync(0xffffffffu, p, jj);
+#pragma unroll
+        for (int c = 0; c < NC; ++c) {
+          const int64_t d = lane + 32 * c;
+          if (d < Dv)
+            o[r][c] += pj * sV[jj * Dv + d];
+        }
+      }
+    }
+  }
+#pragma unroll
+  for (int r = 0; r < RPW; ++r) {
+    const int64_t i = i0 + warp * RPW + r;
+    if (i >= a.Sq)
+      continue;
+    const A inv = l[r] > 0 ? A(1) / l[r] : A(0);
+#pragma unroll
+    for (int c = 0; c < NC; ++c) {
+      const int64_t d = lane + 32 * c;
+      if (d < Dv)
+        op[i * Dv + d] = st<T>(o[r][c] * inv);
+    }
+  }
+}
+
+template <typename T, int NC> void launchSimt(const AttnArgs &a, int64_t BH) {
+  using A = std::conditional_t<std::is_same_v<T, double>, double, float>;
+  const size_t smem =
+      sizeof(A) * (kSimtRows * a.D + kSimtKeys * (a.D + 1) + kSimtKeys * a.Dv);
+  static size_t configured = 0; // the largest dynamic size allowed so far
+  if (smem > 48 * 1024 && smem > configured) {
+    LLMK_CUDA_CHECK(cudaFuncSetAttribute(flashSimt<T, NC>,
+                                         cudaFuncAttributeMaxDynamicSharedMemorySize,
+                                         static_cast<int>(smem)));
+    configured = smem;
+  }
+  dim3 grid(static_cast<unsigned>(BH), static_cast<unsigned>((a.Sq + kSimtRows - 1) / kSimtRows));
+  flashSimt<T, NC><<<grid, kSimtWarps * 32, smem, llmk::stream()>>>(a);
+}
+
+//===----------------------------------------------------------------------===//
+// Rotary embedding.
+//===----------------------------------------------------------------------===//
+
+template <typename T>
+__global__ void rotaryKernel(const T *x, const T *cosT, const T *sinT, T *out, int64_t rows,
+                             int64_t H, int64_t S, int64_t D, int64_t half, int64_t rotaryDim,
+                             int64_t c0, int64_t c1, int64_t c2, int64_t c3, int64_t s0,
+                             int64_t s1, int64_t s2, int64_t s3, bool interleaved) {
+  // Per row: `half` rotated pairs, then D - rotaryDim copied elements.
+  const int64_t perRow = half + (D - rotaryDim);
+  const int64_t total = rows * perRow;
+  for (int64_t idx = blockIdx.x * int64_t(blockDim.x) + threadIdx.x; idx < total;
+       idx += int64_t(gridDim.x) * blockDim.x) {
+    const int64_t row = idx / perRow, i = idx % perRow;
+    const T *p = x + row * D;
+    T *q = out + row * D;
+    if (i >= half) {
+      const int64_t d = rotaryDim + (i - half);
+      q[d] = p[d];
+      continue;
+    }
+    const int64_t bIdx = row / (H * S), h = (row / S) % H, s = row % S;
+    const float c = static_cast<float>(ld(cosT[bIdx * c0 + h * c1 + s * c2 + i * c3]));
+    const float sn = static_cast<float>(ld(sinT[bIdx * s0 + h * s1 + s * s2 + i * s3]));
+    const int64_t i1 = interleaved ? 2 * i : i, i2 = interleaved ? 2 * i + 1 : i + half;
+    if constexpr (std::is_same_v<T, double>) {
+      const double x1 = p[i1], x2 = p[i2], cd = cosT[bIdx * c0 + h * c1 + s * c2 + i * c3],
+                   sd = sinT[bIdx * s0 + h * s1 + s * s2 + i * s3];
+      q[i1] = x1 * cd - x2 * sd;
+      q[i2] = x2 * cd + x1 * sd;
+    } else {
+      const float x1 = static_cast<float>(ld(p[i1])), x2 = static_cast<float>(ld(p[i2]));
+      q[i1] = st<T>(x1 * c - x2 * sn);
+      q[i2] = st<T>(x2 * c + x1 * sn);
+    }
+  }
+}
+
+} // namespace la
+
+/// softmax(q @ k^T * scale (+ mask)) @ v on [B, H, S, D] tensors, with
+/// grouped-query heads (k/v may have fewer heads). maskData broadcasts to
+/// [B, Hq, Sq, Sk]: bool (true keeps) or additive (element type T).
+/// UpperLeft: key j visible to row i when j <= i; LowerRight: j <= i + Sk - Sq.
+/// Rows that may attend to nothing are zeros.
+template <typename T>
+void attention(const In<T> &q, const In<T> &k, const In<T> &v, const void *maskData,
+               const Shape &maskShape, MaskKind maskKind, T *out, float scale, Causal causal,
+               float softcap) {
+  const int64_t B = q.s.d[0], Hq = q.s.d[1], Sq = q.s.d[2], D = q.s.d[3];
+  const int64_t Hk = k.s.d[1], Sk = k.s.d[2], Dv = v.s.d[3];
+  if (B * Hq * Sq * Dv == 0)
+    return;
+  la::AttnArgs a{};
+  a.q = q.p, a.k = k.p, a.v = v.p, a.out = out, a.mask = maskData;
+  a.maskKind = maskData ? static_cast<int>(maskKind) : 0;
+  if (a.maskKind != 0) {
+    Shape full;
+    full.rank = 4;
+    full.d[0] = B, full.d[1] = Hq, full.d[2] = Sq, full.d[3] = Sk;
+    la::bcastStrides(maskShape, full, a.ms);
+  }
+  a.causal = causal != Causal::None;
+  a.Hq = Hq, a.Hk = Hk, a.group = Hk ? Hq / Hk : 1, a.Sq = Sq, a.Sk = Sk, a.D = D, a.Dv = Dv;
+  a.shift = causal == Causal::LowerRight ? Sk - Sq : 0;
+  a.scale = scale, a.softcap = softcap;
+  const int64_t BH = B * Hq;
+  if constexpr (la::isHalf<T>()) {
+    const bool aligned = ((reinterpret_cast<uintptr_t>(q.p) | reinterpret_cast<uintptr_t>(k.p) |
+                           reinterpret_cast<uintptr_t>(v.p) | reinterpret_cast<uintptr_t>(out)) &
+                          15) == 0;
+    if (aligned && D == Dv && (D == 64 || D == 128)) {
+      const int nw = la::attentionWarps ? la::attentionWarps : 4;
+      if (D == 64) {
+        if (nw == 8)
+          la::launchTc<T, 64, 8>(a, BH);
+        else
+          la::launchTc<T, 64, 4>(a, BH);
+      } else {
+        if (nw == 8)
+          la::launchTc<T, 128, 8>(a, BH);
+        else
+          la::launchTc<T, 128, 4>(a, BH);
+      }
+      return;
+    }
+  }
+  if (Dv <= 32)
+    la::launchSimt<T, 1>(a, BH);
+  else if (Dv <= 64)
+    la::launchSimt<T, 2>(a, BH);
+  else if (Dv <= 128)
+    la::launchSimt<T, 4>(a, BH);
+  else if (Dv <= 256)
+    la::launchSimt<T, 8>(a, BH);
+  else
+    la::launchSimt<T, 16>(a, BH); // head dims up to 512
+}
+
+/// Rotary embedding on [B, H, S, D]; cos/sin broadcast to [B, H, S, rot/2].
+template <typename T>
+void rotaryEmbedding(const In<T> &x, const In<T> &cosT, const In<T> &sinT, T *out, int64_t rotaryDim,
+                     bool interleaved) {
+  const int64_t B = x.s.d[0], H = x.s.d[1], S = x.s.d[2], D = x.s.d[3];
+  const int64_t half = rotaryDim / 2, rows = B * H * S;
+  if (rows * D == 0)
+    return;
+  Shape table;
+  table.rank = 4;
+  table.d[0] = B, table.d[1] = H, table.d[2] = S, table.d[3] = half;
+  int64_t cs[kMaxRank], ss[kMaxRank];
+  la::bcastStrides(cosT.s, table, cs);
+  la::bcastStrides(sinT.s, table, ss);
+  const int64_t total = rows * (half + D - rotaryDim);
+  la::rotaryKernel<T><<<la::gridFor(total, 256), 256, 0, llmk::stream()>>>(
+      x.p, cosT.p, sinT.p, out, rows, H, S, D, half, rotaryDim, cs[0], cs[1], cs[2], cs[3], ss[0],
+      ss[1], ss[2], ss[3], interleaved);
+}
+
+} // namespace llmk
+
+#endif // LLMK_CUDA_ATTENTION_CUH
