@@ -285,6 +285,10 @@ inline int32_t begin(const LLMRunArgs *args, char *E, size_t EC) {
   return 0;
 }
 
+/// The CPU library sizes its thread pool here; kernels on the GPU need
+/// nothing (generated code calls it on both targets).
+inline void setThreads(int) {}
+
 /// Checks that the run's launches were accepted; never synchronizes.
 inline int32_t end(char *E, size_t EC) {
   cudaError_t err = cudaGetLastError();
