@@ -120,6 +120,14 @@ void testElementwise() {
   binaryCase<f16>("add", shapeOf({37, 129}), shapeOf({129}), add, radd);
   binaryCase<bf16>("mul", shapeOf({5, 1, 9, 1}), shapeOf({1, 6, 1, 11}), mul, rmul);
   binaryCase<double>("add", shapeOf({17, 3}), shapeOf({17, 1}), add, radd);
+  // Row broadcasts on the vector path (bias rows, per-row scales).
+  binaryCase<f16>("add", shapeOf({37, 128}), shapeOf({128}), add, radd);
+  binaryCase<float>("mul", shapeOf({33, 64}), shapeOf({33, 1}), mul, rmul);
+  binaryCase<bf16>("add", shapeOf({5, 1, 9, 8}), shapeOf({1, 6, 1, 8}), add, radd);
+  binaryCase<float>("add", shapeOf({2, 3, 1, 8}), shapeOf({2, 1, 5, 8}), add, radd);
+  binaryCase<f16, bool>("lt", shapeOf({3, 16}), shapeOf({3, 1}),
+                        [] LLMK_FN(auto a, auto b) { return a < b; },
+                        [](double a, double b) { return double(a < b); });
   // Division, max/min with NaN rules, comparisons (bool out).
   binaryCase<float>("div", shapeOf({999}), shapeOf({999}),
                     [] LLMK_FN(auto a, auto b) { return llmk::safeDiv(a, b); },
@@ -714,6 +722,10 @@ void testReduce() {
   reduceCase<int64_t>(shapeOf({9, 11, 13}), {true, false, false}, K::Max, -100, 100);
   reduceCase<double>(shapeOf({9, 11, 13}), {false, false, true}, K::Mean);
   reduceCase<float>(shapeOf({4, 1, 6}), {false, true, false}, K::Sum); // only a dim of 1
+  reduceCase<float>(shapeOf({3001, 70}), {true, false}, K::Sum);
+  reduceCase<f16>(shapeOf({5, 300, 3, 40}), {false, true, true, false}, K::Max);
+  reduceCase<float>(shapeOf({0, 5}), {true, false}, K::Sum);   // empty reduction: 0
+  reduceCase<float>(shapeOf({0, 5}), {true, false}, K::Max);   // -inf
 
   argmaxCase<float>(shapeOf({5, 1000, 3}), 1, false, false);
   argmaxCase<float>(shapeOf({7, 50001}), 1, false, false);
@@ -746,6 +758,10 @@ void testReduce() {
   cumsumCase<float>(3, 100, 4, true, true);
   cumsumCase<f16>(2, 50, 1, true, false);
   cumsumCase<int64_t>(5, 7, 3, false, true);
+  cumsumCase<float>(3, 5001, 1, false, false); // rows: block scan
+  cumsumCase<float>(2, 1000, 1, true, true);
+  cumsumCase<f16>(2, 777, 1, false, true);
+  cumsumCase<int32_t>(4, 600, 1, true, false);
 
   topkCase<float>(6, 1000, 1, 7, true);
   topkCase<float>(6, 1000, 1, 7, false);
@@ -851,14 +867,106 @@ void testMisc() {
   }
 }
 
+//===----------------------------------------------------------------------===//
+// Timings (with --bench): device time per call, and the bandwidth of the
+// bytes each kernel must move at least.
+//===----------------------------------------------------------------------===//
+
+template <typename Fn> void bench(RunContext &rc, const char *name, double bytes, Fn fn) {
+  cudaEvent_t a, b;
+  GT_CHECK(cudaEventCreate(&a));
+  GT_CHECK(cudaEventCreate(&b));
+  for (int i = 0; i < 3; ++i)
+    fn();
+  const int iters = 20;
+  GT_CHECK(cudaEventRecord(a, rc.stream));
+  for (int i = 0; i < iters; ++i)
+    fn();
+  GT_CHECK(cudaEventRecord(b, rc.stream));
+  GT_CHECK(cudaEventSynchronize(b));
+  float ms = 0;
+  GT_CHECK(cudaEventElapsedTime(&ms, a, b));
+  ms /= iters;
+  std::printf("BENCH %-48s %9.3f us %8.1f GB/s\n", name, ms * 1e3, bytes / (ms * 1e-3) / 1e9);
+  GT_CHECK(cudaGetLastError());
+}
+
+void runBenchmarks(RunContext &rc) {
+  const int64_t M = 8192, N = 4096;
+  Dev<f16> x(randVec<f16>(M * N)), y(randVec<f16>(M * N)), o(M * N), bias(randVec<f16>(N));
+  Dev<float> xf(randVec<float>(M * N)), of(M * N);
+  Shape s = shapeOf({M, N}), sb = shapeOf({N});
+  const double e16 = double(M * N) * 2, e32 = double(M * N) * 4;
+  bench(rc, "elementwise add f16 [8192,4096]", 3 * e16, [&] {
+    llmk::elementwise(s, o.p, [] LLMK_FN(auto a, auto b) { return a + b; }, llmk::in(x.p, s), llmk::in(y.p, s));
+  });
+  bench(rc, "elementwise bias add f16 [8192,4096]+[4096]", 2 * e16, [&] {
+    llmk::elementwise(s, o.p, [] LLMK_FN(auto a, auto b) { return a + b; }, llmk::in(x.p, s), llmk::in(bias.p, sb));
+  });
+  bench(rc, "elementwise gelu f32 [8192,4096]", 2 * e32, [&] {
+    llmk::elementwise(s, of.p, [] LLMK_FN(auto a) { return llmk::gelu(a); }, llmk::in(xf.p, s));
+  });
+  Shape sodd = shapeOf({M, N - 1}), sbodd = shapeOf({N - 1});
+  bench(rc, "elementwise bias add f16 [8192,4095] (strided)", 2 * double(M * (N - 1)) * 2, [&] {
+    llmk::elementwise(sodd, o.p, [] LLMK_FN(auto a, auto b) { return a + b; }, llmk::in(x.p, sodd), llmk::in(bias.p, sbodd));
+  });
+  bench(rc, "softmax f16 rows [32768,1024]", 2 * e16, [&] { llmk::softmax(x.p, o.p, 32768, 1024, 1, false); });
+  bench(rc, "softmax f16 rows [4096,8192]", 2 * e16, [&] { llmk::softmax(x.p, o.p, 4096, 8192, 1, false); });
+  bench(rc, "softmax f32 rows [64,50257]", 2 * 64 * 50257 * 4.0, [&] { llmk::softmax(xf.p, of.p, 64, 50257, 1, false); });
+  bench(rc, "layerNorm f16 [8192,4096]", 2 * e16, [&] {
+    llmk::layerNorm<f16>(x.p, y.p, N, bias.p, N, o.p, M, N, 1e-5f, true);
+  });
+  bench(rc, "layerNorm f16 [32768,1024]", 2 * e16, [&] {
+    llmk::layerNorm<f16>(x.p, y.p, 1024, bias.p, 1024, o.p, 32768, 1024, 1e-5f, true);
+  });
+  bench(rc, "rmsNorm f32 [8192,4096]", 2 * e32, [&] {
+    llmk::layerNorm<float>(xf.p, xf.p, N, nullptr, 0, of.p, M, N, 1e-6f, false);
+  });
+  {
+    static const int64_t perm[] = {0, 2, 1, 3};
+    Shape st = shapeOf({16, 1024, 32, 64});
+    bench(rc, "transpose f16 [16,1024,32,64] perm 0213", 2 * e16, [&] { llmk::transpose(llmk::in(x.p, st), o.p, perm); });
+    static const int64_t perm2[] = {0, 2, 1};
+    Shape st2 = shapeOf({256, 1024, 128});
+    bench(rc, "transpose f16 [256,1024,128] perm 021", 2 * e16, [&] { llmk::transpose(llmk::in(x.p, st2), o.p, perm2); });
+    static const int64_t perm3[] = {0, 2, 3, 1};
+    Shape st3 = shapeOf({16, 1024, 32, 64});
+    bench(rc, "transpose f16 [16,1024,32,64] perm 0231", 2 * e16, [&] { llmk::transpose(llmk::in(x.p, st3), o.p, perm3); });
+  }
+  {
+    static const bool r1[] = {false, true}, r0[] = {true, false};
+    bench(rc, "reduceSum f32 [8192,4096] axis 1", e32, [&] { llmk::reduce(llmk::in(xf.p, s), of.p, r1, llmk::ReduceKind::Sum); });
+    bench(rc, "reduceSum f32 [8192,4096] axis 0", e32, [&] { llmk::reduce(llmk::in(xf.p, s), of.p, r0, llmk::ReduceKind::Sum); });
+  }
+  {
+    Dev<int64_t> idx(randVec<int64_t>(8192, 0, 50256)), am(64);
+    bench(rc, "gather f16 [50257,768] x 8192 rows", 2 * 8192 * 768 * 2.0, [&] {
+      llmk::gather(x.p, 1, 50257, 768, idx.p, 8192, o.p);
+    });
+    Shape sl = shapeOf({64, 50257});
+    bench(rc, "argmax f32 [64,50257]", 64 * 50257 * 4.0, [&] { llmk::argmax(llmk::in(xf.p, sl), am.p, 1, false); });
+    Dev<int64_t> ti(64 * 50);
+    bench(rc, "topk f32 [64,50257] k=50", 64 * 50257 * 4.0, [&] {
+      llmk::topk(xf.p, 64, 50257, 1, 50, true, of.p, ti.p);
+    });
+  }
+  bench(rc, "cumsum f32 [16,4096,1]", 2 * 16 * 4096 * 4.0, [&] { llmk::cumsum(xf.p, of.p, 16, 4096, 1, false, false); });
+  bench(rc, "cumsum f32 [1,4096,4096]", 2 * e32 / 2, [&] { llmk::cumsum(xf.p, of.p, 1, 4096, 4096, false, false); });
+  bench(rc, "concatPiece f16 [8192,2048] into [8192,4096]", 2 * e16 / 2, [&] {
+    llmk::concatPiece(x.p, M, 2048, 1, o.p, N, 2048);
+  });
+}
+
 } // namespace
 
-int main() {
+int main(int argc, char **argv) {
   RunContext rc;
   testElementwise();
   testMovement(rc);
   testReduce();
   testMisc();
   GT_CHECK(cudaDeviceSynchronize());
+  if (argc > 1 && std::string(argv[1]) == "--bench")
+    runBenchmarks(rc);
   return finish();
 }

@@ -89,47 +89,6 @@ __device__ __forceinline__ auto &getVec(VecTuple<V, T, R...> &t) {
 
 template <typename Types, size_t K> using TypeAt = std::tuple_element_t<K, Types>;
 
-template <int V, typename T>
-__device__ __forceinline__ void loadVec(Vec<T, V> &dst, const T *p, int64_t i, bool scalar) {
-  if (scalar) {
-    const T v = p[0];
-#pragma unroll
-    for (int j = 0; j < V; ++j)
-      dst.v[j] = v;
-  } else {
-    dst = *reinterpret_cast<const Vec<T, V> *>(p + i);
-  }
-}
-
-/// Flat kernel: operand k is contiguous with the output's layout, or a
-/// single element when bit k of `scalarMask` is set. Pointers are aligned to
-/// V elements of their type.
-template <int V, typename TO, typename F, typename Types, size_t... I>
-__global__ void __launch_bounds__(256)
-    elementwiseFlatKernel(int64_t n, TO *o, F f, Ptrs<sizeof...(I)> ptrs, unsigned scalarMask,
-                          std::index_sequence<I...>) {
-  const int64_t nv = n / V;
-  LLMK_GRID_STRIDE(v, nv) {
-    VecTuple<V, TypeAt<Types, I>...> ins;
-    (loadVec<V>(getVec<I>(ins), static_cast<const TypeAt<Types, I> *>(ptrs.p[I]), v * V,
-                (scalarMask >> I) & 1u),
-     ...);
-    Vec<TO, V> out;
-#pragma unroll
-    for (int j = 0; j < V; ++j)
-      out.v[j] = convert<TO>(f(load(getVec<I>(ins).v[j])...));
-    *reinterpret_cast<Vec<TO, V> *>(o + v * V) = out;
-  }
-  // The tail: fewer than V elements.
-  const int64_t tail = n - nv * V;
-  const int64_t t = static_cast<int64_t>(blockIdx.x) * blockDim.x + threadIdx.x;
-  if (t < tail) {
-    const int64_t e = nv * V + t;
-    o[e] = convert<TO>(
-        f(load(static_cast<const TypeAt<Types, I> *>(ptrs.p[I])[((scalarMask >> I) & 1u) ? 0 : e])...));
-  }
-}
-
 template <int N> struct StridedParams {
   int rank;
   int64_t dims[kMaxRank];
@@ -149,6 +108,57 @@ __device__ __forceinline__ void stridedOffsets(const StridedParams<N> &p, int64_
 #pragma unroll
     for (int k = 0; k < N; ++k)
       off[k] += static_cast<int64_t>(idx) * p.strides[k][i];
+  }
+}
+
+template <int V, typename T>
+__device__ __forceinline__ void loadVec(Vec<T, V> &dst, const T *p, bool broadcast) {
+  if (broadcast) {
+    const T v = p[0];
+#pragma unroll
+    for (int j = 0; j < V; ++j)
+      dst.v[j] = v;
+  } else {
+    dst = *reinterpret_cast<const Vec<T, V> *>(p);
+  }
+}
+
+/// Vector kernel: V consecutive output elements per step, from one offset
+/// computation. Along the innermost merged dim every operand either steps by
+/// one (a 16-byte load; V divides that dim unless it is the only one, and
+/// pointers are aligned) or stays (bit k of `bcastMask`: one element,
+/// broadcast). The tail (fewer than V elements, single-dim nests only) goes
+/// element by element.
+template <int V, typename TO, typename F, typename Types, size_t... I>
+__global__ void __launch_bounds__(256)
+    elementwiseVecKernel(int64_t n, TO *o, F f, Ptrs<sizeof...(I)> ptrs,
+                         StridedParams<sizeof...(I)> params, unsigned bcastMask,
+                         std::index_sequence<I...>) {
+  constexpr int N = sizeof...(I);
+  int64_t off[N > 0 ? N : 1];
+  const int64_t nv = n / V;
+  const bool small = n <= 0x7fffffff;
+  LLMK_GRID_STRIDE(v, nv) {
+    if (small)
+      stridedOffsets<uint32_t>(params, v * V, off);
+    else
+      stridedOffsets<int64_t>(params, v * V, off);
+    VecTuple<V, TypeAt<Types, I>...> ins;
+    (loadVec<V>(getVec<I>(ins), static_cast<const TypeAt<Types, I> *>(ptrs.p[I]) + off[I],
+                (bcastMask >> I) & 1u),
+     ...);
+    Vec<TO, V> out;
+#pragma unroll
+    for (int j = 0; j < V; ++j)
+      out.v[j] = convert<TO>(f(load(getVec<I>(ins).v[j])...));
+    *reinterpret_cast<Vec<TO, V> *>(o + v * V) = out;
+  }
+  const int64_t tail = n - nv * V;
+  const int64_t t = static_cast<int64_t>(blockIdx.x) * blockDim.x + threadIdx.x;
+  if (t < tail) {
+    const int64_t e = nv * V + t;
+    stridedOffsets<int64_t>(params, e, off);
+    o[e] = convert<TO>(f(load(static_cast<const TypeAt<Types, I> *>(ptrs.p[I])[off[I]])...));
   }
 }
 
@@ -182,37 +192,36 @@ void elementwiseImpl(const Shape &out, TO *o, F &f, std::index_sequence<I...> se
   const Shape *shapes[N > 0 ? N : 1] = {&ins.s...};
   LoopNest<N> nest(out, shapes);
   Ptrs<N> ptrs{{static_cast<const void *>(ins.p)...}};
-  // The flat case: every operand walks the output's layout or is a scalar.
-  constexpr size_t maxSize = std::max({sizeof(TO), sizeof(TI)...});
-  constexpr int V = maxSize >= 16 ? 1 : static_cast<int>(16 / maxSize);
-  bool flat = nest.rank == 1;
-  unsigned scalarMask = 0;
-  bool aligned = reinterpret_cast<uintptr_t>(o) % (sizeof(TO) * V) == 0;
-  if (flat) {
-    const int64_t stride[N > 0 ? N : 1] = {nest.strides[I][0]...};
-    const size_t sizes[N > 0 ? N : 1] = {sizeof(TI)...};
-    for (int k = 0; k < N; ++k) {
-      if (stride[k] == 0 && shapes[k]->numel() == 1)
-        scalarMask |= 1u << k;
-      else if (stride[k] != 1)
-        flat = false;
-      else
-        aligned &= reinterpret_cast<uintptr_t>(ptrs.p[k]) % (sizes[k] * V) == 0;
-    }
-  }
-  if (flat && aligned) {
-    const int64_t units = n / V > 0 ? n / V : 1;
-    const unsigned grid = gridFor(units);
-    elementwiseFlatKernel<V, TO, F, Types>
-        <<<grid, kThreads, 0, stream()>>>(n, o, f, ptrs, scalarMask, seq);
-    return;
-  }
   StridedParams<N> params;
   params.rank = nest.rank;
   for (int i = 0; i < nest.rank; ++i) {
     params.dims[i] = nest.dims[i];
     for (int k = 0; k < N; ++k)
       params.strides[k][i] = nest.strides[k][i];
+  }
+  // The vector case: along the innermost merged dim every operand steps by
+  // one or stays (same shapes, scalars, bias rows, per-row scales).
+  constexpr size_t maxSize = std::max({sizeof(TO), sizeof(TI)...});
+  constexpr int V = maxSize >= 16 ? 1 : static_cast<int>(16 / maxSize);
+  const int last = nest.rank - 1;
+  bool vec = nest.rank == 1 || nest.dims[last] % V == 0;
+  vec = vec && reinterpret_cast<uintptr_t>(o) % (sizeof(TO) * V) == 0;
+  unsigned bcastMask = 0;
+  {
+    const size_t sizes[N > 0 ? N : 1] = {sizeof(TI)...};
+    for (int k = 0; k < N && vec; ++k) {
+      const int64_t st = nest.strides[k][last];
+      if (st == 0)
+        bcastMask |= 1u << k;
+      else
+        vec = st == 1 && reinterpret_cast<uintptr_t>(ptrs.p[k]) % (sizes[k] * V) == 0;
+    }
+  }
+  if (vec && V > 1) {
+    const int64_t units = n / V > 0 ? n / V : 1;
+    elementwiseVecKernel<V, TO, F, Types>
+        <<<gridFor(units), kThreads, 0, stream()>>>(n, o, f, ptrs, params, bcastMask, seq);
+    return;
   }
   elementwiseStridedKernel<TO, F, Types>
       <<<gridFor(n), kThreads, 0, stream()>>>(n, o, f, ptrs, params, seq);

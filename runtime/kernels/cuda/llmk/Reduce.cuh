@@ -57,6 +57,14 @@ __device__ __forceinline__ T blockReduce(T v, Op op, T *scratch) {
   return __shfl_sync(0xffffffffu, v, 0); // lanes >= warps hold partial values
 }
 
+/// __shfl_up_sync for every arithmetic type (narrow ones through int).
+template <typename T> __device__ __forceinline__ T shflUp(T v, int o) {
+  if constexpr (std::is_integral_v<T> && sizeof(T) < 4)
+    return static_cast<T>(__shfl_up_sync(0xffffffffu, static_cast<int>(v), o));
+  else
+    return __shfl_up_sync(0xffffffffu, v, o);
+}
+
 /// __shfl_xor_sync for every arithmetic type (narrow ones through int).
 template <typename T> __device__ __forceinline__ T shflXor(T v, int o) {
   if constexpr (std::is_integral_v<T> && sizeof(T) < 4)
@@ -152,17 +160,36 @@ __global__ void __launch_bounds__(256) reduceRowsKernel(const T *x, T *out, Redu
   }
 }
 
-/// The innermost dim is kept: a thread per output.
+/// The innermost dim is kept: blocks of 32 x 8 threads, 32 adjacent outputs
+/// (coalesced) per block, the 8 rows of threads splitting the reduced
+/// elements, then combined through shared memory.
 template <typename T, typename Acc>
 __global__ void __launch_bounds__(256) reduceColumnsKernel(const T *x, T *out, ReduceParams p, ReduceKind kind) {
+  __shared__ Acc part[8][33];
   const ReduceOp<Acc> op{kind};
-  LLMK_GRID_STRIDE(o, p.outN) {
-    const int64_t base = decompose(o, p.keptRank, p.keptDims, p.keptStrides);
+  const int64_t groups = (p.outN + 31) / 32;
+  for (int64_t g = blockIdx.x; g < groups; g += gridDim.x) {
+    const int64_t o = g * 32 + threadIdx.x;
     Acc acc = reduceInit<Acc>(kind);
-    for (int64_t r = 0; r < p.redN; ++r)
-      acc = op(acc, static_cast<Acc>(load(x[base + decompose(r, p.redRank, p.redDims, p.redStrides)])));
-    out[o] = convert<T>(reduceFinish(acc, kind, p.redN));
+    if (o < p.outN) {
+      const int64_t base = decompose(o, p.keptRank, p.keptDims, p.keptStrides);
+      for (int64_t r = threadIdx.y; r < p.redN; r += blockDim.y)
+        acc = op(acc, static_cast<Acc>(load(x[base + decompose(r, p.redRank, p.redDims, p.redStrides)])));
+    }
+    part[threadIdx.y][threadIdx.x] = acc;
+    __syncthreads();
+    if (threadIdx.y == 0 && o < p.outN) {
+      for (int y = 1; y < blockDim.y; ++y)
+        acc = op(acc, part[y][threadIdx.x]);
+      out[o] = convert<T>(reduceFinish(acc, kind, p.redN));
+    }
+    __syncthreads();
   }
+}
+
+inline void launchReduceColumns(unsigned &grid, int64_t outN) {
+  const int sms = context().numSMs > 0 ? context().numSMs : 132;
+  grid = static_cast<unsigned>(std::min<int64_t>((outN + 31) / 32, int64_t(sms) * 8));
 }
 
 } // namespace detail
@@ -211,8 +238,9 @@ void reduce(const In<T> &x, T *out, const bool *reduced, ReduceKind kind) {
       return;
     p.keptRank = 0;
     p.redRank = 0;
-    detail::reduceColumnsKernel<T, Acc><<<detail::gridFor(p.outN), detail::kThreads, 0, stream()>>>(
-        x.p, out, p, kind);
+    unsigned grid;
+    detail::launchReduceColumns(grid, p.outN);
+    detail::reduceColumnsKernel<T, Acc><<<grid, dim3(32, 8), 0, stream()>>>(x.p, out, p, kind);
     return;
   }
   if (lastReduced) {
@@ -220,8 +248,9 @@ void reduce(const In<T> &x, T *out, const bool *reduced, ReduceKind kind) {
     const unsigned grid = static_cast<unsigned>(std::min<int64_t>(p.outN, int64_t(sms) * 16));
     detail::reduceRowsKernel<T, Acc><<<grid, detail::kThreads, 0, stream()>>>(x.p, out, p, kind);
   } else {
-    detail::reduceColumnsKernel<T, Acc><<<detail::gridFor(p.outN), detail::kThreads, 0, stream()>>>(
-        x.p, out, p, kind);
+    unsigned grid;
+    detail::launchReduceColumns(grid, p.outN);
+    detail::reduceColumnsKernel<T, Acc><<<grid, dim3(32, 8), 0, stream()>>>(x.p, out, p, kind);
   }
 }
 
@@ -529,6 +558,52 @@ __global__ void __launch_bounds__(256) cumsumKernel(const T *x, T *out, int64_t 
   }
 }
 
+/// inner == 1: a block per row; each thread scans a contiguous chunk, after
+/// an exclusive scan of the chunks' sums across the block.
+template <typename T>
+__global__ void __launch_bounds__(256) cumsumRowsKernel(const T *x, T *out, int64_t rows, int64_t len,
+                                                         bool exclusive, bool reverse) {
+  using C = compute_t<T>;
+  __shared__ C warpSums[32];
+  const int64_t chunk = (len + blockDim.x - 1) / blockDim.x;
+  const int lane = threadIdx.x % 32, warp = threadIdx.x / 32, warps = blockDim.x / 32;
+  for (int64_t r = blockIdx.x; r < rows; r += gridDim.x) {
+    const T *p = x + r * len;
+    T *q = out + r * len;
+    const int64_t j0 = threadIdx.x * chunk, j1 = j0 + chunk < len ? j0 + chunk : len;
+    C local = 0;
+    for (int64_t jj = j0; jj < j1; ++jj)
+      local += load(p[reverse ? len - 1 - jj : jj]);
+    // Exclusive scan of `local` over the block: warps, then warp totals.
+    C incl = local;
+    for (int o = 1; o < 32; o <<= 1) {
+      C v = shflUp(incl, o);
+      if (lane >= o)
+        incl += v;
+    }
+    __syncthreads();
+    if (lane == 31)
+      warpSums[warp] = incl;
+    __syncthreads();
+    C before = 0;
+    for (int w = 0; w < warp; ++w)
+      before += warpSums[w];
+    C acc = before + incl - local;
+    (void)warps;
+    for (int64_t jj = j0; jj < j1; ++jj) {
+      const int64_t j = reverse ? len - 1 - jj : jj;
+      const C v = load(p[j]);
+      if (exclusive) {
+        q[j] = convert<T>(acc);
+        acc += v;
+      } else {
+        acc += v;
+        q[j] = convert<T>(acc);
+      }
+    }
+  }
+}
+
 } // namespace detail
 
 /// Cumulative sum along the axis splitting the tensor into [outer, len, inner].
@@ -537,6 +612,12 @@ void cumsum(const T *x, T *out, int64_t outer, int64_t len, int64_t inner, bool 
             bool reverse) {
   if (outer * len * inner <= 0)
     return;
+  if (inner == 1 && len >= 512) {
+    const int sms = context().numSMs > 0 ? context().numSMs : 132;
+    const unsigned grid = static_cast<unsigned>(std::min<int64_t>(outer, int64_t(sms) * 8));
+    detail::cumsumRowsKernel<T><<<grid, 256, 0, stream()>>>(x, out, outer, len, exclusive, reverse);
+    return;
+  }
   detail::cumsumKernel<T><<<detail::gridFor(outer * inner, 64), 64, 0, stream()>>>(
       x, out, outer, len, inner, exclusive, reverse);
 }
