@@ -472,17 +472,19 @@ void benchAttention(int64_t B, int64_t H, int64_t S, int64_t D, Causal causal) {
   CK(cudaMemcpy(v, h.data(), n * 2, cudaMemcpyHostToDevice));
   const Shape s = shp({B, H, S, D});
   double flops = 4.0 * B * H * S * S * D * (causal != Causal::None ? 0.5 : 1.0);
-  for (int nw : {4, 8}) {
-    la::attentionWarps = nw;
+  for (int cfg : {1, 2, 3, 4}) {
+    if (cfg == 4 && D != 128)
+      continue;
+    la::attentionConfig = cfg;
     double ms = medianMs([&] {
       attention<__half>(in<__half>(q, s), in<__half>(k, s), in<__half>(v, s), nullptr, Shape{},
                         MaskKind::None, o, 0.125f, causal, 0.f);
     });
-    std::printf("BENCH attention f16 B=%ld H=%ld S=%ld D=%ld %s warps=%d: %.3f ms, %.1f TFLOP/s\n",
-                (long)B, (long)H, (long)S, (long)D, causal != Causal::None ? "causal" : "full", nw,
+    std::printf("BENCH attention f16 B=%ld H=%ld S=%ld D=%ld %s config=%d: %.3f ms, %.1f TFLOP/s\n",
+                (long)B, (long)H, (long)S, (long)D, causal != Causal::None ? "causal" : "full", cfg,
                 ms, flops / ms * 1e-9);
   }
-  la::attentionWarps = 0;
+  la::attentionConfig = 0;
   cudaFree(q), cudaFree(k), cudaFree(v), cudaFree(o);
 }
 
@@ -548,8 +550,13 @@ int main(int argc, char **argv) {
       matmulSuite<__nv_bfloat16>();
       matmulSuite<int32_t>();
       attentionSuite<float>();
-      attentionSuite<__half>();
-      attentionSuite<__nv_bfloat16>();
+      for (int cfg : {1, 2, 3, 4}) { // every tensor-core configuration
+        la::attentionConfig = cfg;
+        std::printf("(attention config %d)\n", cfg);
+        attentionSuite<__half>();
+        attentionSuite<__nv_bfloat16>();
+      }
+      la::attentionConfig = 0;
       testAttention<double>({1, 2, 1, 20, 33, 64, 64, Causal::UpperLeft, MaskKind::Additive, 0});
       rotarySuite<float>();
       rotarySuite<__half>();
@@ -561,6 +568,7 @@ int main(int argc, char **argv) {
       benchAttention(32, 12, 512, 64, Causal::UpperLeft);
       benchAttention(1, 12, 2048, 64, Causal::None);
       benchAttention(4, 16, 2048, 128, Causal::UpperLeft);
+      benchAttention(1, 32, 4096, 128, Causal::None);
       benchLinear(4096, 3072, 768, false, Activation::None, false);
       benchLinear(4096, 3072, 768, true, Activation::GeluTanh, false);
       benchLinear(4096, 3072, 768, true, Activation::Gelu, false);

@@ -37,9 +37,9 @@ enum class MaskKind { None, Bool, Additive };
 
 namespace la {
 
-/// Warps per CTA of the tensor-core kernel (0: the default, 4); a knob for
-/// benchmarks.
-inline int attentionWarps = 0;
+/// Which tensor-core configuration attention() launches (0: the default for
+/// the head dim; 1..3: the alternatives, see attention()); a benchmark knob.
+inline int attentionConfig = 0;
 
 struct AttnArgs {
   const void *q, *k, *v;
@@ -118,6 +118,12 @@ __device__ __forceinline__ void mma16816(float (&c)[4], const uint32_t (&a)[4], 
                  : "r"(a[0]), "r"(a[1]), "r"(a[2]), "r"(a[3]), "r"(b0), "r"(b1));
   }
 }
+/// 2^x (MUFU.EX2, flush-to-zero; 2^-inf = 0).
+__device__ __forceinline__ float fastExp2(float x) {
+  float y;
+  asm("ex2.approx.ftz.f32 %0, %1;\n" : "=f"(y) : "f"(x));
+  return y;
+}
 template <typename T> __device__ __forceinline__ uint32_t pack2(float lo, float hi) {
   if constexpr (std::is_same_v<T, __half>) {
     __half2 v = __floats2half2_rn(lo, hi);
@@ -128,16 +134,26 @@ template <typename T> __device__ __forceinline__ uint32_t pack2(float lo, float 
   }
 }
 
-template <int D> constexpr int tcSmemBytes(int nw) { return (16 * nw + 4 * 64) * D * 2; }
+/// Shared memory of the tensor-core kernel: Q (Br x D) and two K and two V
+/// buffers (BC x D each).
+template <int D, int NW, int MT, int BC> constexpr int tcSmemBytes() {
+  return (16 * NW * MT + 4 * BC) * D * 2;
+}
 
-template <typename T, int D, int NW>
+/// NW warps, each of 16*MT query rows (MT m16 tiles that share every K and V
+/// fragment it loads), key tiles of BC. GEN: a mask or a softcap (the general
+/// score path); else only the causal and key-range limits, in int32.
+template <typename T, int D, int NW, int MT, int BC, bool GEN>
 __global__ void __launch_bounds__(NW * 32) flashTc(AttnArgs a) {
-  constexpr int Br = NW * 16, Bc = 64, CH = D / 8, NT = NW * 32;
+  constexpr int Br = NW * 16 * MT, CH = D / 8, NT = NW * 32, WR = 16 * MT;
+  // Q fragments in registers when they are few, else re-read from shared
+  // memory at each k-step.
+  constexpr bool kQRegs = MT * D <= 64;
   constexpr float kLog2e = 1.4426950408889634f;
   extern __shared__ __align__(128) unsigned char smemRaw[];
   T *sQ = reinterpret_cast<T *>(smemRaw);
-  T *sK = sQ + Br * D; // two buffers of Bc x D
-  T *sV = sK + 2 * Bc * D;
+  T *sK = sQ + Br * D; // two buffers of BC x D
+  T *sV = sK + 2 * BC * D;
   const int tid = threadIdx.x, warp = tid / 32, lane = tid % 32, g = lane / 4, t = lane % 4;
   const int64_t bh = blockIdx.x, b = bh / a.Hq, h = bh % a.Hq, hk = h / a.group;
   const int64_t i0 = int64_t(gridDim.y - 1 - blockIdx.y) * Br; // heavy causal blocks first
@@ -147,7 +163,9 @@ __global__ void __launch_bounds__(NW * 32) flashTc(AttnArgs a) {
   T *op = static_cast<T *>(a.out) + bh * a.Sq * D;
   const int64_t lastRow = (i0 + Br < a.Sq ? i0 + Br : a.Sq) - 1;
   const int64_t keys = a.causal ? clampI64(lastRow + a.shift + 1, 0, a.Sk) : a.Sk;
-  const int nblocks = static_cast<int>((keys + Bc - 1) / Bc);
+  const int nblocks = static_cast<int>((keys + BC - 1) / BC);
+  const int64_t w0 = i0 + warp * WR; // this warp's first row
+  const bool warpIdle = w0 >= a.Sq;
 
   // rows [row0, row0 + nrows) of src (limit: rows that exist) into a swizzled tile.
   auto loadTile = [&](T *dst, const T *src, int64_t row0, int64_t limit, int nrows) {
@@ -160,177 +178,229 @@ __global__ void __launch_bounds__(NW * 32) flashTc(AttnArgs a) {
       cpAsync16(base + (r * D + ((c ^ (r & 7)) * 8)) * 2, s, valid ? 16 : 0);
     }
   };
+  auto swz = [](int r, int c) { return (r * D + ((c ^ (r & 7)) * 8)) * 2; };
 
-  float o[D / 8][4];
+  float o[MT][D / 8][4];
+  float m[MT][2], l[MT][2];
 #pragma unroll
-  for (int i = 0; i < D / 8; ++i)
-    o[i][0] = o[i][1] = o[i][2] = o[i][3] = 0.f;
-  float m[2] = {-INFINITY, -INFINITY}, l[2] = {0.f, 0.f};
-  uint32_t qf[D / 16][4];
-  const bool plain = a.softcap <= 0 && a.maskKind == 0;
+  for (int mt = 0; mt < MT; ++mt) {
+#pragma unroll
+    for (int i = 0; i < D / 8; ++i)
+      o[mt][i][0] = o[mt][i][1] = o[mt][i][2] = o[mt][i][3] = 0.f;
+    m[mt][0] = m[mt][1] = -INFINITY;
+    l[mt][0] = l[mt][1] = 0.f;
+  }
+  uint32_t qf[kQRegs ? MT : 1][kQRegs ? D / 16 : 1][4];
   const float scaleLog2 = a.scale * kLog2e;
-  const int64_t rowA = i0 + warp * 16 + g, rowB = rowA + 8;
+  const uint32_t qBase = smemAddr(sQ);
 
   if (nblocks > 0) {
     loadTile(sQ, qp, i0, a.Sq, Br);
-    loadTile(sK, kp, 0, a.Sk, Bc);
+    loadTile(sK, kp, 0, a.Sk, BC);
     cpAsyncCommit();
   }
   for (int n = 0; n < nblocks; ++n) {
     const int buf = n & 1;
-    const int64_t j0 = int64_t(n) * Bc;
-    loadTile(sV + buf * Bc * D, vp, j0, a.Sk, Bc);
+    const int64_t j0 = int64_t(n) * BC;
+    loadTile(sV + buf * BC * D, vp, j0, a.Sk, BC);
     cpAsyncCommit();
     cpAsyncWait<1>();
     __syncthreads();
-    if (n == 0) {
-      const uint32_t base = smemAddr(sQ);
-      const int r = warp * 16 + (lane % 16);
+    if constexpr (kQRegs) {
+      if (n == 0) {
 #pragma unroll
-      for (int kk = 0; kk < D / 16; ++kk) {
-        const int c = kk * 2 + lane / 16;
-        ldmatrix4(base + (r * D + ((c ^ (r & 7)) * 8)) * 2, qf[kk][0], qf[kk][1], qf[kk][2],
-                  qf[kk][3]);
+        for (int mt = 0; mt < MT; ++mt)
+#pragma unroll
+          for (int kk = 0; kk < D / 16; ++kk)
+            ldmatrix4(qBase + swz(warp * WR + mt * 16 + (lane % 16), kk * 2 + lane / 16),
+                      qf[mt][kk][0], qf[mt][kk][1], qf[mt][kk][2], qf[mt][kk][3]);
       }
     }
-    // S = Q K^T.
-    float s[Bc / 8][4];
+    // This warp's rows see none of this tile (causal) or do not exist.
+    const bool skip = warpIdle || (a.causal && j0 > w0 + WR - 1 + a.shift);
+    float s[MT][BC / 8][4];
+    uint32_t pa[MT][BC / 16][4];
+    if (!skip) {
+      // S = Q K^T.
 #pragma unroll
-    for (int jt = 0; jt < Bc / 8; ++jt)
-      s[jt][0] = s[jt][1] = s[jt][2] = s[jt][3] = 0.f;
-    {
-      const uint32_t base = smemAddr(sK + buf * Bc * D);
+      for (int mt = 0; mt < MT; ++mt)
 #pragma unroll
-      for (int jt = 0; jt < Bc / 8; ++jt) {
-        const int r = jt * 8 + (lane % 8);
+        for (int jt = 0; jt < BC / 8; ++jt)
+          s[mt][jt][0] = s[mt][jt][1] = s[mt][jt][2] = s[mt][jt][3] = 0.f;
+      const uint32_t kBase = smemAddr(sK + buf * BC * D);
 #pragma unroll
-        for (int k2 = 0; k2 < D / 32; ++k2) {
-          const int c = k2 * 4 + lane / 8;
+      for (int k2 = 0; k2 < D / 32; ++k2) {
+        uint32_t qa[MT][2][4];
+        if constexpr (!kQRegs) {
+#pragma unroll
+          for (int mt = 0; mt < MT; ++mt)
+#pragma unroll
+            for (int u = 0; u < 2; ++u)
+              ldmatrix4(qBase + swz(warp * WR + mt * 16 + (lane % 16), (2 * k2 + u) * 2 + lane / 16),
+                        qa[mt][u][0], qa[mt][u][1], qa[mt][u][2], qa[mt][u][3]);
+        }
+#pragma unroll
+        for (int jt = 0; jt < BC / 8; ++jt) {
           uint32_t b0, b1, b2, b3;
-          ldmatrix4(base + (r * D + ((c ^ (r & 7)) * 8)) * 2, b0, b1, b2, b3);
-          mma16816<T>(s[jt], qf[2 * k2], b0, b1);
-          mma16816<T>(s[jt], qf[2 * k2 + 1], b2, b3);
+          ldmatrix4(kBase + swz(jt * 8 + (lane % 8), k2 * 4 + lane / 8), b0, b1, b2, b3);
+#pragma unroll
+          for (int mt = 0; mt < MT; ++mt) {
+            if constexpr (kQRegs) {
+              mma16816<T>(s[mt][jt], qf[mt][2 * k2], b0, b1);
+              mma16816<T>(s[mt][jt], qf[mt][2 * k2 + 1], b2, b3);
+            } else {
+              mma16816<T>(s[mt][jt], qa[mt][0], b0, b1);
+              mma16816<T>(s[mt][jt], qa[mt][1], b2, b3);
+            }
+          }
+        }
+      }
+      // Online softmax, in log2 units.
+      const bool needMask = GEN || j0 + BC > a.Sk || (a.causal && j0 + BC - 1 > w0 + a.shift);
+#pragma unroll
+      for (int mt = 0; mt < MT; ++mt) {
+        const int64_t rowA = w0 + mt * 16 + g, rowB = rowA + 8;
+        if (!needMask) {
+#pragma unroll
+          for (int jt = 0; jt < BC / 8; ++jt)
+#pragma unroll
+            for (int e = 0; e < 4; ++e)
+              s[mt][jt][e] *= scaleLog2;
+        } else if constexpr (!GEN) {
+          // Last visible key of each row, relative to j0 (rows past Sq are
+          // never stored and need no limit).
+          const int keyLim = static_cast<int>(a.Sk - j0 < BC ? a.Sk - j0 : BC) - 1;
+          int lim[2];
+#pragma unroll
+          for (int r = 0; r < 2; ++r) {
+            lim[r] = keyLim;
+            if (a.causal) {
+              const int64_t rel = (r ? rowB : rowA) + a.shift - j0;
+              lim[r] = static_cast<int>(rel < lim[r] ? (rel < -1 ? -1 : rel) : lim[r]);
+            }
+          }
+#pragma unroll
+          for (int jt = 0; jt < BC / 8; ++jt)
+#pragma unroll
+            for (int e = 0; e < 4; ++e) {
+              const int jl = jt * 8 + 2 * t + (e & 1);
+              s[mt][jt][e] = jl <= lim[e >> 1] ? s[mt][jt][e] * scaleLog2 : -INFINITY;
+            }
+        } else {
+#pragma unroll
+          for (int jt = 0; jt < BC / 8; ++jt)
+#pragma unroll
+            for (int e = 0; e < 4; ++e) {
+              const int64_t i = e < 2 ? rowA : rowB;
+              const int64_t j = j0 + jt * 8 + 2 * t + (e & 1);
+              float x;
+              if (j >= a.Sk || (a.causal && j > i + a.shift) || i >= a.Sq)
+                x = -INFINITY;
+              else
+                x = maskedScore<T, float>(s[mt][jt][e], a, b, h, i, j);
+              s[mt][jt][e] = x * kLog2e;
+            }
+        }
+        float corr[2];
+#pragma unroll
+        for (int r = 0; r < 2; ++r) {
+          float mx = -INFINITY;
+#pragma unroll
+          for (int jt = 0; jt < BC / 8; ++jt)
+            mx = fmaxf(mx, fmaxf(s[mt][jt][2 * r], s[mt][jt][2 * r + 1]));
+          mx = fmaxf(mx, __shfl_xor_sync(0xffffffffu, mx, 1));
+          mx = fmaxf(mx, __shfl_xor_sync(0xffffffffu, mx, 2));
+          const float mNew = fmaxf(m[mt][r], mx);
+          const float mUse = mNew == -INFINITY ? 0.f : mNew;
+          corr[r] = fastExp2(m[mt][r] - mUse);
+          float sum = 0.f;
+#pragma unroll
+          for (int jt = 0; jt < BC / 8; ++jt) {
+            s[mt][jt][2 * r] = fastExp2(s[mt][jt][2 * r] - mUse);
+            s[mt][jt][2 * r + 1] = fastExp2(s[mt][jt][2 * r + 1] - mUse);
+            sum += s[mt][jt][2 * r] + s[mt][jt][2 * r + 1];
+          }
+          l[mt][r] = l[mt][r] * corr[r] + sum; // this thread's part; the quad sums at the end
+          m[mt][r] = mNew;
+        }
+#pragma unroll
+        for (int nd = 0; nd < D / 8; ++nd) {
+          o[mt][nd][0] *= corr[0], o[mt][nd][1] *= corr[0];
+          o[mt][nd][2] *= corr[1], o[mt][nd][3] *= corr[1];
+        }
+#pragma unroll
+        for (int kc = 0; kc < BC / 16; ++kc) {
+          pa[mt][kc][0] = pack2<T>(s[mt][2 * kc][0], s[mt][2 * kc][1]);
+          pa[mt][kc][1] = pack2<T>(s[mt][2 * kc][2], s[mt][2 * kc][3]);
+          pa[mt][kc][2] = pack2<T>(s[mt][2 * kc + 1][0], s[mt][2 * kc + 1][1]);
+          pa[mt][kc][3] = pack2<T>(s[mt][2 * kc + 1][2], s[mt][2 * kc + 1][3]);
         }
       }
     }
     if (n + 1 < nblocks) {
-      loadTile(sK + (buf ^ 1) * Bc * D, kp, j0 + Bc, a.Sk, Bc);
+      loadTile(sK + (buf ^ 1) * BC * D, kp, j0 + BC, a.Sk, BC);
       cpAsyncCommit();
-    }
-    // Online softmax, in log2 units.
-    const bool needMask = !plain || j0 + Bc > a.Sk || (a.causal && j0 + Bc - 1 > i0 + a.shift);
-    if (!needMask) {
-#pragma unroll
-      for (int jt = 0; jt < Bc / 8; ++jt)
-#pragma unroll
-        for (int e = 0; e < 4; ++e)
-          s[jt][e] *= scaleLog2;
-    } else {
-#pragma unroll
-      for (int jt = 0; jt < Bc / 8; ++jt)
-#pragma unroll
-        for (int e = 0; e < 4; ++e) {
-          const int64_t i = e < 2 ? rowA : rowB;
-          const int64_t j = j0 + jt * 8 + 2 * t + (e & 1);
-          float x;
-          if (j >= a.Sk || (a.causal && j > i + a.shift) || i >= a.Sq)
-            x = -INFINITY;
-          else if (plain)
-            x = s[jt][e] * a.scale;
-          else
-            x = maskedScore<T, float>(s[jt][e], a, b, h, i, j);
-          s[jt][e] = x * kLog2e;
-        }
-    }
-    float corr[2];
-#pragma unroll
-    for (int r = 0; r < 2; ++r) {
-      float mx = -INFINITY;
-#pragma unroll
-      for (int jt = 0; jt < Bc / 8; ++jt)
-        mx = fmaxf(mx, fmaxf(s[jt][2 * r], s[jt][2 * r + 1]));
-      mx = fmaxf(mx, __shfl_xor_sync(0xffffffffu, mx, 1));
-      mx = fmaxf(mx, __shfl_xor_sync(0xffffffffu, mx, 2));
-      const float mNew = fmaxf(m[r], mx);
-      const float mUse = mNew == -INFINITY ? 0.f : mNew;
-      corr[r] = exp2f(m[r] - mUse);
-      float sum = 0.f;
-#pragma unroll
-      for (int jt = 0; jt < Bc / 8; ++jt) {
-        s[jt][2 * r] = exp2f(s[jt][2 * r] - mUse);
-        s[jt][2 * r + 1] = exp2f(s[jt][2 * r + 1] - mUse);
-        sum += s[jt][2 * r] + s[jt][2 * r + 1];
-      }
-      l[r] = l[r] * corr[r] + sum; // this thread's part; the quad is summed at the end
-      m[r] = mNew;
-    }
-#pragma unroll
-    for (int nd = 0; nd < D / 8; ++nd) {
-      o[nd][0] *= corr[0], o[nd][1] *= corr[0];
-      o[nd][2] *= corr[1], o[nd][3] *= corr[1];
-    }
-    uint32_t pa[Bc / 16][4];
-#pragma unroll
-    for (int kc = 0; kc < Bc / 16; ++kc) {
-      pa[kc][0] = pack2<T>(s[2 * kc][0], s[2 * kc][1]);
-      pa[kc][1] = pack2<T>(s[2 * kc][2], s[2 * kc][3]);
-      pa[kc][2] = pack2<T>(s[2 * kc + 1][0], s[2 * kc + 1][1]);
-      pa[kc][3] = pack2<T>(s[2 * kc + 1][2], s[2 * kc + 1][3]);
-    }
-    if (n + 1 < nblocks)
       cpAsyncWait<1>();
-    else
+    } else {
       cpAsyncWait<0>();
+    }
     __syncthreads();
-    // O += P V.
-    {
-      const uint32_t base = smemAddr(sV + buf * Bc * D);
+    if (!skip) {
+      // O += P V.
+      const uint32_t vBase = smemAddr(sV + buf * BC * D);
 #pragma unroll
-      for (int kc = 0; kc < Bc / 16; ++kc) {
-        const int r = kc * 16 + (lane % 16);
+      for (int kc = 0; kc < BC / 16; ++kc) {
 #pragma unroll
         for (int n2 = 0; n2 < D / 16; ++n2) {
-          const int c = n2 * 2 + lane / 16;
           uint32_t b0, b1, b2, b3;
-          ldmatrix4T(base + (r * D + ((c ^ (r & 7)) * 8)) * 2, b0, b1, b2, b3);
-          mma16816<T>(o[2 * n2], pa[kc], b0, b1);
-          mma16816<T>(o[2 * n2 + 1], pa[kc], b2, b3);
+          ldmatrix4T(vBase + swz(kc * 16 + (lane % 16), n2 * 2 + lane / 16), b0, b1, b2, b3);
+#pragma unroll
+          for (int mt = 0; mt < MT; ++mt) {
+            mma16816<T>(o[mt][2 * n2], pa[mt][kc], b0, b1);
+            mma16816<T>(o[mt][2 * n2 + 1], pa[mt][kc], b2, b3);
+          }
         }
       }
     }
   }
   // Normalize and store.
 #pragma unroll
-  for (int r = 0; r < 2; ++r) {
-    l[r] += __shfl_xor_sync(0xffffffffu, l[r], 1);
-    l[r] += __shfl_xor_sync(0xffffffffu, l[r], 2);
-    l[r] = l[r] > 0.f ? 1.f / l[r] : 0.f;
-  }
-  if (rowA < a.Sq) {
-    uint32_t *dst = reinterpret_cast<uint32_t *>(op + rowA * D);
+  for (int mt = 0; mt < MT; ++mt) {
 #pragma unroll
-    for (int nd = 0; nd < D / 8; ++nd)
-      dst[nd * 4 + t] = pack2<T>(o[nd][0] * l[0], o[nd][1] * l[0]);
-  }
-  if (rowB < a.Sq) {
-    uint32_t *dst = reinterpret_cast<uint32_t *>(op + rowB * D);
+    for (int r = 0; r < 2; ++r) {
+      float sum = l[mt][r];
+      sum += __shfl_xor_sync(0xffffffffu, sum, 1);
+      sum += __shfl_xor_sync(0xffffffffu, sum, 2);
+      const float inv = sum > 0.f ? 1.f / sum : 0.f;
+      const int64_t row = w0 + mt * 16 + g + 8 * r;
+      if (row < a.Sq) {
+        uint32_t *dst = reinterpret_cast<uint32_t *>(op + row * D);
 #pragma unroll
-    for (int nd = 0; nd < D / 8; ++nd)
-      dst[nd * 4 + t] = pack2<T>(o[nd][2] * l[1], o[nd][3] * l[1]);
+        for (int nd = 0; nd < D / 8; ++nd)
+          dst[nd * 4 + t] = pack2<T>(o[mt][nd][2 * r] * inv, o[mt][nd][2 * r + 1] * inv);
+      }
+    }
   }
 }
 
-template <typename T, int D, int NW> void launchTc(const AttnArgs &a, int64_t BH) {
-  constexpr int Br = NW * 16;
-  const int smem = tcSmemBytes<D>(NW);
+template <typename T, int D, int NW, int MT, int BC, bool GEN>
+void launchTcAs(const AttnArgs &a, int64_t BH) {
+  constexpr int Br = NW * 16 * MT;
+  constexpr int smem = tcSmemBytes<D, NW, MT, BC>();
   static bool configured = false; // per instantiation
   if (!configured) {
-    LLMK_CUDA_CHECK(cudaFuncSetAttribute(flashTc<T, D, NW>,
+    LLMK_CUDA_CHECK(cudaFuncSetAttribute(flashTc<T, D, NW, MT, BC, GEN>,
                                          cudaFuncAttributeMaxDynamicSharedMemorySize, smem));
     configured = true;
   }
   dim3 grid(static_cast<unsigned>(BH), static_cast<unsigned>((a.Sq + Br - 1) / Br));
-  flashTc<T, D, NW><<<grid, NW * 32, smem, llmk::stream()>>>(a);
+  flashTc<T, D, NW, MT, BC, GEN><<<grid, NW * 32, smem, llmk::stream()>>>(a);
+}
+template <typename T, int D, int NW, int MT, int BC> void launchTc(const AttnArgs &a, int64_t BH) {
+  if (a.maskKind != 0 || a.softcap > 0)
+    launchTcAs<T, D, NW, MT, BC, true>(a, BH);
+  else
+    launchTcAs<T, D, NW, MT, BC, false>(a, BH);
 }
 
 //===----------------------------------------------------------------------===//
@@ -527,17 +597,24 @@ void attention(const In<T> &q, const In<T> &k, const In<T> &v, const void *maskD
                            reinterpret_cast<uintptr_t>(v.p) | reinterpret_cast<uintptr_t>(out)) &
                           15) == 0;
     if (aligned && D == Dv && (D == 64 || D == 128)) {
-      const int nw = la::attentionWarps ? la::attentionWarps : 4;
+      // Configurations: 0 = the default for the head dim (a benchmark knob).
+      const int cfg = la::attentionConfig;
       if (D == 64) {
-        if (nw == 8)
-          la::launchTc<T, 64, 8>(a, BH);
+        if (cfg == 1)
+          la::launchTc<T, 64, 4, 1, 64>(a, BH);
+        else if (cfg == 3)
+          la::launchTc<T, 64, 8, 1, 64>(a, BH);
         else
-          la::launchTc<T, 64, 4>(a, BH);
+          la::launchTc<T, 64, 4, 2, 64>(a, BH);
       } else {
-        if (nw == 8)
-          la::launchTc<T, 128, 8>(a, BH);
+        if (cfg == 1)
+          la::launchTc<T, 128, 4, 1, 64>(a, BH);
+        else if (cfg == 3)
+          la::launchTc<T, 128, 8, 1, 64>(a, BH);
+        else if (cfg == 4)
+          la::launchTc<T, 128, 4, 1, 32>(a, BH);
         else
-          la::launchTc<T, 128, 4>(a, BH);
+          la::launchTc<T, 128, 4, 2, 32>(a, BH);
       }
       return;
     }
