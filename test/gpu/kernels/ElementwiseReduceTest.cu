@@ -744,6 +744,11 @@ void testReduce() {
   softmaxCase<double>(4, 33, 1, false);
   softmaxCase<float>(4, 33, 1, false, true);
   softmaxCase<float>(4, 3000, 1, false, true);
+  softmaxCase<f16>(50, 1024, 1, true);        // register-cached rows
+  softmaxCase<bf16>(7, 2048, 1, false);
+  softmaxCase<float>(3, 4, 1, false);
+  softmaxCase<float>(5, 32, 1, false, true);
+  softmaxCase<float>(33, 1028, 1, false);
 
   layerNormCase<float>(33, 768, true, 2, 2);
   layerNormCase<float>(7, 1001, true, 2, 1);

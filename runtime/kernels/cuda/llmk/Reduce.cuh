@@ -401,6 +401,75 @@ __global__ void __launch_bounds__(256) softmaxRowsKernel(const T *x, T *out, int
   }
 }
 
+/// Contiguous rows of at most 32 * MAXV * V elements (V dividing the row,
+/// 16-byte aligned): a warp per row holding the row in registers, so that x
+/// is read once.
+template <typename T, int V, int MAXV>
+__global__ void __launch_bounds__(256) softmaxWarpCachedKernel(const T *x, T *out, int64_t rows,
+                                                                int64_t len, bool logSoftmax) {
+  const int lane = threadIdx.x % 32;
+  const int64_t groups = int64_t(gridDim.x) * (blockDim.x / 32);
+  const int nvec = static_cast<int>(len / V);
+  for (int64_t row = int64_t(blockIdx.x) * (blockDim.x / 32) + threadIdx.x / 32; row < rows;
+       row += groups) {
+    const Vec<T, V> *p = reinterpret_cast<const Vec<T, V> *>(x + row * len);
+    Vec<T, V> *q = reinterpret_cast<Vec<T, V> *>(out + row * len);
+    float vals[MAXV][V];
+    float m = -INFINITY;
+#pragma unroll
+    for (int k = 0; k < MAXV; ++k) {
+      const int vi = lane + k * 32;
+      if (vi < nvec) {
+        const Vec<T, V> in = p[vi];
+#pragma unroll
+        for (int j = 0; j < V; ++j) {
+          vals[k][j] = static_cast<float>(load(in.v[j]));
+          m = maxC(m, vals[k][j]);
+        }
+      }
+    }
+#pragma unroll
+    for (int o = 16; o > 0; o >>= 1) {
+      const float other = __shfl_xor_sync(0xffffffffu, m, o);
+      m = maxC(m, other);
+    }
+    if (m == -INFINITY) { // every score is -inf: NaN as numpy
+      Vec<T, V> nan;
+#pragma unroll
+      for (int j = 0; j < V; ++j)
+        nan.v[j] = convert<T>(NAN);
+#pragma unroll
+      for (int k = 0; k < MAXV; ++k)
+        if (lane + k * 32 < nvec)
+          q[lane + k * 32] = nan;
+      continue;
+    }
+    float sum = 0;
+#pragma unroll
+    for (int k = 0; k < MAXV; ++k)
+      if (lane + k * 32 < nvec) {
+#pragma unroll
+        for (int j = 0; j < V; ++j) {
+          const float e = ::expf(vals[k][j] - m);
+          sum += e;
+          if (!logSoftmax)
+            vals[k][j] = e;
+        }
+      }
+    sum = warpSum(sum);
+    const float logSum = ::logf(sum), inv = 1.0f / sum;
+#pragma unroll
+    for (int k = 0; k < MAXV; ++k)
+      if (lane + k * 32 < nvec) {
+        Vec<T, V> o;
+#pragma unroll
+        for (int j = 0; j < V; ++j)
+          o.v[j] = convert<T>(logSoftmax ? vals[k][j] - m - logSum : vals[k][j] * inv);
+        q[lane + k * 32] = o;
+      }
+  }
+}
+
 /// Softmax along a strided axis: a thread per (outer, inner) column.
 template <typename T>
 __global__ void __launch_bounds__(256) softmaxColumnsKernel(const T *x, T *out, int64_t outer, int64_t len,
@@ -440,6 +509,16 @@ void softmax(const T *x, T *out, int64_t outer, int64_t len, int64_t inner, bool
   const int sms = context().numSMs > 0 ? context().numSMs : 132;
   if (inner == 1) {
     const int64_t rows = outer;
+    if constexpr (std::is_same_v<T, float> || is16BitFloat<T>) {
+      constexpr int V = 16 / sizeof(T), MAXV = 8;
+      if (len % V == 0 && len <= 32 * MAXV * V && reinterpret_cast<uintptr_t>(x) % 16 == 0 &&
+          reinterpret_cast<uintptr_t>(out) % 16 == 0) {
+        const int64_t blocks = std::min<int64_t>((rows + 7) / 8, int64_t(sms) * 16);
+        detail::softmaxWarpCachedKernel<T, V, MAXV><<<static_cast<unsigned>(blocks), 256, 0, stream()>>>(
+            x, out, rows, len, logSoftmax);
+        return;
+      }
+    }
     if (len <= 1024) {
       const int64_t blocks = std::min<int64_t>((rows + 7) / 8, int64_t(sms) * 16);
       detail::softmaxRowsKernel<T, true><<<static_cast<unsigned>(blocks), 256, 0, stream()>>>(
