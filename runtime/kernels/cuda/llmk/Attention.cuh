@@ -52,6 +52,19 @@ struct AttnArgs {
   float scale, softcap;
 };
 
+/// Raises a kernel's dynamic shared memory limit to `bytes` on the current
+/// device, once per (kernel, device); `done` is the kernel's own table.
+template <typename F> void ensureSmem(F *kernel, size_t bytes, size_t (&done)[64]) {
+  if (bytes <= 48 * 1024)
+    return;
+  const int dev = llmk::context().device & 63;
+  if (done[dev] >= bytes)
+    return;
+  LLMK_CUDA_CHECK(
+      cudaFuncSetAttribute(kernel, cudaFuncAttributeMaxDynamicSharedMemorySize, static_cast<int>(bytes)));
+  done[dev] = bytes;
+}
+
 __device__ __forceinline__ float aexp(float x) { return expf(x); }
 __device__ __forceinline__ double aexp(double x) { return exp(x); }
 __device__ __forceinline__ float atanh_(float x) { return tanhf(x); }
@@ -260,12 +273,19 @@ __global__ void __launch_bounds__(NW * 32) flashTc(AttnArgs a) {
 #pragma unroll
       for (int mt = 0; mt < MT; ++mt) {
         const int64_t rowA = w0 + mt * 16 + g, rowB = rowA + 8;
+        // Scores times `mul` are in log2 units: unmasked tiles fold the scale
+        // into the exponent's FFMA (a positive scale commutes with the max).
+        float mul = 1.f;
         if (!needMask) {
+          if (scaleLog2 > 0.f) {
+            mul = scaleLog2;
+          } else {
 #pragma unroll
-          for (int jt = 0; jt < BC / 8; ++jt)
+            for (int jt = 0; jt < BC / 8; ++jt)
 #pragma unroll
-            for (int e = 0; e < 4; ++e)
-              s[mt][jt][e] *= scaleLog2;
+              for (int e = 0; e < 4; ++e)
+                s[mt][jt][e] *= scaleLog2;
+          }
         } else if constexpr (!GEN) {
           // Last visible key of each row, relative to j0 (rows past Sq are
           // never stored and need no limit).
@@ -310,14 +330,14 @@ __global__ void __launch_bounds__(NW * 32) flashTc(AttnArgs a) {
             mx = fmaxf(mx, fmaxf(s[mt][jt][2 * r], s[mt][jt][2 * r + 1]));
           mx = fmaxf(mx, __shfl_xor_sync(0xffffffffu, mx, 1));
           mx = fmaxf(mx, __shfl_xor_sync(0xffffffffu, mx, 2));
-          const float mNew = fmaxf(m[mt][r], mx);
+          const float mNew = fmaxf(m[mt][r], mx * mul);
           const float mUse = mNew == -INFINITY ? 0.f : mNew;
           corr[r] = fastExp2(m[mt][r] - mUse);
           float sum = 0.f;
 #pragma unroll
           for (int jt = 0; jt < BC / 8; ++jt) {
-            s[mt][jt][2 * r] = fastExp2(s[mt][jt][2 * r] - mUse);
-            s[mt][jt][2 * r + 1] = fastExp2(s[mt][jt][2 * r + 1] - mUse);
+            s[mt][jt][2 * r] = fastExp2(fmaf(s[mt][jt][2 * r], mul, -mUse));
+            s[mt][jt][2 * r + 1] = fastExp2(fmaf(s[mt][jt][2 * r + 1], mul, -mUse));
             sum += s[mt][jt][2 * r] + s[mt][jt][2 * r + 1];
           }
           l[mt][r] = l[mt][r] * corr[r] + sum; // this thread's part; the quad sums at the end
@@ -387,12 +407,8 @@ template <typename T, int D, int NW, int MT, int BC, bool GEN>
 void launchTcAs(const AttnArgs &a, int64_t BH) {
   constexpr int Br = NW * 16 * MT;
   constexpr int smem = tcSmemBytes<D, NW, MT, BC>();
-  static bool configured = false; // per instantiation
-  if (!configured) {
-    LLMK_CUDA_CHECK(cudaFuncSetAttribute(flashTc<T, D, NW, MT, BC, GEN>,
-                                         cudaFuncAttributeMaxDynamicSharedMemorySize, smem));
-    configured = true;
-  }
+  static size_t done[64] = {};
+  ensureSmem(flashTc<T, D, NW, MT, BC, GEN>, smem, done);
   dim3 grid(static_cast<unsigned>(BH), static_cast<unsigned>((a.Sq + Br - 1) / Br));
   flashTc<T, D, NW, MT, BC, GEN><<<grid, NW * 32, smem, llmk::stream()>>>(a);
 }
@@ -513,13 +529,8 @@ template <typename T, int NC> void launchSimt(const AttnArgs &a, int64_t BH) {
   using A = std::conditional_t<std::is_same_v<T, double>, double, float>;
   const size_t smem =
       sizeof(A) * (kSimtRows * a.D + kSimtKeys * (a.D + 1) + kSimtKeys * a.Dv);
-  static size_t configured = 0; // the largest dynamic size allowed so far
-  if (smem > 48 * 1024 && smem > configured) {
-    LLMK_CUDA_CHECK(cudaFuncSetAttribute(flashSimt<T, NC>,
-                                         cudaFuncAttributeMaxDynamicSharedMemorySize,
-                                         static_cast<int>(smem)));
-    configured = smem;
-  }
+  static size_t done[64] = {};
+  ensureSmem(flashSimt<T, NC>, smem, done);
   dim3 grid(static_cast<unsigned>(BH), static_cast<unsigned>((a.Sq + kSimtRows - 1) / kSimtRows));
   flashSimt<T, NC><<<grid, kSimtWarps * 32, smem, llmk::stream()>>>(a);
 }
