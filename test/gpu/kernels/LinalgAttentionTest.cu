@@ -378,6 +378,13 @@ template <typename T> void attentionSuite() {
       {1, 2, 2, 200, 200, 64, 64, Causal::None, MaskKind::None, 0},
       {2, 3, 1, 45, 60, 40, 40, Causal::UpperLeft, MaskKind::None, 0},  // SIMT path
       {1, 2, 2, 37, 70, 72, 48, Causal::None, MaskKind::Bool, 0},       // SIMT, Dv != D
+      // Decoding: packed GQA groups, keys split across CTAs.
+      {2, 8, 2, 1, 1000, 128, 128, Causal::LowerRight, MaskKind::None, 0},
+      {1, 8, 2, 3, 700, 64, 64, Causal::LowerRight, MaskKind::Bool, 0},
+      {3, 4, 4, 1, 333, 64, 64, Causal::None, MaskKind::Additive, 0},
+      {1, 4, 1, 5, 64, 128, 128, Causal::UpperLeft, MaskKind::None, 0},
+      {2, 6, 2, 20, 2000, 64, 64, Causal::None, MaskKind::None, 3.0f},
+      {1, 4, 2, 2, 513, 128, 128, Causal::UpperLeft, MaskKind::None, 0},
   };
   for (const AttnCase &c : cases)
     testAttention<T>(c);
@@ -488,6 +495,27 @@ void benchAttention(int64_t B, int64_t H, int64_t S, int64_t D, Causal causal) {
   cudaFree(q), cudaFree(k), cudaFree(v), cudaFree(o);
 }
 
+/// Decoding step: one query row per head against a KV cache; memory-bound.
+void benchDecode(int64_t B, int64_t Hq, int64_t Hk, int64_t Sk, int64_t D) {
+  const size_t nq = B * Hq * D, nkv = B * Hk * Sk * D;
+  __half *q, *k, *v, *o;
+  CK(cudaMalloc(&q, nq * 2));
+  CK(cudaMalloc(&k, nkv * 2));
+  CK(cudaMalloc(&v, nkv * 2));
+  CK(cudaMalloc(&o, nq * 2));
+  CK(cudaMemset(q, 0x3c, nq * 2));
+  CK(cudaMemset(k, 0x3c, nkv * 2));
+  CK(cudaMemset(v, 0x3c, nkv * 2));
+  double ms = medianMs([&] {
+    attention<__half>(in<__half>(q, shp({B, Hq, 1, D})), in<__half>(k, shp({B, Hk, Sk, D})),
+                      in<__half>(v, shp({B, Hk, Sk, D})), nullptr, Shape{}, MaskKind::None, o,
+                      0.088f, Causal::LowerRight, 0.f);
+  });
+  std::printf("BENCH decode f16 B=%ld Hq=%ld Hk=%ld Sk=%ld D=%ld: %.4f ms, %.0f GB/s of K/V\n",
+              (long)B, (long)Hq, (long)Hk, (long)Sk, (long)D, ms, 2.0 * nkv * 2 / ms * 1e-6);
+  cudaFree(q), cudaFree(k), cudaFree(v), cudaFree(o);
+}
+
 void benchLinear(int64_t M, int64_t N, int64_t K, bool bias, Activation act, bool trans) {
   __half *x, *w, *b, *y;
   CK(cudaMalloc(&x, M * K * 2));
@@ -569,6 +597,9 @@ int main(int argc, char **argv) {
       benchAttention(1, 12, 2048, 64, Causal::None);
       benchAttention(4, 16, 2048, 128, Causal::UpperLeft);
       benchAttention(1, 32, 4096, 128, Causal::None);
+      benchDecode(1, 32, 8, 4096, 128);
+      benchDecode(16, 32, 8, 2048, 128);
+      benchDecode(8, 12, 12, 1024, 64);
       benchLinear(4096, 3072, 768, false, Activation::None, false);
       benchLinear(4096, 3072, 768, true, Activation::GeluTanh, false);
       benchLinear(4096, 3072, 768, true, Activation::Gelu, false);

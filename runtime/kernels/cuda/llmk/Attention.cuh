@@ -50,6 +50,13 @@ struct AttnArgs {
   int causal;    // Causal != None
   int64_t Hq, Hk, group, Sq, Sk, D, Dv, shift;
   float scale, softcap;
+  // Tensor-core kernel only. pack: a CTA's rows are the group*Sq rows of
+  // one key/value head's query heads (contiguous in q and out), so that
+  // decoding reads each K/V tile once per group. splits > 1: blockIdx.z
+  // takes one range of key tiles and stores unnormalized partial results
+  // (o, and m in log2 units, l) for combineSplits.
+  int pack, splits;
+  float *partO, *partM, *partL;
 };
 
 /// Raises a kernel's dynamic shared memory limit to `bytes` on the current
@@ -168,30 +175,61 @@ __global__ void __launch_bounds__(NW * 32) flashTc(AttnArgs a) {
   T *sK = sQ + Br * D; // two buffers of BC x D
   T *sV = sK + 2 * BC * D;
   const int tid = threadIdx.x, warp = tid / 32, lane = tid % 32, g = lane / 4, t = lane % 4;
-  const int64_t bh = blockIdx.x, b = bh / a.Hq, h = bh % a.Hq, hk = h / a.group;
+  // A unit is (b, h), or (b, hk) when packed; its R rows are contiguous in q
+  // and out from row `base` on. Row r is query position r (r % Sq packed) of
+  // head h (hk * group + r / Sq packed).
+  const int64_t unit = blockIdx.x;
+  const int64_t b = a.pack ? unit / a.Hk : unit / a.Hq;
+  const int64_t hk = a.pack ? unit % a.Hk : (unit % a.Hq) / a.group;
+  const int64_t hUnit = a.pack ? hk * a.group : unit % a.Hq;
+  const int64_t R = a.pack ? a.group * a.Sq : a.Sq;
+  const int64_t base = (b * a.Hq + hUnit) * a.Sq;
   const int64_t i0 = int64_t(gridDim.y - 1 - blockIdx.y) * Br; // heavy causal blocks first
-  const T *qp = static_cast<const T *>(a.q) + bh * a.Sq * D;
+  const T *qp = static_cast<const T *>(a.q) + base * D;
   const T *kp = static_cast<const T *>(a.k) + (b * a.Hk + hk) * a.Sk * D;
   const T *vp = static_cast<const T *>(a.v) + (b * a.Hk + hk) * a.Sk * D;
-  T *op = static_cast<T *>(a.out) + bh * a.Sq * D;
-  const int64_t lastRow = (i0 + Br < a.Sq ? i0 + Br : a.Sq) - 1;
-  const int64_t keys = a.causal ? clampI64(lastRow + a.shift + 1, 0, a.Sk) : a.Sk;
-  const int nblocks = static_cast<int>((keys + BC - 1) / BC);
+  T *op = static_cast<T *>(a.out) + base * D;
+  const int64_t lastRow = (i0 + Br < R ? i0 + Br : R) - 1;
+  const int64_t lastPos = a.pack ? a.Sq - 1 : lastRow; // conservative when packed
+  const int64_t keys = a.causal ? clampI64(lastPos + a.shift + 1, 0, a.Sk) : a.Sk;
+  const int ntiles = static_cast<int>((keys + BC - 1) / BC);
+  // This split's key tiles [nBegin, nEnd).
+  const int perSplit = (ntiles + a.splits - 1) / a.splits;
+  const int nBegin = min(ntiles, static_cast<int>(blockIdx.z) * perSplit);
+  const int nEnd = min(ntiles, nBegin + perSplit);
   const int64_t w0 = i0 + warp * WR; // this warp's first row
-  const bool warpIdle = w0 >= a.Sq;
+  const int64_t w0Pos = a.pack ? 0 : w0; // its smallest query position (packed: conservative)
+  const bool warpIdle = w0 >= R;
 
-  // rows [row0, row0 + nrows) of src (limit: rows that exist) into a swizzled tile.
-  auto loadTile = [&](T *dst, const T *src, int64_t row0, int64_t limit, int nrows) {
-    const uint32_t base = smemAddr(dst);
-#pragma unroll 4
-    for (int idx = tid; idx < nrows * CH; idx += NT) {
-      const int r = idx / CH, c = idx % CH;
-      const bool valid = row0 + r < limit;
-      const T *s = valid ? src + (row0 + r) * D + c * 8 : src;
-      cpAsync16(base + (r * D + ((c ^ (r & 7)) * 8)) * 2, s, valid ? 16 : 0);
+  // Tiles in shared memory are rows of D elements in 16-byte chunks, chunk c
+  // of row r stored at chunk c ^ (r & 7) (ldmatrix reads 8 rows of one
+  // chunk column without bank conflicts).
+  //
+  // Loading: thread tid copies chunk tid % CH of rows tid / CH + k * (NT / CH);
+  // NT / CH is a multiple of 8, so its swizzled chunk is the same for every k.
+  static_assert((NT / CH) % 8 == 0, "tile rows per pass must keep the swizzle");
+  const int ldRow = tid / CH, ldChunk = tid % CH;
+  const uint32_t ldOff = (ldRow * D + ((ldChunk ^ (ldRow & 7)) * 8)) * 2;
+  // rows [row0, row0 + NROWS) of src (limit: rows that exist).
+  auto loadTile = [&](auto nrowsTag, T *dst, const T *src, int64_t row0, int64_t limit) {
+    constexpr int NROWS = decltype(nrowsTag)::value, STEP = NT / CH;
+    static_assert(NROWS % STEP == 0, "tile rows must be a multiple of a pass");
+    const uint32_t base = smemAddr(dst) + ldOff;
+    const T *g0 = src + (row0 + ldRow) * D + ldChunk * 8;
+#pragma unroll
+    for (int k = 0; k < NROWS / STEP; ++k) {
+      const bool valid = row0 + ldRow + k * STEP < limit;
+      cpAsync16(base + k * STEP * D * 2, valid ? g0 + int64_t(k) * STEP * D : src, valid ? 16 : 0);
     }
   };
-  auto swz = [](int r, int c) { return (r * D + ((c ^ (r & 7)) * 8)) * 2; };
+  using RowsBr = std::integral_constant<int, Br>;
+  using RowsBC = std::integral_constant<int, BC>;
+  // ldmatrix: lane l supplies row (l % 8) or (l % 16) of a tile and chunk
+  // c0 + (l / 8) or c0 + (l / 16), with c0 a multiple of 4 or 2; since those
+  // add without carries, the swizzled byte offset is a per-lane constant
+  // XOR (c0 * 16): one LOP3 per k-step, the tile row as an immediate.
+  const uint32_t offA = (lane % 16) * D * 2 + (((lane / 16) ^ (lane & 7)) << 4); // Q, V
+  const uint32_t offB = (lane % 8) * D * 2 + (((lane / 8) ^ (lane & 7)) << 4);   // K
 
   float o[MT][D / 8][4];
   float m[MT][2], l[MT][2];
@@ -207,30 +245,30 @@ __global__ void __launch_bounds__(NW * 32) flashTc(AttnArgs a) {
   const float scaleLog2 = a.scale * kLog2e;
   const uint32_t qBase = smemAddr(sQ);
 
-  if (nblocks > 0) {
-    loadTile(sQ, qp, i0, a.Sq, Br);
-    loadTile(sK, kp, 0, a.Sk, BC);
+  if (nBegin < nEnd) {
+    loadTile(RowsBr{}, sQ, qp, i0, R);
+    loadTile(RowsBC{}, sK, kp, int64_t(nBegin) * BC, a.Sk);
     cpAsyncCommit();
   }
-  for (int n = 0; n < nblocks; ++n) {
-    const int buf = n & 1;
+  for (int n = nBegin; n < nEnd; ++n) {
+    const int buf = (n - nBegin) & 1;
     const int64_t j0 = int64_t(n) * BC;
-    loadTile(sV + buf * BC * D, vp, j0, a.Sk, BC);
+    loadTile(RowsBC{}, sV + buf * BC * D, vp, j0, a.Sk);
     cpAsyncCommit();
     cpAsyncWait<1>();
     __syncthreads();
     if constexpr (kQRegs) {
-      if (n == 0) {
+      if (n == nBegin) {
 #pragma unroll
         for (int mt = 0; mt < MT; ++mt)
 #pragma unroll
           for (int kk = 0; kk < D / 16; ++kk)
-            ldmatrix4(qBase + swz(warp * WR + mt * 16 + (lane % 16), kk * 2 + lane / 16),
+            ldmatrix4(qBase + (warp * WR + mt * 16) * D * 2 + (offA ^ (kk << 5)),
                       qf[mt][kk][0], qf[mt][kk][1], qf[mt][kk][2], qf[mt][kk][3]);
       }
     }
     // This warp's rows see none of this tile (causal) or do not exist.
-    const bool skip = warpIdle || (a.causal && j0 > w0 + WR - 1 + a.shift);
+    const bool skip = warpIdle || (a.causal && !a.pack && j0 > w0 + WR - 1 + a.shift);
     float s[MT][BC / 8][4];
     uint32_t pa[MT][BC / 16][4];
     if (!skip) {
@@ -249,13 +287,13 @@ __global__ void __launch_bounds__(NW * 32) flashTc(AttnArgs a) {
           for (int mt = 0; mt < MT; ++mt)
 #pragma unroll
             for (int u = 0; u < 2; ++u)
-              ldmatrix4(qBase + swz(warp * WR + mt * 16 + (lane % 16), (2 * k2 + u) * 2 + lane / 16),
+              ldmatrix4(qBase + (warp * WR + mt * 16) * D * 2 + (offA ^ ((2 * k2 + u) << 5)),
                         qa[mt][u][0], qa[mt][u][1], qa[mt][u][2], qa[mt][u][3]);
         }
 #pragma unroll
         for (int jt = 0; jt < BC / 8; ++jt) {
           uint32_t b0, b1, b2, b3;
-          ldmatrix4(kBase + swz(jt * 8 + (lane % 8), k2 * 4 + lane / 8), b0, b1, b2, b3);
+          ldmatrix4(kBase + jt * 8 * D * 2 + (offB ^ (k2 << 6)), b0, b1, b2, b3);
 #pragma unroll
           for (int mt = 0; mt < MT; ++mt) {
             if constexpr (kQRegs) {
@@ -269,7 +307,7 @@ __global__ void __launch_bounds__(NW * 32) flashTc(AttnArgs a) {
         }
       }
       // Online softmax, in log2 units.
-      const bool needMask = GEN || j0 + BC > a.Sk || (a.causal && j0 + BC - 1 > w0 + a.shift);
+      const bool needMask = GEN || j0 + BC > a.Sk || (a.causal && j0 + BC - 1 > w0Pos + a.shift);
 #pragma unroll
       for (int mt = 0; mt < MT; ++mt) {
         const int64_t rowA = w0 + mt * 16 + g, rowB = rowA + 8;
@@ -295,7 +333,8 @@ __global__ void __launch_bounds__(NW * 32) flashTc(AttnArgs a) {
           for (int r = 0; r < 2; ++r) {
             lim[r] = keyLim;
             if (a.causal) {
-              const int64_t rel = (r ? rowB : rowA) + a.shift - j0;
+              const int64_t row = r ? rowB : rowA;
+              const int64_t rel = (a.pack ? row % a.Sq : row) + a.shift - j0;
               lim[r] = static_cast<int>(rel < lim[r] ? (rel < -1 ? -1 : rel) : lim[r]);
             }
           }
@@ -311,13 +350,15 @@ __global__ void __launch_bounds__(NW * 32) flashTc(AttnArgs a) {
           for (int jt = 0; jt < BC / 8; ++jt)
 #pragma unroll
             for (int e = 0; e < 4; ++e) {
-              const int64_t i = e < 2 ? rowA : rowB;
+              const int64_t row = e < 2 ? rowA : rowB;
+              const int64_t i = a.pack ? row % a.Sq : row;
+              const int64_t hh = a.pack ? hUnit + row / a.Sq : hUnit;
               const int64_t j = j0 + jt * 8 + 2 * t + (e & 1);
               float x;
-              if (j >= a.Sk || (a.causal && j > i + a.shift) || i >= a.Sq)
+              if (j >= a.Sk || (a.causal && j > i + a.shift) || row >= R)
                 x = -INFINITY;
               else
-                x = maskedScore<T, float>(s[mt][jt][e], a, b, h, i, j);
+                x = maskedScore<T, float>(s[mt][jt][e], a, b, hh, i, j);
               s[mt][jt][e] = x * kLog2e;
             }
         }
@@ -357,8 +398,8 @@ __global__ void __launch_bounds__(NW * 32) flashTc(AttnArgs a) {
         }
       }
     }
-    if (n + 1 < nblocks) {
-      loadTile(sK + (buf ^ 1) * BC * D, kp, j0 + BC, a.Sk, BC);
+    if (n + 1 < nEnd) {
+      loadTile(RowsBC{}, sK + (buf ^ 1) * BC * D, kp, j0 + BC, a.Sk);
       cpAsyncCommit();
       cpAsyncWait<1>();
     } else {
@@ -373,7 +414,7 @@ __global__ void __launch_bounds__(NW * 32) flashTc(AttnArgs a) {
 #pragma unroll
         for (int n2 = 0; n2 < D / 16; ++n2) {
           uint32_t b0, b1, b2, b3;
-          ldmatrix4T(vBase + swz(kc * 16 + (lane % 16), n2 * 2 + lane / 16), b0, b1, b2, b3);
+          ldmatrix4T(vBase + kc * 16 * D * 2 + (offA ^ (n2 << 5)), b0, b1, b2, b3);
 #pragma unroll
           for (int mt = 0; mt < MT; ++mt) {
             mma16816<T>(o[mt][2 * n2], pa[mt][kc], b0, b1);
@@ -391,9 +432,21 @@ __global__ void __launch_bounds__(NW * 32) flashTc(AttnArgs a) {
       float sum = l[mt][r];
       sum += __shfl_xor_sync(0xffffffffu, sum, 1);
       sum += __shfl_xor_sync(0xffffffffu, sum, 2);
-      const float inv = sum > 0.f ? 1.f / sum : 0.f;
       const int64_t row = w0 + mt * 16 + g + 8 * r;
-      if (row < a.Sq) {
+      if (a.splits > 1) {
+        if (row < R) {
+          const int64_t p = (unit * a.splits + blockIdx.z) * R + row;
+          float2 *dst = reinterpret_cast<float2 *>(a.partO + p * D);
+#pragma unroll
+          for (int nd = 0; nd < D / 8; ++nd)
+            dst[nd * 4 + t] = make_float2(o[mt][nd][2 * r], o[mt][nd][2 * r + 1]);
+          if (t == 0)
+            a.partM[p] = m[mt][r], a.partL[p] = sum;
+        }
+        continue;
+      }
+      const float inv = sum > 0.f ? 1.f / sum : 0.f;
+      if (row < R) {
         uint32_t *dst = reinterpret_cast<uint32_t *>(op + row * D);
 #pragma unroll
         for (int nd = 0; nd < D / 8; ++nd)
@@ -409,8 +462,36 @@ void launchTcAs(const AttnArgs &a, int64_t BH) {
   constexpr int smem = tcSmemBytes<D, NW, MT, BC>();
   static size_t done[64] = {};
   ensureSmem(flashTc<T, D, NW, MT, BC, GEN>, smem, done);
-  dim3 grid(static_cast<unsigned>(BH), static_cast<unsigned>((a.Sq + Br - 1) / Br));
+  const int64_t R = a.pack ? a.group * a.Sq : a.Sq;
+  dim3 grid(static_cast<unsigned>(BH), static_cast<unsigned>((R + Br - 1) / Br),
+            static_cast<unsigned>(a.splits));
   flashTc<T, D, NW, MT, BC, GEN><<<grid, NW * 32, smem, llmk::stream()>>>(a);
+}
+
+/// out = the splits' partial results merged (units x R rows of D).
+template <typename T>
+__global__ void combineSplits(AttnArgs a, int64_t units, int64_t R) {
+  const int64_t D = a.D, total = units * R * D;
+  for (int64_t idx = blockIdx.x * int64_t(blockDim.x) + threadIdx.x; idx < total;
+       idx += int64_t(gridDim.x) * blockDim.x) {
+    const int64_t d = idx % D, ur = idx / D, unit = ur / R, row = ur % R;
+    float mMax = -INFINITY;
+    for (int s = 0; s < a.splits; ++s)
+      mMax = fmaxf(mMax, a.partM[(unit * a.splits + s) * R + row]);
+    const float mUse = mMax == -INFINITY ? 0.f : mMax;
+    float sum = 0.f, acc = 0.f;
+    for (int s = 0; s < a.splits; ++s) {
+      const int64_t p = (unit * a.splits + s) * R + row;
+      const float w = exp2f(a.partM[p] - mUse);
+      sum += a.partL[p] * w;
+      acc += a.partO[p * D + d] * w;
+    }
+    // Rows of unit are contiguous in out from the unit's base row.
+    const int64_t b = a.pack ? unit / a.Hk : unit / a.Hq;
+    const int64_t hUnit = a.pack ? (unit % a.Hk) * a.group : unit % a.Hq;
+    static_cast<T *>(a.out)[((b * a.Hq + hUnit) * a.Sq + row) * D + d] =
+        st<T>(sum > 0.f ? acc / sum : 0.f);
+  }
 }
 template <typename T, int D, int NW, int MT, int BC> void launchTc(const AttnArgs &a, int64_t BH) {
   if (a.maskKind != 0 || a.softcap > 0)
@@ -608,6 +689,42 @@ void attention(const In<T> &q, const In<T> &k, const In<T> &v, const void *maskD
                            reinterpret_cast<uintptr_t>(v.p) | reinterpret_cast<uintptr_t>(out)) &
                           15) == 0;
     if (aligned && D == Dv && (D == 64 || D == 128)) {
+      a.pack = 0, a.splits = 1;
+      // Short queries (decoding): the query heads of a group share one CTA
+      // and its K/V tiles, and when that leaves the GPU idle the keys are
+      // split across CTAs (partials in the cuBLASLt workspace, which only
+      // work ordered on this stream uses) and merged afterwards.
+      constexpr int kSmallRows = 64, kSmallKeys = 64; // launchTc<T, D, 4, 1, 64>
+      const bool small = Sq < kSmallRows;
+      if (small && a.group > 1)
+        a.pack = 1;
+      const int64_t units = a.pack ? B * Hk : BH;
+      const int64_t R = a.pack ? a.group * Sq : Sq;
+      if (small) {
+        const int64_t ctas = units * ((R + kSmallRows - 1) / kSmallRows);
+        const int64_t ntiles = (Sk + kSmallKeys - 1) / kSmallKeys;
+        const int sms = llmk::context().numSMs > 0 ? llmk::context().numSMs : 132;
+        int64_t splits = std::min<int64_t>({(2 * sms + ctas - 1) / ctas, ntiles / 2, 64});
+        const size_t room = la::ltWorkspace() ? la::ltWorkspaceBytes() : 0;
+        while (splits > 1 && static_cast<size_t>(units * splits * R * (D + 2)) * 4 > room)
+          splits /= 2;
+        if (splits > 1) {
+          a.splits = static_cast<int>(splits);
+          a.partO = static_cast<float *>(la::ltWorkspace());
+          a.partM = a.partO + units * splits * R * D;
+          a.partL = a.partM + units * splits * R;
+        }
+      }
+      if (small) {
+        if (D == 64)
+          la::launchTc<T, 64, 4, 1, 64>(a, units);
+        else
+          la::launchTc<T, 128, 4, 1, 64>(a, units);
+        if (a.splits > 1)
+          la::combineSplits<T><<<la::gridFor(units * R * D, 256), 256, 0, llmk::stream()>>>(
+              a, units, R);
+        return;
+      }
       // Configurations: 0 = the default for the head dim (a benchmark knob).
       const int cfg = la::attentionConfig;
       if (D == 64) {
@@ -623,7 +740,7 @@ void attention(const In<T> &q, const In<T> &k, const In<T> &v, const void *maskD
         else if (cfg == 3)
           la::launchTc<T, 128, 8, 1, 64>(a, BH);
         else if (cfg == 4)
-          la::launchTc<T, 128, 4, 1, 32>(a, BH);
+          la::launchTc<T, 128, 4, 2, 64>(a, BH);
         else
           la::launchTc<T, 128, 4, 2, 32>(a, BH);
       }
