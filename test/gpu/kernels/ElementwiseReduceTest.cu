@@ -748,7 +748,12 @@ void testReduce() {
   softmaxCase<bf16>(7, 2048, 1, false);
   softmaxCase<float>(3, 4, 1, false);
   softmaxCase<float>(5, 32, 1, false, true);
-  softmaxCase<float>(33, 1028, 1, false);
+  softmaxCase<float>(33, 1028, 1, false);     // block-cached rows
+  softmaxCase<f16>(5, 16384, 1, false);
+  softmaxCase<bf16>(6, 5000, 1, true);
+  softmaxCase<float>(3, 2052, 1, false, true);
+  softmaxCase<float>(3, 16388, 1, false);     // beyond: uncached, 1024 threads
+  softmaxCase<float>(2, 20001, 1, true);
 
   layerNormCase<float>(33, 768, true, 2, 2);
   layerNormCase<float>(7, 1001, true, 2, 1);
@@ -758,6 +763,10 @@ void testReduce() {
   layerNormCase<f16>(3, 37, false, 1, 0);
   layerNormCase<float>(1, 5, true, 0, 0);
   layerNormCase<bf16>(300, 64, true, 2, 2);
+  layerNormCase<float>(3, 16384, true, 2, 2);  // the largest cached row
+  layerNormCase<f16>(2, 20000, true, 2, 2);    // beyond: uncached
+  layerNormCase<bf16>(4, 1000, true, 1, 1);
+  layerNormCase<float>(9, 4100, false, 1, 0);
 
   cumsumCase<float>(3, 100, 4, false, false);
   cumsumCase<float>(3, 100, 4, true, true);
@@ -917,6 +926,7 @@ void runBenchmarks(RunContext &rc) {
   });
   bench(rc, "softmax f16 rows [32768,1024]", 2 * e16, [&] { llmk::softmax(x.p, o.p, 32768, 1024, 1, false); });
   bench(rc, "softmax f16 rows [4096,8192]", 2 * e16, [&] { llmk::softmax(x.p, o.p, 4096, 8192, 1, false); });
+  bench(rc, "softmax f16 rows [2048,16384]", 2 * e16, [&] { llmk::softmax(x.p, o.p, 2048, 16384, 1, false); });
   bench(rc, "softmax f32 rows [64,50257]", 2 * 64 * 50257 * 4.0, [&] { llmk::softmax(xf.p, of.p, 64, 50257, 1, false); });
   bench(rc, "layerNorm f16 [8192,4096]", 2 * e16, [&] {
     llmk::layerNorm<f16>(x.p, y.p, N, bias.p, N, o.p, M, N, 1e-5f, true);
@@ -945,8 +955,9 @@ void runBenchmarks(RunContext &rc) {
   }
   {
     Dev<int64_t> idx(randVec<int64_t>(8192, 0, 50256)), am(64);
+    Dev<f16> table(randVec<f16>(50257 * 768));
     bench(rc, "gather f16 [50257,768] x 8192 rows", 2 * 8192 * 768 * 2.0, [&] {
-      llmk::gather(x.p, 1, 50257, 768, idx.p, 8192, o.p);
+      llmk::gather(table.p, 1, 50257, 768, idx.p, 8192, o.p);
     });
     Shape sl = shapeOf({64, 50257});
     bench(rc, "argmax f32 [64,50257]", 64 * 50257 * 4.0, [&] { llmk::argmax(llmk::in(xf.p, sl), am.p, 1, false); });

@@ -259,12 +259,12 @@ __global__ void __launch_bounds__(256) gatherKernel(const U *data, int64_t len, 
     int64_t j = static_cast<int64_t>(idx[i]);
     if (j < 0)
       j += len;
-    if (j < 0 || j >= len) {
+    U v{};
+    if (j >= 0 && j < len)
+      v = data[(o * len + j) * inner + k];
+    else
       reportIndexError(flag);
-      out[e] = U{};
-    } else {
-      out[e] = data[(o * len + j) * inner + k];
-    }
+    out[e] = v;
   }
 }
 

@@ -125,6 +125,8 @@ struct ReduceParams {
 
 __device__ __forceinline__ int64_t decompose(int64_t idx, int rank, const int64_t *dims,
                                              const int64_t *strides) {
+  if (rank == 1) // idx < dims[0]
+    return idx * strides[0];
   int64_t off = 0;
   for (int i = rank - 1; i >= 0; --i) {
     off += (idx % dims[i]) * strides[i];
@@ -164,8 +166,8 @@ __global__ void __launch_bounds__(256) reduceRowsKernel(const T *x, T *out, Redu
 /// (coalesced) per block, the 8 rows of threads splitting the reduced
 /// elements, then combined through shared memory.
 template <typename T, typename Acc>
-__global__ void __launch_bounds__(256) reduceColumnsKernel(const T *x, T *out, ReduceParams p, ReduceKind kind) {
-  __shared__ Acc part[8][33];
+__global__ void __launch_bounds__(1024) reduceColumnsKernel(const T *x, T *out, ReduceParams p, ReduceKind kind) {
+  __shared__ Acc part[32][33];
   const ReduceOp<Acc> op{kind};
   const int64_t groups = (p.outN + 31) / 32;
   for (int64_t g = blockIdx.x; g < groups; g += gridDim.x) {
@@ -187,9 +189,11 @@ __global__ void __launch_bounds__(256) reduceColumnsKernel(const T *x, T *out, R
   }
 }
 
-inline void launchReduceColumns(unsigned &grid, int64_t outN) {
+inline dim3 launchReduceColumns(unsigned &grid, int64_t outN, int64_t redN) {
   const int sms = context().numSMs > 0 ? context().numSMs : 132;
   grid = static_cast<unsigned>(std::min<int64_t>((outN + 31) / 32, int64_t(sms) * 8));
+  // Few outputs and many reduced elements: more rows of threads per block.
+  return dim3(32, redN >= 1024 && outN < int64_t(sms) * 32 * 16 ? 32 : 8);
 }
 
 } // namespace detail
@@ -239,8 +243,8 @@ void reduce(const In<T> &x, T *out, const bool *reduced, ReduceKind kind) {
     p.keptRank = 0;
     p.redRank = 0;
     unsigned grid;
-    detail::launchReduceColumns(grid, p.outN);
-    detail::reduceColumnsKernel<T, Acc><<<grid, dim3(32, 8), 0, stream()>>>(x.p, out, p, kind);
+    const dim3 block = detail::launchReduceColumns(grid, p.outN, p.redN);
+    detail::reduceColumnsKernel<T, Acc><<<grid, block, 0, stream()>>>(x.p, out, p, kind);
     return;
   }
   if (lastReduced) {
@@ -249,8 +253,8 @@ void reduce(const In<T> &x, T *out, const bool *reduced, ReduceKind kind) {
     detail::reduceRowsKernel<T, Acc><<<grid, detail::kThreads, 0, stream()>>>(x.p, out, p, kind);
   } else {
     unsigned grid;
-    detail::launchReduceColumns(grid, p.outN);
-    detail::reduceColumnsKernel<T, Acc><<<grid, dim3(32, 8), 0, stream()>>>(x.p, out, p, kind);
+    const dim3 block = detail::launchReduceColumns(grid, p.outN, p.redN);
+    detail::reduceColumnsKernel<T, Acc><<<grid, block, 0, stream()>>>(x.p, out, p, kind);
   }
 }
 
@@ -351,7 +355,7 @@ template <typename C> __device__ __forceinline__ C maxC(C a, C b) {
 /// Softmax of contiguous rows. Group = 32 (a warp per row, blockDim 256
 /// holding 8 rows) or the whole block (a block per row).
 template <typename T, bool WarpPerRow>
-__global__ void __launch_bounds__(256) softmaxRowsKernel(const T *x, T *out, int64_t rows, int64_t len,
+__global__ void __launch_bounds__(1024) softmaxRowsKernel(const T *x, T *out, int64_t rows, int64_t len,
                                                           bool logSoftmax) {
   using C = std::conditional_t<std::is_same_v<T, double>, double, float>;
   __shared__ C scratch[32];
@@ -401,24 +405,28 @@ __global__ void __launch_bounds__(256) softmaxRowsKernel(const T *x, T *out, int
   }
 }
 
-/// Contiguous rows of at most 32 * MAXV * V elements (V dividing the row,
-/// 16-byte aligned): a warp per row holding the row in registers, so that x
-/// is read once.
-template <typename T, int V, int MAXV>
-__global__ void __launch_bounds__(256) softmaxWarpCachedKernel(const T *x, T *out, int64_t rows,
-                                                                int64_t len, bool logSoftmax) {
-  const int lane = threadIdx.x % 32;
-  const int64_t groups = int64_t(gridDim.x) * (blockDim.x / 32);
+/// Contiguous rows of at most group * MAXV * V elements (V dividing the row,
+/// 16-byte aligned), the group a warp (several rows per block) or the whole
+/// block (a row per block): the row stays in registers, so x is read once.
+template <typename T, int V, int MAXV, bool Block>
+__global__ void __launch_bounds__(512) softmaxCachedKernel(const T *x, T *out, int64_t rows,
+                                                            int64_t len, bool logSoftmax) {
+  __shared__ float scratch[32];
+  const int group = Block ? blockDim.x : 32;
+  const int tid = Block ? threadIdx.x : threadIdx.x % 32;
+  const int64_t groups = Block ? int64_t(gridDim.x) : int64_t(gridDim.x) * (blockDim.x / 32);
+  const int64_t first = Block ? int64_t(blockIdx.x) : int64_t(blockIdx.x) * (blockDim.x / 32) + threadIdx.x / 32;
   const int nvec = static_cast<int>(len / V);
-  for (int64_t row = int64_t(blockIdx.x) * (blockDim.x / 32) + threadIdx.x / 32; row < rows;
-       row += groups) {
+  auto mx = [](float a, float b) { return maxC(a, b); };
+  auto add = [](float a, float b) { return a + b; };
+  for (int64_t row = first; row < rows; row += groups) {
     const Vec<T, V> *p = reinterpret_cast<const Vec<T, V> *>(x + row * len);
     Vec<T, V> *q = reinterpret_cast<Vec<T, V> *>(out + row * len);
     float vals[MAXV][V];
     float m = -INFINITY;
 #pragma unroll
     for (int k = 0; k < MAXV; ++k) {
-      const int vi = lane + k * 32;
+      const int vi = tid + k * group;
       if (vi < nvec) {
         const Vec<T, V> in = p[vi];
 #pragma unroll
@@ -428,10 +436,12 @@ __global__ void __launch_bounds__(256) softmaxWarpCachedKernel(const T *x, T *ou
         }
       }
     }
+    if (Block) {
+      m = blockReduce(m, mx, scratch);
+    } else {
 #pragma unroll
-    for (int o = 16; o > 0; o >>= 1) {
-      const float other = __shfl_xor_sync(0xffffffffu, m, o);
-      m = maxC(m, other);
+      for (int o = 16; o > 0; o >>= 1)
+        m = mx(m, __shfl_xor_sync(0xffffffffu, m, o));
     }
     if (m == -INFINITY) { // every score is -inf: NaN as numpy
       Vec<T, V> nan;
@@ -440,14 +450,14 @@ __global__ void __launch_bounds__(256) softmaxWarpCachedKernel(const T *x, T *ou
         nan.v[j] = convert<T>(NAN);
 #pragma unroll
       for (int k = 0; k < MAXV; ++k)
-        if (lane + k * 32 < nvec)
-          q[lane + k * 32] = nan;
+        if (tid + k * group < nvec)
+          q[tid + k * group] = nan;
       continue;
     }
     float sum = 0;
 #pragma unroll
     for (int k = 0; k < MAXV; ++k)
-      if (lane + k * 32 < nvec) {
+      if (tid + k * group < nvec) {
 #pragma unroll
         for (int j = 0; j < V; ++j) {
           const float e = ::expf(vals[k][j] - m);
@@ -456,16 +466,16 @@ __global__ void __launch_bounds__(256) softmaxWarpCachedKernel(const T *x, T *ou
             vals[k][j] = e;
         }
       }
-    sum = warpSum(sum);
+    sum = Block ? blockReduce(sum, add, scratch) : warpSum(sum);
     const float logSum = ::logf(sum), inv = 1.0f / sum;
 #pragma unroll
     for (int k = 0; k < MAXV; ++k)
-      if (lane + k * 32 < nvec) {
+      if (tid + k * group < nvec) {
         Vec<T, V> o;
 #pragma unroll
         for (int j = 0; j < V; ++j)
           o.v[j] = convert<T>(logSoftmax ? vals[k][j] - m - logSum : vals[k][j] * inv);
-        q[lane + k * 32] = o;
+        q[tid + k * group] = o;
       }
   }
 }
@@ -510,13 +520,24 @@ void softmax(const T *x, T *out, int64_t outer, int64_t len, int64_t inner, bool
   if (inner == 1) {
     const int64_t rows = outer;
     if constexpr (std::is_same_v<T, float> || is16BitFloat<T>) {
-      constexpr int V = 16 / sizeof(T), MAXV = 8;
-      if (len % V == 0 && len <= 32 * MAXV * V && reinterpret_cast<uintptr_t>(x) % 16 == 0 &&
+      // 32 floats of the row per thread.
+      constexpr int V = 16 / sizeof(T), MAXV = 32 / V;
+      const int64_t nvec = len / V;
+      if (len % V == 0 && reinterpret_cast<uintptr_t>(x) % 16 == 0 &&
           reinterpret_cast<uintptr_t>(out) % 16 == 0) {
-        const int64_t blocks = std::min<int64_t>((rows + 7) / 8, int64_t(sms) * 16);
-        detail::softmaxWarpCachedKernel<T, V, MAXV><<<static_cast<unsigned>(blocks), 256, 0, stream()>>>(
-            x, out, rows, len, logSoftmax);
-        return;
+        if (nvec <= 32 * MAXV) {
+          const int64_t blocks = std::min<int64_t>((rows + 7) / 8, int64_t(sms) * 16);
+          detail::softmaxCachedKernel<T, V, MAXV, false><<<static_cast<unsigned>(blocks), 256, 0, stream()>>>(
+              x, out, rows, len, logSoftmax);
+          return;
+        }
+        if (nvec <= 512 * MAXV) {
+          const int threads = static_cast<int>(std::min<int64_t>(512, ((nvec + MAXV - 1) / MAXV + 31) / 32 * 32));
+          const int64_t blocks = std::min<int64_t>(rows, int64_t(sms) * 32);
+          detail::softmaxCachedKernel<T, V, MAXV, true><<<static_cast<unsigned>(blocks), threads, 0, stream()>>>(
+              x, out, rows, len, logSoftmax);
+          return;
+        }
       }
     }
     if (len <= 1024) {
@@ -525,7 +546,8 @@ void softmax(const T *x, T *out, int64_t outer, int64_t len, int64_t inner, bool
           x, out, rows, len, logSoftmax);
     } else {
       const int64_t blocks = std::min<int64_t>(rows, int64_t(sms) * 16);
-      detail::softmaxRowsKernel<T, false><<<static_cast<unsigned>(blocks), 256, 0, stream()>>>(
+      const int threads = len >= 16384 ? 1024 : 256;
+      detail::softmaxRowsKernel<T, false><<<static_cast<unsigned>(blocks), threads, 0, stream()>>>(
           x, out, rows, len, logSoftmax);
     }
     return;
@@ -587,6 +609,71 @@ __global__ void __launch_bounds__(256) layerNormKernel(const T *x, const T *scal
   }
 }
 
+/// Rows of at most blockDim * MAXV * V elements (V dividing cols, 16-byte
+/// aligned operands): each thread keeps its part of the row in registers, so
+/// x is read once.
+template <typename T, int V, int MAXV>
+__global__ void __launch_bounds__(512) layerNormCachedKernel(const T *x, const T *scale, int64_t scaleN,
+                                                              const T *bias, int64_t biasN, T *out,
+                                                              int64_t rows, int64_t cols,
+                                                              float epsilon, bool subtractMean) {
+  __shared__ float scratch[32];
+  auto add = [](float a, float b) { return a + b; };
+  const int nvec = static_cast<int>(cols / V);
+  const int group = blockDim.x;
+  for (int64_t r = blockIdx.x; r < rows; r += gridDim.x) {
+    const Vec<T, V> *p = reinterpret_cast<const Vec<T, V> *>(x + r * cols);
+    Vec<T, V> *q = reinterpret_cast<Vec<T, V> *>(out + r * cols);
+    float vals[MAXV][V];
+    float s = 0;
+#pragma unroll
+    for (int k = 0; k < MAXV; ++k) {
+      const int vi = threadIdx.x + k * group;
+      if (vi < nvec) {
+        const Vec<T, V> in = p[vi];
+#pragma unroll
+        for (int j = 0; j < V; ++j) {
+          vals[k][j] = static_cast<float>(load(in.v[j]));
+          s += vals[k][j];
+        }
+      }
+    }
+    const float mean = subtractMean ? blockReduce(s, add, scratch) / static_cast<float>(cols) : 0.f;
+    float ss = 0;
+#pragma unroll
+    for (int k = 0; k < MAXV; ++k)
+      if (threadIdx.x + k * group < nvec) {
+#pragma unroll
+        for (int j = 0; j < V; ++j) {
+          vals[k][j] -= mean;
+          ss += vals[k][j] * vals[k][j];
+        }
+      }
+    const float inv = rsqrtf(blockReduce(ss, add, scratch) / static_cast<float>(cols) + epsilon);
+    const float s0 = scale && scaleN == 1 ? static_cast<float>(load(scale[0])) : 1.f;
+    const float b0 = bias && biasN == 1 ? static_cast<float>(load(bias[0])) : 0.f;
+#pragma unroll
+    for (int k = 0; k < MAXV; ++k) {
+      const int vi = threadIdx.x + k * group;
+      if (vi < nvec) {
+        Vec<T, V> sv, bv, o;
+        if (scale && scaleN != 1)
+          sv = reinterpret_cast<const Vec<T, V> *>(scale)[vi];
+        if (bias && biasN != 1)
+          bv = reinterpret_cast<const Vec<T, V> *>(bias)[vi];
+#pragma unroll
+        for (int j = 0; j < V; ++j) {
+          float y = vals[k][j] * inv;
+          y *= (scale && scaleN != 1) ? static_cast<float>(load(sv.v[j])) : s0;
+          y += (bias && biasN != 1) ? static_cast<float>(load(bv.v[j])) : b0;
+          o.v[j] = convert<T>(y);
+        }
+        q[vi] = o;
+      }
+    }
+  }
+}
+
 } // namespace detail
 
 /// Layer normalization (RMS normalization without subtractMean) of `rows`
@@ -603,8 +690,21 @@ void layerNorm(const T *x, const T *scale, int64_t scaleN, const T *bias, int64_
   const int64_t work = cols / V;
   const int threads = work >= 1024 ? 256 : (work >= 256 ? 128 : (work >= 64 ? 64 : 32));
   auto aligned = [&](const void *p) { return reinterpret_cast<uintptr_t>(p) % (sizeof(T) * V) == 0; };
-  if (V > 1 && cols % V == 0 && aligned(x) && aligned(out) && (!scale || scaleN == 1 || aligned(scale)) &&
-      (!bias || biasN == 1 || aligned(bias))) {
+  const bool vectorOk = V > 1 && cols % V == 0 && aligned(x) && aligned(out) &&
+                        (!scale || scaleN == 1 || aligned(scale)) && (!bias || biasN == 1 || aligned(bias));
+  if constexpr (std::is_same_v<T, float> || is16BitFloat<T>) {
+    // 32 floats of the row per thread, at most 512 threads.
+    constexpr int MAXV = 32 / V;
+    const int64_t nvec = cols / V;
+    if (vectorOk && nvec <= 512 * MAXV) {
+      const int t = static_cast<int>(std::max<int64_t>(64, ((nvec + MAXV - 1) / MAXV + 31) / 32 * 32));
+      const unsigned g = static_cast<unsigned>(std::min<int64_t>(rows, int64_t(sms) * 64));
+      detail::layerNormCachedKernel<T, V, MAXV><<<g, t, 0, stream()>>>(x, scale, scaleN, bias, biasN, out,
+                                                                       rows, cols, epsilon, subtractMean);
+      return;
+    }
+  }
+  if (vectorOk) {
     detail::layerNormKernel<T, V><<<grid, threads, 0, stream()>>>(x, scale, scaleN, bias, biasN, out,
                                                                   rows, cols, epsilon, subtractMean);
   } else {
