@@ -12,6 +12,7 @@
 //
 //===----------------------------------------------------------------------===//
 
+#define LLMK_ATTENTION_CONFIGS 1 // every tensor-core configuration, for the tests and timings
 #include "llmk/Attention.cuh"
 #include "llmk/Linalg.cuh"
 

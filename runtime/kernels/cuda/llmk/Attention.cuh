@@ -38,7 +38,8 @@ enum class MaskKind { None, Bool, Additive };
 namespace la {
 
 /// Which tensor-core configuration attention() launches (0: the default for
-/// the head dim; 1..3: the alternatives, see attention()); a benchmark knob.
+/// the head dim; 1..4: the alternatives, see attention(), compiled only with
+/// LLMK_ATTENTION_CONFIGS); a benchmark knob.
 inline int attentionConfig = 0;
 
 struct AttnArgs {
@@ -725,24 +726,35 @@ void attention(const In<T> &q, const In<T> &k, const In<T> &v, const void *maskD
               a, units, R);
         return;
       }
-      // Configurations: 0 = the default for the head dim (a benchmark knob).
+      // Measured on an H200 (f16, test/gpu/kernels/LinalgAttentionTest.cu):
+      // D=64 is fastest with 16 rows a warp (64 a CTA), D=128 with 32 rows
+      // a warp (128 a CTA) and 64-key tiles. The alternatives are compiled
+      // only with LLMK_ATTENTION_CONFIGS (the test and its benchmarks).
+#ifdef LLMK_ATTENTION_CONFIGS
       const int cfg = la::attentionConfig;
+#else
+      constexpr int cfg = 0;
+#endif
       if (D == 64) {
-        if (cfg == 1)
+        if (cfg == 0 || cfg == 1)
           la::launchTc<T, 64, 4, 1, 64>(a, BH);
+#ifdef LLMK_ATTENTION_CONFIGS
         else if (cfg == 3)
           la::launchTc<T, 64, 8, 1, 64>(a, BH);
         else
           la::launchTc<T, 64, 4, 2, 64>(a, BH);
+#endif
       } else {
-        if (cfg == 1)
+        if (cfg == 0 || cfg == 4)
+          la::launchTc<T, 128, 4, 2, 64>(a, BH);
+#ifdef LLMK_ATTENTION_CONFIGS
+        else if (cfg == 1)
           la::launchTc<T, 128, 4, 1, 64>(a, BH);
         else if (cfg == 3)
           la::launchTc<T, 128, 8, 1, 64>(a, BH);
-        else if (cfg == 4)
-          la::launchTc<T, 128, 4, 2, 64>(a, BH);
         else
           la::launchTc<T, 128, 4, 2, 32>(a, BH);
+#endif
       }
       return;
     }
