@@ -183,23 +183,26 @@ __global__ void __launch_bounds__(NW * 32) flashTc(AttnArgs a) {
   const int64_t b = a.pack ? unit / a.Hk : unit / a.Hq;
   const int64_t hk = a.pack ? unit % a.Hk : (unit % a.Hq) / a.group;
   const int64_t hUnit = a.pack ? hk * a.group : unit % a.Hq;
-  const int64_t R = a.pack ? a.group * a.Sq : a.Sq;
+  // Positions are int32 (sequence lengths below 2^31); offsets int64.
+  const int Sq = static_cast<int>(a.Sq), Sk = static_cast<int>(a.Sk);
+  const int shift = static_cast<int>(a.shift), group = static_cast<int>(a.group);
+  const int R = a.pack ? group * Sq : Sq;
   const int64_t base = (b * a.Hq + hUnit) * a.Sq;
-  const int64_t i0 = int64_t(gridDim.y - 1 - blockIdx.y) * Br; // heavy causal blocks first
+  const int i0 = static_cast<int>(gridDim.y - 1 - blockIdx.y) * Br; // heavy causal blocks first
   const T *qp = static_cast<const T *>(a.q) + base * D;
   const T *kp = static_cast<const T *>(a.k) + (b * a.Hk + hk) * a.Sk * D;
   const T *vp = static_cast<const T *>(a.v) + (b * a.Hk + hk) * a.Sk * D;
   T *op = static_cast<T *>(a.out) + base * D;
-  const int64_t lastRow = (i0 + Br < R ? i0 + Br : R) - 1;
-  const int64_t lastPos = a.pack ? a.Sq - 1 : lastRow; // conservative when packed
-  const int64_t keys = a.causal ? clampI64(lastPos + a.shift + 1, 0, a.Sk) : a.Sk;
-  const int ntiles = static_cast<int>((keys + BC - 1) / BC);
+  const int lastRow = (i0 + Br < R ? i0 + Br : R) - 1;
+  const int lastPos = a.pack ? Sq - 1 : lastRow; // conservative when packed
+  const int keys = a.causal ? max(0, min(lastPos + shift + 1, Sk)) : Sk;
+  const int ntiles = (keys + BC - 1) / BC;
   // This split's key tiles [nBegin, nEnd).
   const int perSplit = (ntiles + a.splits - 1) / a.splits;
   const int nBegin = min(ntiles, static_cast<int>(blockIdx.z) * perSplit);
   const int nEnd = min(ntiles, nBegin + perSplit);
-  const int64_t w0 = i0 + warp * WR; // this warp's first row
-  const int64_t w0Pos = a.pack ? 0 : w0; // its smallest query position (packed: conservative)
+  const int w0 = i0 + warp * WR; // this warp's first row
+  const int w0Pos = a.pack ? 0 : w0; // its smallest query position (packed: conservative)
   const bool warpIdle = w0 >= R;
 
   // Tiles in shared memory are rows of D elements in 16-byte chunks, chunk c
@@ -212,15 +215,15 @@ __global__ void __launch_bounds__(NW * 32) flashTc(AttnArgs a) {
   const int ldRow = tid / CH, ldChunk = tid % CH;
   const uint32_t ldOff = (ldRow * D + ((ldChunk ^ (ldRow & 7)) * 8)) * 2;
   // rows [row0, row0 + NROWS) of src (limit: rows that exist).
-  auto loadTile = [&](auto nrowsTag, T *dst, const T *src, int64_t row0, int64_t limit) {
+  auto loadTile = [&](auto nrowsTag, T *dst, const T *src, int row0, int limit) {
     constexpr int NROWS = decltype(nrowsTag)::value, STEP = NT / CH;
     static_assert(NROWS % STEP == 0, "tile rows must be a multiple of a pass");
-    const uint32_t base = smemAddr(dst) + ldOff;
-    const T *g0 = src + (row0 + ldRow) * D + ldChunk * 8;
+    const uint32_t sbase = smemAddr(dst) + ldOff;
+    const T *g0 = src + int64_t(row0 + ldRow) * D + ldChunk * 8;
 #pragma unroll
     for (int k = 0; k < NROWS / STEP; ++k) {
       const bool valid = row0 + ldRow + k * STEP < limit;
-      cpAsync16(base + k * STEP * D * 2, valid ? g0 + int64_t(k) * STEP * D : src, valid ? 16 : 0);
+      cpAsync16(sbase + k * STEP * D * 2, valid ? g0 + int64_t(k) * STEP * D : src, valid ? 16 : 0);
     }
   };
   using RowsBr = std::integral_constant<int, Br>;
@@ -248,13 +251,13 @@ __global__ void __launch_bounds__(NW * 32) flashTc(AttnArgs a) {
 
   if (nBegin < nEnd) {
     loadTile(RowsBr{}, sQ, qp, i0, R);
-    loadTile(RowsBC{}, sK, kp, int64_t(nBegin) * BC, a.Sk);
+    loadTile(RowsBC{}, sK, kp, nBegin * BC, Sk);
     cpAsyncCommit();
   }
   for (int n = nBegin; n < nEnd; ++n) {
     const int buf = (n - nBegin) & 1;
-    const int64_t j0 = int64_t(n) * BC;
-    loadTile(RowsBC{}, sV + buf * BC * D, vp, j0, a.Sk);
+    const int j0 = n * BC;
+    loadTile(RowsBC{}, sV + buf * BC * D, vp, j0, Sk);
     cpAsyncCommit();
     cpAsyncWait<1>();
     __syncthreads();
@@ -269,7 +272,7 @@ __global__ void __launch_bounds__(NW * 32) flashTc(AttnArgs a) {
       }
     }
     // This warp's rows see none of this tile (causal) or do not exist.
-    const bool skip = warpIdle || (a.causal && !a.pack && j0 > w0 + WR - 1 + a.shift);
+    const bool skip = warpIdle || (a.causal && !a.pack && j0 > w0 + WR - 1 + shift);
     float s[MT][BC / 8][4];
     uint32_t pa[MT][BC / 16][4];
     if (!skip) {
@@ -308,10 +311,10 @@ __global__ void __launch_bounds__(NW * 32) flashTc(AttnArgs a) {
         }
       }
       // Online softmax, in log2 units.
-      const bool needMask = GEN || j0 + BC > a.Sk || (a.causal && j0 + BC - 1 > w0Pos + a.shift);
+      const bool needMask = GEN || j0 + BC > Sk || (a.causal && j0 + BC - 1 > w0Pos + shift);
 #pragma unroll
       for (int mt = 0; mt < MT; ++mt) {
-        const int64_t rowA = w0 + mt * 16 + g, rowB = rowA + 8;
+        const int rowA = w0 + mt * 16 + g, rowB = rowA + 8;
         // Scores times `mul` are in log2 units: unmasked tiles fold the scale
         // into the exponent's FFMA (a positive scale commutes with the max).
         float mul = 1.f;
@@ -328,15 +331,15 @@ __global__ void __launch_bounds__(NW * 32) flashTc(AttnArgs a) {
         } else if constexpr (!GEN) {
           // Last visible key of each row, relative to j0 (rows past Sq are
           // never stored and need no limit).
-          const int keyLim = static_cast<int>(a.Sk - j0 < BC ? a.Sk - j0 : BC) - 1;
+          const int keyLim = min(Sk - j0, BC) - 1;
           int lim[2];
 #pragma unroll
           for (int r = 0; r < 2; ++r) {
             lim[r] = keyLim;
             if (a.causal) {
-              const int64_t row = r ? rowB : rowA;
-              const int64_t rel = (a.pack ? row % a.Sq : row) + a.shift - j0;
-              lim[r] = static_cast<int>(rel < lim[r] ? (rel < -1 ? -1 : rel) : lim[r]);
+              const int row = r ? rowB : rowA;
+              const int rel = (a.pack ? row % Sq : row) + shift - j0;
+              lim[r] = min(lim[r], max(rel, -1));
             }
           }
 #pragma unroll
@@ -351,12 +354,12 @@ __global__ void __launch_bounds__(NW * 32) flashTc(AttnArgs a) {
           for (int jt = 0; jt < BC / 8; ++jt)
 #pragma unroll
             for (int e = 0; e < 4; ++e) {
-              const int64_t row = e < 2 ? rowA : rowB;
-              const int64_t i = a.pack ? row % a.Sq : row;
-              const int64_t hh = a.pack ? hUnit + row / a.Sq : hUnit;
-              const int64_t j = j0 + jt * 8 + 2 * t + (e & 1);
+              const int row = e < 2 ? rowA : rowB;
+              const int i = a.pack ? row % Sq : row;
+              const int64_t hh = a.pack ? hUnit + row / Sq : hUnit;
+              const int j = j0 + jt * 8 + 2 * t + (e & 1);
               float x;
-              if (j >= a.Sk || (a.causal && j > i + a.shift) || row >= R)
+              if (j >= Sk || (a.causal && j > i + shift) || row >= R)
                 x = -INFINITY;
               else
                 x = maskedScore<T, float>(s[mt][jt][e], a, b, hh, i, j);
@@ -400,7 +403,7 @@ __global__ void __launch_bounds__(NW * 32) flashTc(AttnArgs a) {
       }
     }
     if (n + 1 < nEnd) {
-      loadTile(RowsBC{}, sK + (buf ^ 1) * BC * D, kp, j0 + BC, a.Sk);
+      loadTile(RowsBC{}, sK + (buf ^ 1) * BC * D, kp, j0 + BC, Sk);
       cpAsyncCommit();
       cpAsyncWait<1>();
     } else {
@@ -433,7 +436,7 @@ __global__ void __launch_bounds__(NW * 32) flashTc(AttnArgs a) {
       float sum = l[mt][r];
       sum += __shfl_xor_sync(0xffffffffu, sum, 1);
       sum += __shfl_xor_sync(0xffffffffu, sum, 2);
-      const int64_t row = w0 + mt * 16 + g + 8 * r;
+      const int row = w0 + mt * 16 + g + 8 * r;
       if (a.splits > 1) {
         if (row < R) {
           const int64_t p = (unit * a.splits + blockIdx.z) * R + row;
@@ -448,7 +451,7 @@ __global__ void __launch_bounds__(NW * 32) flashTc(AttnArgs a) {
       }
       const float inv = sum > 0.f ? 1.f / sum : 0.f;
       if (row < R) {
-        uint32_t *dst = reinterpret_cast<uint32_t *>(op + row * D);
+        uint32_t *dst = reinterpret_cast<uint32_t *>(op + int64_t(row) * D);
 #pragma unroll
         for (int nd = 0; nd < D / 8; ++nd)
           dst[nd * 4 + t] = pack2<T>(o[mt][nd][2 * r] * inv, o[mt][nd][2 * r + 1] * inv);
