@@ -480,8 +480,8 @@ void benchAttention(int64_t B, int64_t H, int64_t S, int64_t D, Causal causal) {
   CK(cudaMemcpy(v, h.data(), n * 2, cudaMemcpyHostToDevice));
   const Shape s = shp({B, H, S, D});
   double flops = 4.0 * B * H * S * S * D * (causal != Causal::None ? 0.5 : 1.0);
-  for (int cfg : {1, 2, 3, 4}) {
-    if (cfg == 4 && D != 128)
+  for (int cfg : {1, 2, 3, 4, 5}) {
+    if (cfg >= 4 && D != 128)
       continue;
     la::attentionConfig = cfg;
     double ms = medianMs([&] {
@@ -579,7 +579,7 @@ int main(int argc, char **argv) {
       matmulSuite<__nv_bfloat16>();
       matmulSuite<int32_t>();
       attentionSuite<float>();
-      for (int cfg : {1, 2, 3, 4}) { // every tensor-core configuration
+      for (int cfg : {1, 2, 3, 4, 5}) { // every tensor-core configuration
         la::attentionConfig = cfg;
         std::printf("(attention config %d)\n", cfg);
         attentionSuite<__half>();

@@ -388,10 +388,14 @@ __global__ void __launch_bounds__(NW * 32) flashTc(AttnArgs a) {
           l[mt][r] = l[mt][r] * corr[r] + sum; // this thread's part; the quad sums at the end
           m[mt][r] = mNew;
         }
+        // Once the row maxima settle, most tiles leave them: skip the
+        // rescale (a warp-uniform branch; multiplying by 1 is exact anyway).
+        if (__any_sync(0xffffffffu, corr[0] != 1.f || corr[1] != 1.f)) {
 #pragma unroll
-        for (int nd = 0; nd < D / 8; ++nd) {
-          o[mt][nd][0] *= corr[0], o[mt][nd][1] *= corr[0];
-          o[mt][nd][2] *= corr[1], o[mt][nd][3] *= corr[1];
+          for (int nd = 0; nd < D / 8; ++nd) {
+            o[mt][nd][0] *= corr[0], o[mt][nd][1] *= corr[0];
+            o[mt][nd][2] *= corr[1], o[mt][nd][3] *= corr[1];
+          }
         }
 #pragma unroll
         for (int kc = 0; kc < BC / 16; ++kc) {
@@ -755,6 +759,8 @@ void attention(const In<T> &q, const In<T> &k, const In<T> &v, const void *maskD
           la::launchTc<T, 128, 4, 1, 64>(a, BH);
         else if (cfg == 3)
           la::launchTc<T, 128, 8, 1, 64>(a, BH);
+        else if (cfg == 5)
+          la::launchTc<T, 128, 4, 2, 48>(a, BH);
         else
           la::launchTc<T, 128, 4, 2, 32>(a, BH);
 #endif
