@@ -496,6 +496,33 @@ void benchAttention(int64_t B, int64_t H, int64_t S, int64_t D, Causal causal) {
   cudaFree(q), cudaFree(k), cudaFree(v), cudaFree(o);
 }
 
+/// The fp32 (SIMT) kernel.
+void benchAttentionF32(int64_t B, int64_t H, int64_t S, int64_t D, Causal causal) {
+  const size_t n = B * H * S * D;
+  float *q, *k, *v, *o;
+  CK(cudaMalloc(&q, n * 4));
+  CK(cudaMalloc(&k, n * 4));
+  CK(cudaMalloc(&v, n * 4));
+  CK(cudaMalloc(&o, n * 4));
+  std::vector<float> h(n);
+  std::uniform_real_distribution<float> u(-1, 1);
+  for (auto &x : h)
+    x = u(rng);
+  CK(cudaMemcpy(q, h.data(), n * 4, cudaMemcpyHostToDevice));
+  CK(cudaMemcpy(k, h.data(), n * 4, cudaMemcpyHostToDevice));
+  CK(cudaMemcpy(v, h.data(), n * 4, cudaMemcpyHostToDevice));
+  const Shape s = shp({B, H, S, D});
+  const double flops = 4.0 * B * H * S * S * D * (causal != Causal::None ? 0.5 : 1.0);
+  double ms = medianMs([&] {
+    attention<float>(in<float>(q, s), in<float>(k, s), in<float>(v, s), nullptr, Shape{},
+                     MaskKind::None, o, 0.125f, causal, 0.f);
+  });
+  std::printf("BENCH attention f32 (SIMT) B=%ld H=%ld S=%ld D=%ld %s: %.3f ms, %.1f TFLOP/s\n",
+              (long)B, (long)H, (long)S, (long)D, causal != Causal::None ? "causal" : "full", ms,
+              flops / ms * 1e-9);
+  cudaFree(q), cudaFree(k), cudaFree(v), cudaFree(o);
+}
+
 /// Decoding step: one query row per head against a KV cache; memory-bound.
 void benchDecode(int64_t B, int64_t Hq, int64_t Hk, int64_t Sk, int64_t D) {
   const size_t nq = B * Hq * D, nkv = B * Hk * Sk * D;
@@ -598,6 +625,7 @@ int main(int argc, char **argv) {
       benchAttention(1, 12, 2048, 64, Causal::None);
       benchAttention(4, 16, 2048, 128, Causal::UpperLeft);
       benchAttention(1, 32, 4096, 128, Causal::None);
+      benchAttentionF32(1, 12, 2048, 64, Causal::UpperLeft);
       benchDecode(1, 32, 8, 4096, 128);
       benchDecode(16, 32, 8, 2048, 128);
       benchDecode(8, 12, 12, 1024, 64);
