@@ -6,15 +6,22 @@
 //
 // attention() is flash attention (one pass over the keys with an online
 // softmax; no Sq x Sk buffer anywhere):
-// - f16/bf16 with D == Dv in {64, 128}: a tensor-core kernel. A CTA of NW
-//   warps takes 16*NW query rows (16 per warp, Q held in registers as mma A
-//   fragments); K and V tiles of 64 keys are double-buffered in shared memory
-//   (cp.async, XOR-swizzled 16-byte chunks so that ldmatrix is free of bank
-//   conflicts). S = Q K^T and O += P V are mma.sync m16n8k16 with fp32
-//   accumulators; the softmax is fp32 in registers (the S accumulators are
-//   re-packed as the A fragments of P without touching shared memory).
-//   Causal CTAs stop at the last key their last row may see, and only tiles
-//   that cross the diagonal (or the end of the keys) evaluate a mask.
+// - f16/bf16 with D == Dv in {64, 128} (16-byte aligned pointers): a
+//   tensor-core kernel. A CTA of 4 warps; each warp takes 16*MT query rows
+//   (D=64: 16, D=128: 32, sharing every K/V fragment it loads between its
+//   MT m16 tiles); K and V tiles of 64 keys are double-buffered in shared
+//   memory (cp.async, XOR-swizzled 16-byte chunks so that ldmatrix is free of
+//   bank conflicts, addresses as per-lane constants XOR the k-step). S = Q K^T
+//   and O += P V are mma.sync m16n8k16 with fp32 accumulators; the softmax is
+//   fp32 in registers in log2 units (ex2.approx), the S accumulators re-packed
+//   as the A fragments of P without touching shared memory. Causal CTAs stop
+//   at the last key their last row may see, warps skip tiles wholly above
+//   their diagonal, and only tiles that cross the diagonal (or the end of the
+//   keys) evaluate a limit. Masks and softcap use a second instantiation.
+//   Short queries (Sq < 64, decoding) pack the query heads of a GQA group into
+//   one CTA's rows and, when that leaves the GPU idle, split the keys across
+//   CTAs: partials go to the cuBLASLt workspace of the context (used only in
+//   stream order) and a second kernel merges them.
 // - Everything else (fp32, double, other head dims): a SIMT flash kernel in
 //   the element type's accumulation type (fp32, double for double): 16 query
 //   rows per CTA, 32-key tiles in shared memory, one key per lane.
