@@ -1,0 +1,812 @@
+//===- Attention.cuh - flash attention and rotary embeddings on the GPU ---===//
+//
+// The CUDA counterpart of runtime/kernels/cpu/llmk/Attention.h, same
+// functions and signatures, with device pointers, launched on
+// llmk::stream().
+//
+// attention() is flash attention (one pass over the keys with an online
+// softmax; no Sq x Sk buffer anywhere):
+// - f16/bf16 with D == Dv in {64, 128} (16-byte aligned pointers): a
+//   tensor-core kernel. A CTA of 4 warps; each warp takes 16*MT query rows
+//   (D=64: 16, D=128: 32, sharing every K/V fragment it loads between its
+//   MT m16 tiles); K and V tiles of 64 keys are double-buffered in shared
+//   memory (cp.async, XOR-swizzled 16-byte chunks so that ldmatrix is free of
+//   bank conflicts, addresses as per-lane constants XOR the k-step). S = Q K^T
+//   and O += P V are mma.sync m16n8k16 with fp32 accumulators; the softmax is
+//   fp32 in registers in log2 units (ex2.approx), the S accumulators re-packed
+//   as the A fragments of P without touching shared memory. Causal CTAs stop
+//   at the last key their last row may see, warps skip tiles wholly above
+//   their diagonal, and only tiles that cross the diagonal (or the end of the
+//   keys) evaluate a limit. Masks and softcap use a second instantiation.
+//   Short queries (Sq < 64, decoding) pack the query heads of a GQA group into
+//   one CTA's rows and, when that leaves the GPU idle, split the keys across
+//   CTAs: partials go to the cuBLASLt workspace of the context (used only in
+//   stream order) and a second kernel merges them.
+// - Everything else (fp32, double, other head dims): a SIMT flash kernel in
+//   the element type's accumulation type (fp32, double for double): 16 query
+//   rows per CTA, 32-key tiles in shared memory, one key per lane.
+// Rows that may attend to nothing are zeros, as on the CPU.
+//
+//===----------------------------------------------------------------------===//
+
+#ifndef LLMK_CUDA_ATTENTION_CUH
+#define LLMK_CUDA_ATTENTION_CUH
+
+#include "llmk/Linalg.cuh"
+
+#include <cmath>
+#include <cstdint>
+
+namespace llmk {
+
+enum class Causal { None, UpperLeft, LowerRight };
+enum class MaskKind { None, Bool, Additive };
+
+namespace la {
+
+/// Which tensor-core configuration attention() launches (0: the default for
+/// the head dim; 1..4: the alternatives, see attention(), compiled only with
+/// LLMK_ATTENTION_CONFIGS); a benchmark knob.
+inline int attentionConfig = 0;
+
+struct AttnArgs {
+  const void *q, *k, *v;
+  void *out;
+  const void *mask;
+  int64_t ms[4]; // mask strides on [B, Hq, Sq, Sk]
+  int maskKind;  // MaskKind
+  int causal;    // Causal != None
+  int64_t Hq, Hk, group, Sq, Sk, D, Dv, shift;
+  float scale, softcap;
+  // Tensor-core kernel only. pack: a CTA's rows are the group*Sq rows of
+  // one key/value head's query heads (contiguous in q and out), so that
+  // decoding reads each K/V tile once per group. splits > 1: blockIdx.z
+  // takes one range of key tiles and stores unnormalized partial results
+  // (o, and m in log2 units, l) for combineSplits.
+  int pack, splits;
+  float *partO, *partM, *partL;
+};
+
+/// Raises a kernel's dynamic shared memory limit to `bytes` on the current
+/// device, once per (kernel, device); `done` is the kernel's own table.
+template <typename F> void ensureSmem(F *kernel, size_t bytes, size_t (&done)[64]) {
+  if (bytes <= 48 * 1024)
+    return;
+  const int dev = llmk::context().device & 63;
+  if (done[dev] >= bytes)
+    return;
+  LLMK_CUDA_CHECK(
+      cudaFuncSetAttribute(kernel, cudaFuncAttributeMaxDynamicSharedMemorySize, static_cast<int>(bytes)));
+  done[dev] = bytes;
+}
+
+__device__ __forceinline__ float aexp(float x) { return expf(x); }
+__device__ __forceinline__ double aexp(double x) { return exp(x); }
+__device__ __forceinline__ float atanh_(float x) { return tanhf(x); }
+__device__ __forceinline__ double atanh_(double x) { return tanh(x); }
+
+/// The score of (row i, key j) after scale, softcap and mask (causal and key
+/// range are the caller's).
+template <typename T, typename A>
+__device__ __forceinline__ A maskedScore(A dot, const AttnArgs &a, int64_t b, int64_t h, int64_t i,
+                                         int64_t j) {
+  A x = dot * A(a.scale);
+  if (a.softcap > 0)
+    x = A(a.softcap) * atanh_(x / A(a.softcap));
+  if (a.maskKind != 0) {
+    const int64_t m = b * a.ms[0] + h * a.ms[1] + i * a.ms[2] + j * a.ms[3];
+    if (a.maskKind == static_cast<int>(MaskKind::Bool)) {
+      if (!static_cast<const bool *>(a.mask)[m])
+        x = -INFINITY;
+    } else {
+      x += static_cast<A>(ld(static_cast<const T *>(a.mask)[m]));
+    }
+  }
+  return x;
+}
+
+//===----------------------------------------------------------------------===//
+// Tensor-core kernel (f16/bf16, D in {64, 128}).
+//===----------------------------------------------------------------------===//
+
+__device__ __forceinline__ uint32_t smemAddr(const void *p) {
+  return static_cast<uint32_t>(__cvta_generic_to_shared(p));
+}
+__device__ __forceinline__ void cpAsync16(uint32_t dst, const void *src, int bytes) {
+  asm volatile("cp.async.cg.shared.global [%0], [%1], 16, %2;\n" ::"r"(dst), "l"(src), "r"(bytes));
+}
+__device__ __forceinline__ void cpAsyncCommit() { asm volatile("cp.async.commit_group;\n" ::); }
+template <int N> __device__ __forceinline__ void cpAsyncWait() {
+  asm volatile("cp.async.wait_group %0;\n" ::"n"(N));
+}
+__device__ __forceinline__ void ldmatrix4(uint32_t addr, uint32_t &r0, uint32_t &r1, uint32_t &r2,
+                                          uint32_t &r3) {
+  asm volatile("ldmatrix.sync.aligned.m8n8.x4.shared.b16 {%0,%1,%2,%3}, [%4];\n"
+               : "=r"(r0), "=r"(r1), "=r"(r2), "=r"(r3)
+               : "r"(addr));
+}
+__device__ __forceinline__ void ldmatrix4T(uint32_t addr, uint32_t &r0, uint32_t &r1, uint32_t &r2,
+                                           uint32_t &r3) {
+  asm volatile("ldmatrix.sync.aligned.m8n8.x4.trans.shared.b16 {%0,%1,%2,%3}, [%4];\n"
+               : "=r"(r0), "=r"(r1), "=r"(r2), "=r"(r3)
+               : "r"(addr));
+}
+template <typename T>
+__device__ __forceinline__ void mma16816(float (&c)[4], const uint32_t (&a)[4], uint32_t b0,
+                                         uint32_t b1) {
+  if constexpr (std::is_same_v<T, __half>) {
+    asm volatile("mma.sync.aligned.m16n8k16.row.col.f32.f16.f16.f32 {%0,%1,%2,%3}, "
+                 "{%4,%5,%6,%7}, {%8,%9}, {%0,%1,%2,%3};\n"
+                 : "+f"(c[0]), "+f"(c[1]), "+f"(c[2]), "+f"(c[3])
+                 : "r"(a[0]), "r"(a[1]), "r"(a[2]), "r"(a[3]), "r"(b0), "r"(b1));
+  } else {
+    asm volatile("mma.sync.aligned.m16n8k16.row.col.f32.bf16.bf16.f32 {%0,%1,%2,%3}, "
+                 "{%4,%5,%6,%7}, {%8,%9}, {%0,%1,%2,%3};\n"
+                 : "+f"(c[0]), "+f"(c[1]), "+f"(c[2]), "+f"(c[3])
+                 : "r"(a[0]), "r"(a[1]), "r"(a[2]), "r"(a[3]), "r"(b0), "r"(b1));
+  }
+}
+/// 2^x (MUFU.EX2, flush-to-zero; 2^-inf = 0).
+__device__ __forceinline__ float fastExp2(float x) {
+  float y;
+  asm("ex2.approx.ftz.f32 %0, %1;\n" : "=f"(y) : "f"(x));
+  return y;
+}
+template <typename T> __device__ __forceinline__ uint32_t pack2(float lo, float hi) {
+  if constexpr (std::is_same_v<T, __half>) {
+    __half2 v = __floats2half2_rn(lo, hi);
+    return *reinterpret_cast<uint32_t *>(&v);
+  } else {
+    __nv_bfloat162 v = __floats2bfloat162_rn(lo, hi);
+    return *reinterpret_cast<uint32_t *>(&v);
+  }
+}
+
+/// Shared memory of the tensor-core kernel: Q (Br x D) and two K and two V
+/// buffers (BC x D each).
+template <int D, int NW, int MT, int BC> constexpr int tcSmemBytes() {
+  return (16 * NW * MT + 4 * BC) * D * 2;
+}
+
+/// NW warps, each of 16*MT query rows (MT m16 tiles that share every K and V
+/// fragment it loads), key tiles of BC. GEN: a mask or a softcap (the general
+/// score path); else only the causal and key-range limits, in int32.
+template <typename T, int D, int NW, int MT, int BC, bool GEN>
+__global__ void __launch_bounds__(NW * 32) flashTc(AttnArgs a) {
+  constexpr int Br = NW * 16 * MT, CH = D / 8, NT = NW * 32, WR = 16 * MT;
+  // Q fragments in registers when they are few, else re-read from shared
+  // memory at each k-step.
+  constexpr bool kQRegs = MT * D <= 64;
+  constexpr float kLog2e = 1.4426950408889634f;
+  extern __shared__ __align__(128) unsigned char smemRaw[];
+  T *sQ = reinterpret_cast<T *>(smemRaw);
+  T *sK = sQ + Br * D; // two buffers of BC x D
+  T *sV = sK + 2 * BC * D;
+  const int tid = threadIdx.x, warp = tid / 32, lane = tid % 32, g = lane / 4, t = lane % 4;
+  // A unit is (b, h), or (b, hk) when packed; its R rows are contiguous in q
+  // and out from row `base` on. Row r is query position r (r % Sq packed) of
+  // head h (hk * group + r / Sq packed).
+  const int64_t unit = blockIdx.x;
+  const int64_t b = a.pack ? unit / a.Hk : unit / a.Hq;
+  const int64_t hk = a.pack ? unit % a.Hk : (unit % a.Hq) / a.group;
+  const int64_t hUnit = a.pack ? hk * a.group : unit % a.Hq;
+  // Positions are int32 (sequence lengths below 2^31); offsets int64.
+  const int Sq = static_cast<int>(a.Sq), Sk = static_cast<int>(a.Sk);
+  const int shift = static_cast<int>(a.shift), group = static_cast<int>(a.group);
+  const int R = a.pack ? group * Sq : Sq;
+  const int64_t base = (b * a.Hq + hUnit) * a.Sq;
+  const int i0 = static_cast<int>(gridDim.y - 1 - blockIdx.y) * Br; // heavy causal blocks first
+  const T *qp = static_cast<const T *>(a.q) + base * D;
+  const T *kp = static_cast<const T *>(a.k) + (b * a.Hk + hk) * a.Sk * D;
+  const T *vp = static_cast<const T *>(a.v) + (b * a.Hk + hk) * a.Sk * D;
+  T *op = static_cast<T *>(a.out) + base * D;
+  const int lastRow = (i0 + Br < R ? i0 + Br : R) - 1;
+  const int lastPos = a.pack ? Sq - 1 : lastRow; // conservative when packed
+  const int keys = a.causal ? max(0, min(lastPos + shift + 1, Sk)) : Sk;
+  const int ntiles = (keys + BC - 1) / BC;
+  // This split's key tiles [nBegin, nEnd).
+  const int perSplit = (ntiles + a.splits - 1) / a.splits;
+  const int nBegin = min(ntiles, static_cast<int>(blockIdx.z) * perSplit);
+  const int nEnd = min(ntiles, nBegin + perSplit);
+  const int w0 = i0 + warp * WR; // this warp's first row
+  const int w0Pos = a.pack ? 0 : w0; // its smallest query position (packed: conservative)
+  const bool warpIdle = w0 >= R;
+
+  // Tiles in shared memory are rows of D elements in 16-byte chunks, chunk c
+  // of row r stored at chunk c ^ (r & 7) (ldmatrix reads 8 rows of one
+  // chunk column without bank conflicts).
+  //
+  // Loading: thread tid copies chunk tid % CH of rows tid / CH + k * (NT / CH);
+  // NT / CH is a multiple of 8, so its swizzled chunk is the same for every k.
+  static_assert((NT / CH) % 8 == 0, "tile rows per pass must keep the swizzle");
+  const int ldRow = tid / CH, ldChunk = tid % CH;
+  const uint32_t ldOff = (ldRow * D + ((ldChunk ^ (ldRow & 7)) * 8)) * 2;
+  // rows [row0, row0 + NROWS) of src (limit: rows that exist).
+  auto loadTile = [&](auto nrowsTag, T *dst, const T *src, int row0, int limit) {
+    constexpr int NROWS = decltype(nrowsTag)::value, STEP = NT / CH;
+    static_assert(NROWS % STEP == 0, "tile rows must be a multiple of a pass");
+    const uint32_t sbase = smemAddr(dst) + ldOff;
+    const T *g0 = src + int64_t(row0 + ldRow) * D + ldChunk * 8;
+#pragma unroll
+    for (int k = 0; k < NROWS / STEP; ++k) {
+      const bool valid = row0 + ldRow + k * STEP < limit;
+      cpAsync16(sbase + k * STEP * D * 2, valid ? g0 + int64_t(k) * STEP * D : src, valid ? 16 : 0);
+    }
+  };
+  using RowsBr = std::integral_constant<int, Br>;
+  using RowsBC = std::integral_constant<int, BC>;
+  // ldmatrix: lane l supplies row (l % 8) or (l % 16) of a tile and chunk
+  // c0 + (l / 8) or c0 + (l / 16), with c0 a multiple of 4 or 2; since those
+  // add without carries, the swizzled byte offset is a per-lane constant
+  // XOR (c0 * 16): one LOP3 per k-step, the tile row as an immediate.
+  const uint32_t offA = (lane % 16) * D * 2 + (((lane / 16) ^ (lane & 7)) << 4); // Q, V
+  const uint32_t offB = (lane % 8) * D * 2 + (((lane / 8) ^ (lane & 7)) << 4);   // K
+
+  float o[MT][D / 8][4];
+  float m[MT][2], l[MT][2];
+#pragma unroll
+  for (int mt = 0; mt < MT; ++mt) {
+#pragma unroll
+    for (int i = 0; i < D / 8; ++i)
+      o[mt][i][0] = o[mt][i][1] = o[mt][i][2] = o[mt][i][3] = 0.f;
+    m[mt][0] = m[mt][1] = -INFINITY;
+    l[mt][0] = l[mt][1] = 0.f;
+  }
+  uint32_t qf[kQRegs ? MT : 1][kQRegs ? D / 16 : 1][4];
+  const float scaleLog2 = a.scale * kLog2e;
+  const uint32_t qBase = smemAddr(sQ);
+
+  if (nBegin < nEnd) {
+    loadTile(RowsBr{}, sQ, qp, i0, R);
+    loadTile(RowsBC{}, sK, kp, nBegin * BC, Sk);
+    cpAsyncCommit();
+  }
+  for (int n = nBegin; n < nEnd; ++n) {
+    const int buf = (n - nBegin) & 1;
+    const int j0 = n * BC;
+    loadTile(RowsBC{}, sV + buf * BC * D, vp, j0, Sk);
+    cpAsyncCommit();
+    cpAsyncWait<1>();
+    __syncthreads();
+    if constexpr (kQRegs) {
+      if (n == nBegin) {
+#pragma unroll
+        for (int mt = 0; mt < MT; ++mt)
+#pragma unroll
+          for (int kk = 0; kk < D / 16; ++kk)
+            ldmatrix4(qBase + (warp * WR + mt * 16) * D * 2 + (offA ^ (kk << 5)),
+                      qf[mt][kk][0], qf[mt][kk][1], qf[mt][kk][2], qf[mt][kk][3]);
+      }
+    }
+    // This warp's rows see none of this tile (causal) or do not exist.
+    const bool skip = warpIdle || (a.causal && !a.pack && j0 > w0 + WR - 1 + shift);
+    float s[MT][BC / 8][4];
+    uint32_t pa[MT][BC / 16][4];
+    if (!skip) {
+      // S = Q K^T.
+#pragma unroll
+      for (int mt = 0; mt < MT; ++mt)
+#pragma unroll
+        for (int jt = 0; jt < BC / 8; ++jt)
+          s[mt][jt][0] = s[mt][jt][1] = s[mt][jt][2] = s[mt][jt][3] = 0.f;
+      const uint32_t kBase = smemAddr(sK + buf * BC * D);
+#pragma unroll
+      for (int k2 = 0; k2 < D / 32; ++k2) {
+        uint32_t qa[MT][2][4];
+        if constexpr (!kQRegs) {
+#pragma unroll
+          for (int mt = 0; mt < MT; ++mt)
+#pragma unroll
+            for (int u = 0; u < 2; ++u)
+              ldmatrix4(qBase + (warp * WR + mt * 16) * D * 2 + (offA ^ ((2 * k2 + u) << 5)),
+                        qa[mt][u][0], qa[mt][u][1], qa[mt][u][2], qa[mt][u][3]);
+        }
+#pragma unroll
+        for (int jt = 0; jt < BC / 8; ++jt) {
+          uint32_t b0, b1, b2, b3;
+          ldmatrix4(kBase + jt * 8 * D * 2 + (offB ^ (k2 << 6)), b0, b1, b2, b3);
+#pragma unroll
+          for (int mt = 0; mt < MT; ++mt) {
+            if constexpr (kQRegs) {
+              mma16816<T>(s[mt][jt], qf[mt][2 * k2], b0, b1);
+              mma16816<T>(s[mt][jt], qf[mt][2 * k2 + 1], b2, b3);
+            } else {
+              mma16816<T>(s[mt][jt], qa[mt][0], b0, b1);
+              mma16816<T>(s[mt][jt], qa[mt][1], b2, b3);
+            }
+          }
+        }
+      }
+      // Online softmax, in log2 units.
+      const bool needMask = GEN || j0 + BC > Sk || (a.causal && j0 + BC - 1 > w0Pos + shift);
+#pragma unroll
+      for (int mt = 0; mt < MT; ++mt) {
+        const int rowA = w0 + mt * 16 + g, rowB = rowA + 8;
+        // Scores times `mul` are in log2 units: unmasked tiles fold the scale
+        // into the exponent's FFMA (a positive scale commutes with the max).
+        float mul = 1.f;
+        if (!needMask) {
+          if (scaleLog2 > 0.f) {
+            mul = scaleLog2;
+          } else {
+#pragma unroll
+            for (int jt = 0; jt < BC / 8; ++jt)
+#pragma unroll
+              for (int e = 0; e < 4; ++e)
+                s[mt][jt][e] *= scaleLog2;
+          }
+        } else if constexpr (!GEN) {
+          // Last visible key of each row, relative to j0 (rows past Sq are
+          // never stored and need no limit).
+          const int keyLim = min(Sk - j0, BC) - 1;
+          int lim[2];
+#pragma unroll
+          for (int r = 0; r < 2; ++r) {
+            lim[r] = keyLim;
+            if (a.causal) {
+              const int row = r ? rowB : rowA;
+              const int rel = (a.pack ? row % Sq : row) + shift - j0;
+              lim[r] = min(lim[r], max(rel, -1));
+            }
+          }
+#pragma unroll
+          for (int jt = 0; jt < BC / 8; ++jt)
+#pragma unroll
+            for (int e = 0; e < 4; ++e) {
+              const int jl = jt * 8 + 2 * t + (e & 1);
+              s[mt][jt][e] = jl <= lim[e >> 1] ? s[mt][jt][e] * scaleLog2 : -INFINITY;
+            }
+        } else {
+#pragma unroll
+          for (int jt = 0; jt < BC / 8; ++jt)
+#pragma unroll
+            for (int e = 0; e < 4; ++e) {
+              const int row = e < 2 ? rowA : rowB;
+              const int i = a.pack ? row % Sq : row;
+              const int64_t hh = a.pack ? hUnit + row / Sq : hUnit;
+              const int j = j0 + jt * 8 + 2 * t + (e & 1);
+              float x;
+              if (j >= Sk || (a.causal && j > i + shift) || row >= R)
+                x = -INFINITY;
+              else
+                x = maskedScore<T, float>(s[mt][jt][e], a, b, hh, i, j);
+              s[mt][jt][e] = x * kLog2e;
+            }
+        }
+        float corr[2];
+#pragma unroll
+        for (int r = 0; r < 2; ++r) {
+          float mx = -INFINITY;
+#pragma unroll
+          for (int jt = 0; jt < BC / 8; ++jt)
+            mx = fmaxf(mx, fmaxf(s[mt][jt][2 * r], s[mt][jt][2 * r + 1]));
+          mx = fmaxf(mx, __shfl_xor_sync(0xffffffffu, mx, 1));
+          mx = fmaxf(mx, __shfl_xor_sync(0xffffffffu, mx, 2));
+          const float mNew = fmaxf(m[mt][r], mx * mul);
+          const float mUse = mNew == -INFINITY ? 0.f : mNew;
+          corr[r] = fastExp2(m[mt][r] - mUse);
+          float sum = 0.f;
+#pragma unroll
+          for (int jt = 0; jt < BC / 8; ++jt) {
+            s[mt][jt][2 * r] = fastExp2(fmaf(s[mt][jt][2 * r], mul, -mUse));
+            s[mt][jt][2 * r + 1] = fastExp2(fmaf(s[mt][jt][2 * r + 1], mul, -mUse));
+            sum += s[mt][jt][2 * r] + s[mt][jt][2 * r + 1];
+          }
+          l[mt][r] = l[mt][r] * corr[r] + sum; // this thread's part; the quad sums at the end
+          m[mt][r] = mNew;
+        }
+        // Once the row maxima settle, most tiles leave them: skip the
+        // rescale (a warp-uniform branch; multiplying by 1 is exact anyway).
+        if (__any_sync(0xffffffffu, corr[0] != 1.f || corr[1] != 1.f)) {
+#pragma unroll
+          for (int nd = 0; nd < D / 8; ++nd) {
+            o[mt][nd][0] *= corr[0], o[mt][nd][1] *= corr[0];
+            o[mt][nd][2] *= corr[1], o[mt][nd][3] *= corr[1];
+          }
+        }
+#pragma unroll
+        for (int kc = 0; kc < BC / 16; ++kc) {
+          pa[mt][kc][0] = pack2<T>(s[mt][2 * kc][0], s[mt][2 * kc][1]);
+          pa[mt][kc][1] = pack2<T>(s[mt][2 * kc][2], s[mt][2 * kc][3]);
+          pa[mt][kc][2] = pack2<T>(s[mt][2 * kc + 1][0], s[mt][2 * kc + 1][1]);
+          pa[mt][kc][3] = pack2<T>(s[mt][2 * kc + 1][2], s[mt][2 * kc + 1][3]);
+        }
+      }
+    }
+    if (n + 1 < nEnd) {
+      loadTile(RowsBC{}, sK + (buf ^ 1) * BC * D, kp, j0 + BC, Sk);
+      cpAsyncCommit();
+      cpAsyncWait<1>();
+    } else {
+      cpAsyncWait<0>();
+    }
+    __syncthreads();
+    if (!skip) {
+      // O += P V.
+      const uint32_t vBase = smemAddr(sV + buf * BC * D);
+#pragma unroll
+      for (int kc = 0; kc < BC / 16; ++kc) {
+#pragma unroll
+        for (int n2 = 0; n2 < D / 16; ++n2) {
+          uint32_t b0, b1, b2, b3;
+          ldmatrix4T(vBase + kc * 16 * D * 2 + (offA ^ (n2 << 5)), b0, b1, b2, b3);
+#pragma unroll
+          for (int mt = 0; mt < MT; ++mt) {
+            mma16816<T>(o[mt][2 * n2], pa[mt][kc], b0, b1);
+            mma16816<T>(o[mt][2 * n2 + 1], pa[mt][kc], b2, b3);
+          }
+        }
+      }
+    }
+  }
+  // Normalize and store.
+#pragma unroll
+  for (int mt = 0; mt < MT; ++mt) {
+#pragma unroll
+    for (int r = 0; r < 2; ++r) {
+      float sum = l[mt][r];
+      sum += __shfl_xor_sync(0xffffffffu, sum, 1);
+      sum += __shfl_xor_sync(0xffffffffu, sum, 2);
+      const int row = w0 + mt * 16 + g + 8 * r;
+      if (a.splits > 1) {
+        if (row < R) {
+          const int64_t p = (unit * a.splits + blockIdx.z) * R + row;
+          float2 *dst = reinterpret_cast<float2 *>(a.partO + p * D);
+#pragma unroll
+          for (int nd = 0; nd < D / 8; ++nd)
+            dst[nd * 4 + t] = make_float2(o[mt][nd][2 * r], o[mt][nd][2 * r + 1]);
+          if (t == 0)
+            a.partM[p] = m[mt][r], a.partL[p] = sum;
+        }
+        continue;
+      }
+      const float inv = sum > 0.f ? 1.f / sum : 0.f;
+      if (row < R) {
+        uint32_t *dst = reinterpret_cast<uint32_t *>(op + int64_t(row) * D);
+#pragma unroll
+        for (int nd = 0; nd < D / 8; ++nd)
+          dst[nd * 4 + t] = pack2<T>(o[mt][nd][2 * r] * inv, o[mt][nd][2 * r + 1] * inv);
+      }
+    }
+  }
+}
+
+template <typename T, int D, int NW, int MT, int BC, bool GEN>
+void launchTcAs(const AttnArgs &a, int64_t BH) {
+  constexpr int Br = NW * 16 * MT;
+  constexpr int smem = tcSmemBytes<D, NW, MT, BC>();
+  static size_t done[64] = {};
+  ensureSmem(flashTc<T, D, NW, MT, BC, GEN>, smem, done);
+  const int64_t R = a.pack ? a.group * a.Sq : a.Sq;
+  dim3 grid(static_cast<unsigned>(BH), static_cast<unsigned>((R + Br - 1) / Br),
+            static_cast<unsigned>(a.splits));
+  flashTc<T, D, NW, MT, BC, GEN><<<grid, NW * 32, smem, llmk::stream()>>>(a);
+}
+
+/// out = the splits' partial results merged (units x R rows of D).
+template <typename T>
+__global__ void combineSplits(AttnArgs a, int64_t units, int64_t R) {
+  const int64_t D = a.D, total = units * R * D;
+  for (int64_t idx = blockIdx.x * int64_t(blockDim.x) + threadIdx.x; idx < total;
+       idx += int64_t(gridDim.x) * blockDim.x) {
+    const int64_t d = idx % D, ur = idx / D, unit = ur / R, row = ur % R;
+    float mMax = -INFINITY;
+    for (int s = 0; s < a.splits; ++s)
+      mMax = fmaxf(mMax, a.partM[(unit * a.splits + s) * R + row]);
+    const float mUse = mMax == -INFINITY ? 0.f : mMax;
+    float sum = 0.f, acc = 0.f;
+    for (int s = 0; s < a.splits; ++s) {
+      const int64_t p = (unit * a.splits + s) * R + row;
+      const float w = exp2f(a.partM[p] - mUse);
+      sum += a.partL[p] * w;
+      acc += a.partO[p * D + d] * w;
+    }
+    // Rows of unit are contiguous in out from the unit's base row.
+    const int64_t b = a.pack ? unit / a.Hk : unit / a.Hq;
+    const int64_t hUnit = a.pack ? (unit % a.Hk) * a.group : unit % a.Hq;
+    static_cast<T *>(a.out)[((b * a.Hq + hUnit) * a.Sq + row) * D + d] =
+        st<T>(sum > 0.f ? acc / sum : 0.f);
+  }
+}
+template <typename T, int D, int NW, int MT, int BC> void launchTc(const AttnArgs &a, int64_t BH) {
+  if (a.maskKind != 0 || a.softcap > 0)
+    launchTcAs<T, D, NW, MT, BC, true>(a, BH);
+  else
+    launchTcAs<T, D, NW, MT, BC, false>(a, BH);
+}
+
+//===----------------------------------------------------------------------===//
+// SIMT kernel (any element type and head dims).
+//===----------------------------------------------------------------------===//
+
+constexpr int kSimtRowsPerWarp = 4, kSimtWarps = 4, kSimtRows = 16, kSimtKeys = 32;
+
+template <typename T, int NC>
+__global__ void __launch_bounds__(kSimtWarps * 32) flashSimt(AttnArgs a) {
+  using A = std::conditional_t<std::is_same_v<T, double>, double, float>;
+  constexpr int RPW = kSimtRowsPerWarp, Br = kSimtRows, Bc = kSimtKeys;
+  extern __shared__ __align__(16) unsigned char smemSimt[];
+  const int64_t D = a.D, Dv = a.Dv;
+  A *sQ = reinterpret_cast<A *>(smemSimt);
+  A *sK = sQ + Br * D;            // [Bc][D + 1]
+  A *sV = sK + Bc * (D + 1);      // [Bc][Dv]
+  const int tid = threadIdx.x, warp = tid / 32, lane = tid % 32;
+  const int64_t bh = blockIdx.x, b = bh / a.Hq, h = bh % a.Hq, hk = h / a.group;
+  const int64_t i0 = int64_t(gridDim.y - 1 - blockIdx.y) * Br;
+  const T *qp = static_cast<const T *>(a.q) + bh * a.Sq * D;
+  const T *kp = static_cast<const T *>(a.k) + (b * a.Hk + hk) * a.Sk * D;
+  const T *vp = static_cast<const T *>(a.v) + (b * a.Hk + hk) * a.Sk * Dv;
+  T *op = static_cast<T *>(a.out) + bh * a.Sq * Dv;
+  const int64_t lastRow = (i0 + Br < a.Sq ? i0 + Br : a.Sq) - 1;
+  const int64_t keys = a.causal ? clampI64(lastRow + a.shift + 1, 0, a.Sk) : a.Sk;
+
+  for (int64_t idx = tid; idx < Br * D; idx += blockDim.x) {
+    const int64_t r = idx / D;
+    sQ[idx] = i0 + r < a.Sq ? static_cast<A>(ld(qp[(i0 + r) * D + idx % D])) : A(0);
+  }
+  A m[RPW], l[RPW], o[RPW][NC];
+#pragma unroll
+  for (int r = 0; r < RPW; ++r) {
+    m[r] = -INFINITY, l[r] = 0;
+#pragma unroll
+    for (int c = 0; c < NC; ++c)
+      o[r][c] = 0;
+  }
+  for (int64_t j0 = 0; j0 < keys; j0 += Bc) {
+    __syncthreads();
+    for (int64_t idx = tid; idx < Bc * D; idx += blockDim.x) {
+      const int64_t r = idx / D, d = idx % D;
+      sK[r * (D + 1) + d] = j0 + r < a.Sk ? static_cast<A>(ld(kp[(j0 + r) * D + d])) : A(0);
+    }
+    for (int64_t idx = tid; idx < Bc * Dv; idx += blockDim.x) {
+      const int64_t r = idx / Dv;
+      sV[idx] = j0 + r < a.Sk ? static_cast<A>(ld(vp[(j0 + r) * Dv + idx % Dv])) : A(0);
+    }
+    __syncthreads();
+#pragma unroll
+    for (int r = 0; r < RPW; ++r) {
+      const int lr = warp * RPW + r;
+      const int64_t i = i0 + lr;
+      if (i >= a.Sq)
+        continue; // warp-uniform
+      const int64_t j = j0 + lane;
+      A x = -INFINITY;
+      if (j < a.Sk && (!a.causal || j <= i + a.shift)) {
+        A dot = 0;
+        const A *qr = sQ + lr * D, *kr = sK + lane * (D + 1);
+        for (int64_t d = 0; d < D; ++d)
+          dot += qr[d] * kr[d];
+        x = maskedScore<T, A>(dot, a, b, h, i, j);
+      }
+      A mx = x;
+#pragma unroll
+      for (int off = 16; off > 0; off >>= 1)
+        mx = max(mx, __shfl_xor_sync(0xffffffffu, mx, off));
+      const A mNew = max(m[r], mx);
+      const A mUse = mNew == -INFINITY ? A(0) : mNew;
+      const A corr = aexp(m[r] - mUse);
+      const A p = aexp(x - mUse);
+      A sum = p;
+#pragma unroll
+      for (int off = 16; off > 0; off >>= 1)
+        sum += __shfl_xor_sync(0xffffffffu, sum, off);
+      l[r] = l[r] * corr + sum;
+      m[r] = mNew;
+#pragma unroll
+      for (int c = 0; c < NC; ++c)
+        o[r][c] *= corr;
+      for (int jj = 0; jj < Bc; ++jj) {
+        const A pj = __shfl_sync(0xffffffffu, p, jj);
+#pragma unroll
+        for (int c = 0; c < NC; ++c) {
+          const int64_t d = lane + 32 * c;
+          if (d < Dv)
+            o[r][c] += pj * sV[jj * Dv + d];
+        }
+      }
+    }
+  }
+#pragma unroll
+  for (int r = 0; r < RPW; ++r) {
+    const int64_t i = i0 + warp * RPW + r;
+    if (i >= a.Sq)
+      continue;
+    const A inv = l[r] > 0 ? A(1) / l[r] : A(0);
+#pragma unroll
+    for (int c = 0; c < NC; ++c) {
+      const int64_t d = lane + 32 * c;
+      if (d < Dv)
+        op[i * Dv + d] = st<T>(o[r][c] * inv);
+    }
+  }
+}
+
+template <typename T, int NC> void launchSimt(const AttnArgs &a, int64_t BH) {
+  using A = std::conditional_t<std::is_same_v<T, double>, double, float>;
+  const size_t smem =
+      sizeof(A) * (kSimtRows * a.D + kSimtKeys * (a.D + 1) + kSimtKeys * a.Dv);
+  static size_t done[64] = {};
+  ensureSmem(flashSimt<T, NC>, smem, done);
+  dim3 grid(static_cast<unsigned>(BH), static_cast<unsigned>((a.Sq + kSimtRows - 1) / kSimtRows));
+  flashSimt<T, NC><<<grid, kSimtWarps * 32, smem, llmk::stream()>>>(a);
+}
+
+//===----------------------------------------------------------------------===//
+// Rotary embedding.
+//===----------------------------------------------------------------------===//
+
+template <typename T>
+__global__ void rotaryKernel(const T *x, const T *cosT, const T *sinT, T *out, int64_t rows,
+                             int64_t H, int64_t S, int64_t D, int64_t half, int64_t rotaryDim,
+                             int64_t c0, int64_t c1, int64_t c2, int64_t c3, int64_t s0,
+                             int64_t s1, int64_t s2, int64_t s3, bool interleaved) {
+  // Per row: `half` rotated pairs, then D - rotaryDim copied elements.
+  const int64_t perRow = half + (D - rotaryDim);
+  const int64_t total = rows * perRow;
+  for (int64_t idx = blockIdx.x * int64_t(blockDim.x) + threadIdx.x; idx < total;
+       idx += int64_t(gridDim.x) * blockDim.x) {
+    const int64_t row = idx / perRow, i = idx % perRow;
+    const T *p = x + row * D;
+    T *q = out + row * D;
+    if (i >= half) {
+      const int64_t d = rotaryDim + (i - half);
+      q[d] = p[d];
+      continue;
+    }
+    const int64_t bIdx = row / (H * S), h = (row / S) % H, s = row % S;
+    const float c = static_cast<float>(ld(cosT[bIdx * c0 + h * c1 + s * c2 + i * c3]));
+    const float sn = static_cast<float>(ld(sinT[bIdx * s0 + h * s1 + s * s2 + i * s3]));
+    const int64_t i1 = interleaved ? 2 * i : i, i2 = interleaved ? 2 * i + 1 : i + half;
+    if constexpr (std::is_same_v<T, double>) {
+      const double x1 = p[i1], x2 = p[i2], cd = cosT[bIdx * c0 + h * c1 + s * c2 + i * c3],
+                   sd = sinT[bIdx * s0 + h * s1 + s * s2 + i * s3];
+      q[i1] = x1 * cd - x2 * sd;
+      q[i2] = x2 * cd + x1 * sd;
+    } else {
+      const float x1 = static_cast<float>(ld(p[i1])), x2 = static_cast<float>(ld(p[i2]));
+      q[i1] = st<T>(x1 * c - x2 * sn);
+      q[i2] = st<T>(x2 * c + x1 * sn);
+    }
+  }
+}
+
+} // namespace la
+
+/// softmax(q @ k^T * scale (+ mask)) @ v on [B, H, S, D] tensors, with
+/// grouped-query heads (k/v may have fewer heads). maskData broadcasts to
+/// [B, Hq, Sq, Sk]: bool (true keeps) or additive (element type T).
+/// UpperLeft: key j visible to row i when j <= i; LowerRight: j <= i + Sk - Sq.
+/// Rows that may attend to nothing are zeros.
+template <typename T>
+void attention(const In<T> &q, const In<T> &k, const In<T> &v, const void *maskData,
+               const Shape &maskShape, MaskKind maskKind, T *out, float scale, Causal causal,
+               float softcap) {
+  const int64_t B = q.s.d[0], Hq = q.s.d[1], Sq = q.s.d[2], D = q.s.d[3];
+  const int64_t Hk = k.s.d[1], Sk = k.s.d[2], Dv = v.s.d[3];
+  if (B * Hq * Sq * Dv == 0)
+    return;
+  la::AttnArgs a{};
+  a.q = q.p, a.k = k.p, a.v = v.p, a.out = out, a.mask = maskData;
+  a.maskKind = maskData ? static_cast<int>(maskKind) : 0;
+  if (a.maskKind != 0) {
+    Shape full;
+    full.rank = 4;
+    full.d[0] = B, full.d[1] = Hq, full.d[2] = Sq, full.d[3] = Sk;
+    la::bcastStrides(maskShape, full, a.ms);
+  }
+  a.causal = causal != Causal::None;
+  a.Hq = Hq, a.Hk = Hk, a.group = Hk ? Hq / Hk : 1, a.Sq = Sq, a.Sk = Sk, a.D = D, a.Dv = Dv;
+  a.shift = causal == Causal::LowerRight ? Sk - Sq : 0;
+  a.scale = scale, a.softcap = softcap;
+  const int64_t BH = B * Hq;
+  if constexpr (la::isHalf<T>()) {
+    const bool aligned = ((reinterpret_cast<uintptr_t>(q.p) | reinterpret_cast<uintptr_t>(k.p) |
+                           reinterpret_cast<uintptr_t>(v.p) | reinterpret_cast<uintptr_t>(out)) &
+                          15) == 0;
+    if (aligned && D == Dv && (D == 64 || D == 128)) {
+      a.pack = 0, a.splits = 1;
+      // Short queries (decoding): the query heads of a group share one CTA
+      // and its K/V tiles, and when that leaves the GPU idle the keys are
+      // split across CTAs (partials in the cuBLASLt workspace, which only
+      // work ordered on this stream uses) and merged afterwards.
+      constexpr int kSmallRows = 64, kSmallKeys = 64; // launchTc<T, D, 4, 1, 64>
+      const bool small = Sq < kSmallRows;
+      if (small && a.group > 1)
+        a.pack = 1;
+      const int64_t units = a.pack ? B * Hk : BH;
+      const int64_t R = a.pack ? a.group * Sq : Sq;
+      if (small) {
+        const int64_t ctas = units * ((R + kSmallRows - 1) / kSmallRows);
+        const int64_t ntiles = (Sk + kSmallKeys - 1) / kSmallKeys;
+        const int sms = llmk::context().numSMs > 0 ? llmk::context().numSMs : 132;
+        int64_t splits = std::min<int64_t>({(2 * sms + ctas - 1) / ctas, ntiles / 2, 64});
+        const size_t room = la::ltWorkspace() ? la::ltWorkspaceBytes() : 0;
+        while (splits > 1 && static_cast<size_t>(units * splits * R * (D + 2)) * 4 > room)
+          splits /= 2;
+        if (splits > 1) {
+          a.splits = static_cast<int>(splits);
+          a.partO = static_cast<float *>(la::ltWorkspace());
+          a.partM = a.partO + units * splits * R * D;
+          a.partL = a.partM + units * splits * R;
+        }
+      }
+      if (small) {
+        if (D == 64)
+          la::launchTc<T, 64, 4, 1, 64>(a, units);
+        else
+          la::launchTc<T, 128, 4, 1, 64>(a, units);
+        if (a.splits > 1)
+          la::combineSplits<T><<<la::gridFor(units * R * D, 256), 256, 0, llmk::stream()>>>(
+              a, units, R);
+        return;
+      }
+      // Measured on an H200 (f16, test/gpu/kernels/LinalgAttentionTest.cu):
+      // D=64 is fastest with 16 rows a warp (64 a CTA), D=128 with 32 rows
+      // a warp (128 a CTA) and 64-key tiles. The alternatives are compiled
+      // only with LLMK_ATTENTION_CONFIGS (the test and its benchmarks).
+#ifdef LLMK_ATTENTION_CONFIGS
+      const int cfg = la::attentionConfig;
+#else
+      constexpr int cfg = 0;
+#endif
+      if (D == 64) {
+        if (cfg == 0 || cfg == 1)
+          la::launchTc<T, 64, 4, 1, 64>(a, BH);
+#ifdef LLMK_ATTENTION_CONFIGS
+        else if (cfg == 3)
+          la::launchTc<T, 64, 8, 1, 64>(a, BH);
+        else
+          la::launchTc<T, 64, 4, 2, 64>(a, BH);
+#endif
+      } else {
+        if (cfg == 0 || cfg == 4)
+          la::launchTc<T, 128, 4, 2, 64>(a, BH);
+#ifdef LLMK_ATTENTION_CONFIGS
+        else if (cfg == 1)
+          la::launchTc<T, 128, 4, 1, 64>(a, BH);
+        else if (cfg == 3)
+          la::launchTc<T, 128, 8, 1, 64>(a, BH);
+        else if (cfg == 5)
+          la::launchTc<T, 128, 4, 2, 48>(a, BH);
+        else
+          la::launchTc<T, 128, 4, 2, 32>(a, BH);
+#endif
+      }
+      return;
+    }
+  }
+  if (Dv <= 32)
+    la::launchSimt<T, 1>(a, BH);
+  else if (Dv <= 64)
+    la::launchSimt<T, 2>(a, BH);
+  else if (Dv <= 128)
+    la::launchSimt<T, 4>(a, BH);
+  else if (Dv <= 256)
+    la::launchSimt<T, 8>(a, BH);
+  else
+    la::launchSimt<T, 16>(a, BH); // head dims up to 512
+}
+
+/// Rotary embedding on [B, H, S, D]; cos/sin broadcast to [B, H, S, rot/2].
+template <typename T>
+void rotaryEmbedding(const In<T> &x, const In<T> &cosT, const In<T> &sinT, T *out, int64_t rotaryDim,
+                     bool interleaved) {
+  const int64_t B = x.s.d[0], H = x.s.d[1], S = x.s.d[2], D = x.s.d[3];
+  const int64_t half = rotaryDim / 2, rows = B * H * S;
+  if (rows * D == 0)
+    return;
+  Shape table;
+  table.rank = 4;
+  table.d[0] = B, table.d[1] = H, table.d[2] = S, table.d[3] = half;
+  int64_t cs[kMaxRank], ss[kMaxRank];
+  la::bcastStrides(cosT.s, table, cs);
+  la::bcastStrides(sinT.s, table, ss);
+  const int64_t total = rows * (half + D - rotaryDim);
+  la::rotaryKernel<T><<<la::gridFor(total, 256), 256, 0, llmk::stream()>>>(
+      x.p, cosT.p, sinT.p, out, rows, H, S, D, half, rotaryDim, cs[0], cs[1], cs[2], cs[3], ss[0],
+      ss[1], ss[2], ss[3], interleaved);
+}
+
+} // namespace llmk
+
+#endif // LLMK_CUDA_ATTENTION_CUH
