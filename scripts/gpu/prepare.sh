@@ -8,6 +8,7 @@
 # of test/models for the CUDA target (f32, and with PRECISIONS="f32 f16 bf16"
 # the reduced-precision variants too), and gathers into .device-carry/gpu/:
 #   bin/llm-run-standalone   the runner (llmrt only, no MLIR)
+#   bin/*Test                the CUDA kernel tests (test/gpu/kernels)
 #   lib/                     its non-CUDA shared libraries (ONNX protobufs)
 #   modules/NAME.PRECISION/  manifest.json, weights.safetensors, module.so
 # Then, on the GPU machine: scripts/gpu/test.sh (carry .device-carry/gpu).
@@ -21,12 +22,20 @@ precisions=${PRECISIONS:-f32}
 
 scripts/build.sh llm-opt llm-run-standalone
 out=.device-carry/gpu
-rm -rf "$out"
+rm -rf "$out/modules" "$out/bin" "$out/lib"
 mkdir -p "$out/bin" "$out/lib" "$out/modules"
 cp build/bin/llm-run-standalone "$out/bin/"
 for lib in libonnx_proto.so.1 libprotobuf.so.32; do
   cp -L "/lib/x86_64-linux-gnu/$lib" "$out/lib/"
 done
+
+# The kernel tests, one nvcc build each.
+for test in ElementwiseReduceTest LinalgAttentionTest; do
+  /usr/local/cuda/bin/nvcc -std=c++17 --extended-lambda -O2 -gencode=arch=compute_90a,code=sm_90a \
+    -I runtime/kernels/cuda -I runtime/include "test/gpu/kernels/$test.cu" -o "$out/bin/$test" \
+    -lcublasLt -lcublas &
+done
+wait
 
 compile() {
   local model=$1 precision=$2 dir="$out/modules/$1.$2"

@@ -15,6 +15,18 @@ nvidia-smi --query-gpu=name,driver_version,memory.total --format=csv,noheader ||
 
 failed=0
 summary=""
+# The kernels against float64 references (timings off).
+for test in ElementwiseReduceTest LinalgAttentionTest; do
+  [ -x "$carry/bin/$test" ] || continue
+  echo "== $test"
+  if "$carry/bin/$test" --no-bench > "/tmp/$test.log" 2>&1; then
+    summary+="PASS $test ($(grep -c '^PASS' "/tmp/$test.log") cases)"$'\n'
+  else
+    grep -v '^PASS' "/tmp/$test.log" | tail -20
+    summary+="FAIL $test"$'\n'
+    failed=$((failed + 1))
+  fi
+done
 for dir in "$carry"/modules/*/; do
   dir=${dir%/}
   base=$(basename "$dir")

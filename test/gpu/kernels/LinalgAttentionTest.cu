@@ -321,7 +321,7 @@ template <typename T> void testAttention(const AttnCase &c) {
                in(v.d, shp({B, Hk, Sk, Dv})), maskPtr, ms, c.mask, o.d, scale, c.causal, c.softcap);
   CK(cudaStreamSynchronize(stream()));
   CK(cudaGetLastError());
-  std::vector<double> ref(o.n), s(Sk);
+  std::vector<double> ref(o.n), s(Sk), uniform(o.n);
   const int64_t shift = c.causal == Causal::LowerRight ? Sk - Sq : 0;
   for (int64_t b = 0; b < B; ++b)
     for (int64_t h = 0; h < Hq; ++h)
@@ -352,6 +352,11 @@ template <typename T> void testAttention(const AttnCase &c) {
           for (int64_t j = 0; j < Sk; ++j)
             acc += s[j] * v.h[((b * Hk + hk) * Sk + j) * Dv + d];
           ref[((b * Hq + h) * Sq + i) * Dv + d] = sum > 0 ? acc / sum : 0;
+          // masked_rows = "uniform": a row with no visible key averages v.
+          double mean = 0;
+          for (int64_t j = 0; j < Sk; ++j)
+            mean += v.h[((b * Hk + hk) * Sk + j) * Dv + d];
+          uniform[((b * Hq + h) * Sq + i) * Dv + d] = sum > 0 ? acc / sum : mean / Sk;
         }
       }
   const char *cn[] = {"none", "upper_left", "lower_right"}, *mn[] = {"", " bool-mask", " add-mask"};
@@ -361,8 +366,15 @@ template <typename T> void testAttention(const AttnCase &c) {
                 cn[static_cast<int>(c.causal)], mn[static_cast<int>(c.mask)],
                 c.softcap > 0 ? " softcap" : "");
   check<T>(name, o.download(), ref, 2e-5);
-  if (boolMask)
+  if (boolMask) {
+    attentionUniformMaskedRows<T>(in(q.d, shp({B, Hq, Sq, D})), in(v.d, shp({B, Hk, Sk, Dv})),
+                                  boolMask, ms, o.d, c.causal);
+    CK(cudaStreamSynchronize(stream()));
+    CK(cudaGetLastError());
+    std::strncat(name, " uniform-rows", sizeof name - std::strlen(name) - 1);
+    check<T>(name, o.download(), uniform, 2e-5);
     cudaFree(boolMask);
+  }
 }
 
 template <typename T> void attentionSuite() {

@@ -807,6 +807,58 @@ void rotaryEmbedding(const In<T> &x, const In<T> &cosT, const In<T> &sinT, T *ou
       ss[1], ss[2], ss[3], interleaved);
 }
 
+namespace la {
+
+/// One block per query row: if the mask and causality leave the row no key,
+/// write the mean of v over all keys (llm.attention's masked_rows =
+/// "uniform"; attention() wrote zeros there).
+template <typename T>
+__global__ void uniformMaskedRowsKernel(const T *v, const bool *mask, T *out, int64_t Hq,
+                                        int64_t Sq, int64_t Hk, int64_t Sk, int64_t Dv,
+                                        int64_t group, int64_t shift, bool causal, int64_t m0,
+                                        int64_t m1, int64_t m2, int64_t m3) {
+  const int64_t row = blockIdx.x;
+  const int64_t i = row % Sq, h = (row / Sq) % Hq, b = row / (Sq * Hq);
+  const int64_t last = causal ? min(i + shift, Sk - 1) : Sk - 1;
+  const bool *m = mask + b * m0 + h * m1 + i * m2;
+  int visible = 0;
+  for (int64_t j = threadIdx.x; j <= last; j += blockDim.x)
+    visible |= m[j * m3] ? 1 : 0;
+  if (__syncthreads_or(visible))
+    return;
+  const T *vp = v + (b * Hk + h / group) * Sk * Dv;
+  T *op = out + row * Dv;
+  for (int64_t d = threadIdx.x; d < Dv; d += blockDim.x) {
+    float sum = 0.f;
+    for (int64_t j = 0; j < Sk; ++j)
+      sum += static_cast<float>(load(vp[j * Dv + d]));
+    op[d] = convert<T>(Sk ? sum / static_cast<float>(Sk) : 0.f);
+  }
+}
+
+} // namespace la
+
+/// The rows of attention(..) in which the boolean mask and `causal` leave no
+/// key visible become the mean of v over all keys (see the CPU library).
+template <typename T>
+void attentionUniformMaskedRows(const In<T> &q, const In<T> &v, const void *maskData,
+                                const Shape &maskShape, T *out, Causal causal) {
+  const int64_t B = q.s.d[0], Hq = q.s.d[1], Sq = q.s.d[2];
+  const int64_t Hk = v.s.d[1], Sk = v.s.d[2], Dv = v.s.d[3];
+  const int64_t rows = B * Hq * Sq;
+  if (rows == 0 || !maskData)
+    return;
+  Shape full;
+  full.rank = 4;
+  full.d[0] = B, full.d[1] = Hq, full.d[2] = Sq, full.d[3] = Sk;
+  int64_t ms[kMaxRank] = {0, 0, 0, 0};
+  la::bcastStrides(maskShape, full, ms);
+  la::uniformMaskedRowsKernel<T><<<static_cast<unsigned>(rows), 128, 0, llmk::stream()>>>(
+      v.p, static_cast<const bool *>(maskData), out, Hq, Sq, Hk, Sk, Dv, Hk ? Hq / Hk : 1,
+      causal == Causal::LowerRight ? Sk - Sq : 0, causal != Causal::None, ms[0], ms[1], ms[2],
+      ms[3]);
+}
+
 } // namespace llmk
 
 #endif // LLMK_CUDA_ATTENTION_CUH
