@@ -6,6 +6,7 @@
 #include "passes/Fusion/Passes.h"
 #include "passes/MemoryPlanning/Passes.h"
 #include "passes/Pipelines/Pipelines.h"
+#include "passes/Precision/Passes.h"
 #include "passes/Raising/Passes.h"
 
 #include "mlir/Transforms/Passes.h"
@@ -15,13 +16,15 @@ namespace llm {
 
 /// Registers the passes and pipelines usable from `llm-opt --pass-pipeline`:
 /// MLIR's generic transforms (canonicalize, cse, symbol-dce, ...) and the
-/// llm pass groups (raising, fusion, memory planning; quantization to come) and
+/// llm pass groups (raising, fusion, precision, memory planning; quantization
+/// to come) and
 /// the llm-optimize pipeline.
 inline void registerAllPasses() {
   registerTransformsPasses();
   registerLLMRaisingPasses();
   registerLLMMemoryPlanningPasses();
   registerLLMFusionPasses();
+  registerLLMPrecisionPasses();
   registerLLMOptimizePipeline();
 }
 

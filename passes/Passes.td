@@ -8,4 +8,5 @@
 
 include "passes/Raising/Passes.td"
 include "passes/Fusion/Passes.td"
+include "passes/Precision/Passes.td"
 include "passes/MemoryPlanning/Passes.td"

@@ -3,6 +3,7 @@
 #include "passes/Pipelines/Pipelines.h"
 
 #include "passes/Fusion/Passes.h"
+#include "passes/Precision/Passes.h"
 #include "passes/Raising/Passes.h"
 
 #include "mlir/Pass/PassRegistry.h"
@@ -31,6 +32,15 @@ void mlir::llm::buildLLMOptimizePipeline(OpPassManager &pm, const LLMOptimizeOpt
     pm.addNestedPass<func::FuncOp>(createMergeParallelLinearsPass());
     pm.addPass(createCanonicalizerPass());
   }
+  // After the epilogues and merging, whose patterns and constant
+  // concatenations see the f32 model as imported; before elementwise fusion,
+  // so that the casts around the ops kept in f32 fuse into the loops.
+  if (options.precision != "f32") {
+    ConvertPrecisionPassOptions precisionOptions;
+    precisionOptions.dtype = options.precision;
+    pm.addPass(createConvertPrecisionPass(precisionOptions));
+    pm.addPass(createCanonicalizerPass());
+  }
   // Last: the epilogues and composites above have taken what they can.
   if (options.fuseElementwise)
     pm.addNestedPass<func::FuncOp>(createFuseElementwisePass());
@@ -41,6 +51,7 @@ void mlir::llm::registerLLMOptimizePipeline() {
   PassPipelineRegistration<LLMOptimizeOptions>(
       "llm-optimize",
       "The optimization pipeline of the CPU and CUDA targets: raise composites (norms, "
-      "activations, attention), canonicalize and CSE, fuse GEMM epilogues, merge parallel linears, fuse elementwise regions",
+      "activations, attention), canonicalize and CSE, fuse GEMM epilogues, merge parallel linears, "
+      "convert precision (optional), fuse elementwise regions",
       buildLLMOptimizePipeline);
 }

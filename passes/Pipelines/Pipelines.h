@@ -25,6 +25,11 @@ struct LLMOptimizeOptions : public PassPipelineOptions<LLMOptimizeOptions> {
       *this, "fuse-elementwise",
       llvm::cl::desc("Group elementwise ops into llm.fused regions (one loop each)"),
       llvm::cl::init(true)};
+  Option<std::string> precision{
+      *this, "precision",
+      llvm::cl::desc("Compute type of the f32 ops: f32 (unchanged), f16 or bf16 "
+                     "(llm-convert-precision)"),
+      llvm::cl::init("f32")};
   Option<bool> reportMisses{
       *this, "report-misses",
       llvm::cl::desc("Remark at every pattern candidate that did not fuse, with the reason"),
