@@ -2,6 +2,7 @@
 
 #include "passes/Pipelines/Pipelines.h"
 
+#include "passes/Folding/Passes.h"
 #include "passes/Fusion/Passes.h"
 #include "passes/Precision/Passes.h"
 #include "passes/Raising/Passes.h"
@@ -21,6 +22,15 @@ void mlir::llm::buildLLMOptimizePipeline(OpPassManager &pm, const LLMOptimizeOpt
     RaiseCompositesPassOptions raiseOptions;
     raiseOptions.reportMisses = options.reportMisses;
     pm.addNestedPass<func::FuncOp>(createRaiseCompositesPass(raiseOptions));
+    pm.addPass(createCanonicalizerPass());
+    pm.addPass(createCSEPass());
+  }
+  // After raising and its CSE, so that a weight read twice is one constant
+  // (which the single-use rule then leaves alone) and two identical
+  // transforms of it are one; before the epilogues, so that they see the
+  // folded weights.
+  if (options.foldWeights) {
+    pm.addNestedPass<func::FuncOp>(createFoldWeightTransformsPass());
     pm.addPass(createCanonicalizerPass());
     pm.addPass(createCSEPass());
   }
@@ -51,7 +61,7 @@ void mlir::llm::registerLLMOptimizePipeline() {
   PassPipelineRegistration<LLMOptimizeOptions>(
       "llm-optimize",
       "The optimization pipeline of the CPU and CUDA targets: raise composites (norms, "
-      "activations, attention), canonicalize and CSE, fuse GEMM epilogues, merge parallel linears, "
+      "activations, attention), canonicalize and CSE, fold weight transforms, fuse GEMM epilogues, merge parallel linears, "
       "convert precision (optional), fuse elementwise regions",
       buildLLMOptimizePipeline);
 }

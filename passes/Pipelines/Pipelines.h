@@ -14,6 +14,11 @@ struct LLMOptimizeOptions : public PassPipelineOptions<LLMOptimizeOptions> {
   Option<bool> raise{*this, "raise",
                      llvm::cl::desc("Raise norms, activations and attention to composite ops"),
                      llvm::cl::init(true)};
+  Option<bool> foldWeights{
+      *this, "fold-weights",
+      llvm::cl::desc("Evaluate transposes, reshapes, concats, casts and slices of weights at "
+                     "compile time (llm-fold-weight-transforms)"),
+      llvm::cl::init(true)};
   Option<bool> fuseEpilogues{*this, "fuse-epilogues",
                              llvm::cl::desc("Fold bias, activation and residual into llm.linear"),
                              llvm::cl::init(true)};

@@ -10,6 +10,8 @@
 
 #include "passes/Precision/Passes.h"
 
+#include "passes/Folding/ConstantData.h"
+
 #include "dialects/LLM/IR/LLMOps.h"
 
 #include "mlir/IR/AsmState.h"
@@ -33,63 +35,6 @@ using namespace mlir;
 using namespace mlir::llm;
 
 namespace {
-
-//===----------------------------------------------------------------------===//
-// Rounding f32 to f16 and bf16
-//===----------------------------------------------------------------------===//
-
-// Bit-level conversions: APFloat per element would take seconds on a model
-// of a few hundred million weights. Both round to nearest, ties to even, and
-// saturate a finite value that would round to infinity (`overflow` is set);
-// infinities stay infinities and NaNs stay (quiet) NaNs.
-
-/// f32 bits to f16 bits.
-uint16_t f32ToF16(uint32_t bits, bool &overflow) {
-  uint16_t sign = (bits >> 16) & 0x8000;
-  uint32_t abs = bits & 0x7fffffff;
-  if (abs > 0x7f800000)
-    return sign | 0x7e00;
-  if (abs == 0x7f800000)
-    return sign | 0x7c00;
-  // 65520 is halfway between 65504 and 65536 and ties to the even 65536 (inf).
-  if (abs >= 0x477ff000) {
-    overflow = true;
-    return sign | 0x7bff;
-  }
-  if (abs < 0x38800000) {
-    // Below 2^-14: an f16 subnormal, in units of 2^-24.
-    uint32_t exponent = abs >> 23;
-    if (exponent < 102) // below 2^-25, rounds to zero
-      return sign;
-    uint32_t mantissa = (abs & 0x7fffff) | 0x800000;
-    uint32_t shift = 126 - exponent;
-    uint32_t q = mantissa >> shift, rest = mantissa & ((1u << shift) - 1);
-    uint32_t half = 1u << (shift - 1);
-    if (rest > half || (rest == half && (q & 1)))
-      ++q;
-    return sign | q;
-  }
-  // Rebias the exponent (127 -> 15) and round 23 mantissa bits to 10; a
-  // carry out of the mantissa correctly bumps the exponent.
-  uint32_t rebiased = abs - 0x38000000;
-  uint32_t q = rebiased >> 13, rest = rebiased & 0x1fff;
-  if (rest > 0x1000 || (rest == 0x1000 && (q & 1)))
-    ++q;
-  return sign | q;
-}
-
-/// f32 bits to bf16 bits (the top half, rounded).
-uint16_t f32ToBF16(uint32_t bits, bool &overflow) {
-  if ((bits & 0x7fffffff) > 0x7f800000)
-    return (bits >> 16) | 0x40;
-  uint32_t rounded = bits + 0x7fff + ((bits >> 16) & 1);
-  uint16_t result = rounded >> 16;
-  if ((result & 0x7fff) == 0x7f80 && (bits & 0x7fffffff) != 0x7f800000) {
-    overflow = true;
-    return (result & 0x8000) | 0x7f7f;
-  }
-  return result;
-}
 
 /// What an f32 constant became: the new attribute, and how many values
 /// saturated (with the largest magnitude among them).
@@ -265,7 +210,7 @@ struct ConvertPrecisionPass : llm::impl::ConvertPrecisionPassBase<ConvertPrecisi
   }
 
   uint16_t round(uint32_t bits, bool &overflow) {
-    return low.isF16() ? f32ToF16(bits, overflow) : f32ToBF16(bits, overflow);
+    return low.isF16() ? roundF32ToF16(bits, overflow) : roundF32ToBF16(bits, overflow);
   }
 
   /// Converts the value of an f32 constant to the compute type.
