@@ -104,11 +104,12 @@ struct ConvertPrecisionPass : llm::impl::ConvertPrecisionPassBase<ConvertPrecisi
       if (auto resource = dyn_cast<DenseResourceElementsAttr>(constant.getValue()))
         constantsOfBlob[resource.getRawHandle().getKey()].push_back(constant);
     });
-    SmallVector<func::FuncOp> funcs(getOperation().getOps<func::FuncOp>());
-    DenseMap<func::FuncOp, DenseSet<Operation *>> keptOfFunc;
-    for (func::FuncOp func : funcs)
+    // In the module's order, so that blob names and diagnostics are
+    // deterministic.
+    SmallVector<std::pair<func::FuncOp, DenseSet<Operation *>>> keptOfFunc;
+    for (func::FuncOp func : getOperation().getOps<func::FuncOp>())
       if (!func.isExternal())
-        keptOfFunc[func] = keptInF32(func);
+        keptOfFunc.emplace_back(func, keptInF32(func));
     for (auto &[func, kept] : keptOfFunc)
       for (Operation *op : kept)
         if (isa<ConstantOp>(op))
@@ -279,6 +280,7 @@ struct ConvertPrecisionPass : llm::impl::ConvertPrecisionPassBase<ConvertPrecisi
     });
     DenseSet<Value> converted;
     DenseMap<Value, Value> downCasts, upCasts;
+    DenseMap<Block *, Operation *> lastArgCast;
     // A cast right after the value's definition (or at the start of its
     // block), shared by all the users that need it.
     auto castOf = [&](Value value, Type element, DenseMap<Value, Value> &cache) {
@@ -286,12 +288,22 @@ struct ConvertPrecisionPass : llm::impl::ConvertPrecisionPassBase<ConvertPrecisi
       if (!inserted)
         return it->second;
       OpBuilder builder(value.getContext());
-      if (Operation *def = value.getDefiningOp())
+      Block *argBlock = nullptr;
+      if (Operation *def = value.getDefiningOp()) {
         builder.setInsertionPointAfter(def);
-      else
-        builder.setInsertionPointToStart(cast<BlockArgument>(value).getOwner());
+      } else {
+        // Casts of arguments in the order they are made, at the block start.
+        argBlock = cast<BlockArgument>(value).getOwner();
+        if (Operation *last = lastArgCast.lookup(argBlock))
+          builder.setInsertionPointAfter(last);
+        else
+          builder.setInsertionPointToStart(argBlock);
+      }
       auto type = cast<RankedTensorType>(value.getType()).clone(element);
-      it->second = CastOp::create(builder, value.getLoc(), type, value).getResult();
+      auto castOp = CastOp::create(builder, value.getLoc(), type, value);
+      if (argBlock)
+        lastArgCast[argBlock] = castOp;
+      it->second = castOp.getResult();
       return it->second;
     };
     Type f32 = Float32Type::get(&getContext());

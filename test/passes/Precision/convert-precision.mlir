@@ -221,8 +221,8 @@ func.func @shared_blob(%x: tensor<?x2xf32>) -> (tensor<?x2xf32>, tensor<?x2xf32>
 // CHECK-LABEL: func.func @fused
 // CHECK: llm.fused(%{{.+}}, %{{.+}}) : (tensor<?x8x[[T:f16|bf16]]>, tensor<[[T]]>) -> tensor<?x8x[[T]]> {
 // CHECK-NEXT: ^bb0(%[[A:.+]]: tensor<?x8x[[T]]>, %[[E:.+]]: tensor<[[T]]>):
-// CHECK-NEXT: %[[E32:.+]] = llm.cast %[[E]] : tensor<[[T]]> to tensor<f32>
 // CHECK-NEXT: %[[A32:.+]] = llm.cast %[[A]] : tensor<?x8x[[T]]> to tensor<?x8xf32>
+// CHECK-NEXT: %[[E32:.+]] = llm.cast %[[E]] : tensor<[[T]]> to tensor<f32>
 // CHECK-NEXT: %[[C:.+]] = llm.pow %[[A32]], %[[E32]] : (tensor<?x8xf32>, tensor<f32>) -> tensor<?x8xf32>
 // CHECK-NEXT: %[[CL:.+]] = llm.cast %[[C]] : tensor<?x8xf32> to tensor<?x8x[[T]]>
 // CHECK-NEXT: %[[TH:.+]] = llm.tanh %[[CL]] : tensor<?x8x[[T]]>
