@@ -18,6 +18,7 @@
 #include "mlir/Dialect/Utils/StaticValueUtils.h"
 #include "mlir/IR/BuiltinAttributes.h"
 #include "mlir/IR/DialectResourceBlobManager.h"
+#include "llvm/ADT/SetVector.h"
 #include "llvm/ADT/StringExtras.h"
 
 #include <cmath>
@@ -245,10 +246,11 @@ struct FoldWeightTransformsPass
           op->emitRemark() << "not folded: " << reason;
         continue;
       }
-      SmallVector<Operation *> sources;
+      // A set: concat(w, w) reads one constant twice.
+      llvm::SmallSetVector<Operation *, 4> sources;
       for (Value operand : op->getOperands())
         if (auto constant = operand.getDefiningOp<ConstantOp>())
-          sources.push_back(constant);
+          sources.insert(constant);
       OpBuilder builder(op);
       auto constant = ConstantOp::create(builder, op->getLoc(), op->getResult(0).getType(), *folded);
       op->getResult(0).replaceAllUsesWith(constant.getResult());

@@ -57,22 +57,28 @@ func.func @chain() -> (tensor<3x2xf32>, tensor<3x2xf32>) {
 // -----
 
 // A concat along the last axis: each row is a's row, then b's,
-// 1 3 4 | 2 5 6; the names are joined with "+".
+// 1 3 4 | 2 5 6; the names are joined with "+". A constant read twice by
+// the same concat has no other user.
 // CHECK-LABEL: func.func @concat
 // CHECK-NEXT: %[[C:.+]] = llm.constant dense_resource<"a+b"> : tensor<2x3xf32>
-// CHECK-NEXT: return %[[C]]
-// CHECK: "a+b": "0x100000000000803F0000404000008040000000400000A0400000C040"
-func.func @concat() -> tensor<2x3xf32> {
+// CHECK-NEXT: %[[D:.+]] = llm.constant dense_resource<"d+d"> : tensor<4xf32>
+// CHECK-NEXT: return %[[C]], %[[D]]
+// CHECK-DAG: "a+b": "0x100000000000803F0000404000008040000000400000A0400000C040"
+// CHECK-DAG: "d+d": "0x100000000000803F000000400000803F00000040"
+func.func @concat() -> (tensor<2x3xf32>, tensor<4xf32>) {
   %a = llm.constant dense_resource<a> : tensor<2x1xf32>
   %b = llm.constant dense_resource<b> : tensor<2x2xf32>
   %c = llm.concat %a, %b {axis = 1 : i64} : (tensor<2x1xf32>, tensor<2x2xf32>) -> tensor<2x3xf32>
-  return %c : tensor<2x3xf32>
+  %d = llm.constant dense_resource<d> : tensor<2xf32>
+  %dd = llm.concat %d, %d {axis = 0 : i64} : (tensor<2xf32>, tensor<2xf32>) -> tensor<4xf32>
+  return %c, %dd : tensor<2x3xf32>, tensor<4xf32>
 }
 {-#
   dialect_resources: {
     builtin: {
       a: "0x040000000000803F00000040",
-      b: "0x0400000000004040000080400000A0400000C040"
+      b: "0x0400000000004040000080400000A0400000C040",
+      d: "0x040000000000803F00000040"
     }
   }
 #-}
