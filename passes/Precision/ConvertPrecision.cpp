@@ -86,6 +86,8 @@ struct ConvertPrecisionPass : llm::impl::ConvertPrecisionPassBase<ConvertPrecisi
   llvm::StringMap<SmallVector<ConstantOp>> constantsOfBlob;
   /// Blobs already converted in place, by name.
   llvm::StringSet<> convertedBlobs;
+  /// The converted copies of blobs also read in f32, by the source's name.
+  llvm::StringMap<DenseResourceElementsAttr> convertedCopies;
   /// Constants that stay f32 (all their users do).
   DenseSet<Operation *> keptConstants;
 
@@ -210,6 +212,7 @@ struct ConvertPrecisionPass : llm::impl::ConvertPrecisionPassBase<ConvertPrecisi
     return isa<DenseFPElementsAttr>(constant.getValue());
   }
 
+  /// f32 bits rounded to the compute type.
   uint16_t round(uint32_t bits, bool &overflow) {
     return low.isF16() ? roundF32ToF16(bits, overflow) : roundF32ToBF16(bits, overflow);
   }
@@ -243,6 +246,10 @@ struct ConvertPrecisionPass : llm::impl::ConvertPrecisionPassBase<ConvertPrecisi
       result.attr = DenseResourceElementsAttr::get(type, handle);
       return result;
     }
+    if (auto copy = convertedCopies.find(name); copy != convertedCopies.end()) {
+      result.attr = DenseResourceElementsAttr::get(type, copy->second.getRawHandle());
+      return result;
+    }
     ArrayRef<char> data = handle.getBlob()->getData();
     std::vector<uint16_t> rounded(data.size() / 4);
     for (size_t i = 0; i < rounded.size(); ++i) {
@@ -266,8 +273,10 @@ struct ConvertPrecisionPass : llm::impl::ConvertPrecisionPassBase<ConvertPrecisi
       convertedBlobs.insert(name);
       result.attr = DenseResourceElementsAttr::get(type, handle);
     } else {
-      result.attr = DenseResourceElementsAttr::get(type, (name + "." + dtype).str(),
-                                                   std::move(blob));
+      auto copy = DenseResourceElementsAttr::get(type, (name + "." + dtype).str(),
+                                                 std::move(blob));
+      convertedCopies[name] = copy;
+      result.attr = copy;
     }
     return result;
   }

@@ -184,27 +184,33 @@ func.func @not_a_table(%ids: tensor<?xi64>) -> (tensor<?x2xf32>, tensor<?x2xf32>
 
 // A blob read both by an op kept in f32 and by a converted one: the kept
 // constant keeps the blob; the converted copy is a new entry, named after it
-// with the type. A blob whose data is not loaded (elided) stays f32 and is
-// cast at run time, with a remark.
+// with the type, made once for all the converted constants of the blob.
+// A blob whose data is not loaded (elided) stays f32 and is cast at run
+// time, with a remark.
 // CHECK-LABEL: func.func @shared_blob
 // CHECK: llm.constant dense_resource<t> : tensor<2xf32>
 // F16: llm.constant dense_resource<t.f16> : tensor<2xf16>
 // BF16: llm.constant dense_resource<t.bf16> : tensor<2xbf16>
+// F16: llm.constant dense_resource<t.f16> : tensor<1x2xf16>
+// BF16: llm.constant dense_resource<t.bf16> : tensor<1x2xbf16>
 // CHECK: %[[ELIDED:.+]] = llm.constant dense_resource<__elided__> : tensor<2xf32>
 // CHECK-NEXT: llm.cast %[[ELIDED]] : tensor<2xf32> to tensor<2x[[T:f16|bf16]]>
 // CHECK: t: "0x040000000000803F00000040"
 // F16-NEXT: t.f16: "0x10000000003C0040"
 // BF16-NEXT: t.bf16: "0x10000000803F0040"
-func.func @shared_blob(%x: tensor<?x2xf32>) -> (tensor<?x2xf32>, tensor<?x2xf32>, tensor<?x2xf32>) {
+// CHECK-NEXT: }
+func.func @shared_blob(%x: tensor<?x2xf32>) -> (tensor<?x2xf32>, tensor<?x2xf32>, tensor<?x2xf32>, tensor<?x2xf32>) {
   %t1 = llm.constant dense_resource<t> : tensor<2xf32>
   %c = llm.cumsum %t1 {axis = 0 : i64} : tensor<2xf32>
   %a = llm.add %x, %c : (tensor<?x2xf32>, tensor<2xf32>) -> tensor<?x2xf32>
   %t2 = llm.constant dense_resource<t> : tensor<2xf32>
   %m = llm.mul %x, %t2 : (tensor<?x2xf32>, tensor<2xf32>) -> tensor<?x2xf32>
+  %t4 = llm.constant dense_resource<t> : tensor<1x2xf32>
+  %d = llm.div %x, %t4 : (tensor<?x2xf32>, tensor<1x2xf32>) -> tensor<?x2xf32>
   // expected-remark @below {{weight data of '__elided__' is not loaded: kept f32 and cast to}}
   %t3 = llm.constant dense_resource<__elided__> : tensor<2xf32>
   %s = llm.sub %x, %t3 : (tensor<?x2xf32>, tensor<2xf32>) -> tensor<?x2xf32>
-  return %a, %m, %s : tensor<?x2xf32>, tensor<?x2xf32>, tensor<?x2xf32>
+  return %a, %m, %s, %d : tensor<?x2xf32>, tensor<?x2xf32>, tensor<?x2xf32>, tensor<?x2xf32>
 }
 {-#
   dialect_resources: {
