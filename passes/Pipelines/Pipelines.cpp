@@ -30,7 +30,9 @@ void mlir::llm::buildLLMOptimizePipeline(OpPassManager &pm, const LLMOptimizeOpt
   // transforms of it are one; before the epilogues, so that they see the
   // folded weights.
   if (options.foldWeights) {
-    pm.addNestedPass<func::FuncOp>(createFoldWeightTransformsPass());
+    FoldWeightTransformsPassOptions foldOptions;
+    foldOptions.reportMisses = options.reportMisses;
+    pm.addNestedPass<func::FuncOp>(createFoldWeightTransformsPass(foldOptions));
     pm.addPass(createCanonicalizerPass());
     pm.addPass(createCSEPass());
   }

@@ -37,7 +37,8 @@ struct LLMOptimizeOptions : public PassPipelineOptions<LLMOptimizeOptions> {
       llvm::cl::init("f32")};
   Option<bool> reportMisses{
       *this, "report-misses",
-      llvm::cl::desc("Remark at every pattern candidate that did not fuse, with the reason"),
+      llvm::cl::desc("Remark at every pattern candidate that did not fuse, and every weight "
+                     "transform that did not fold, with the reason"),
       llvm::cl::init(false)};
 };
 
