@@ -14,6 +14,7 @@
 #include "passes/Folding/ConstantData.h"
 
 #include "dialects/LLM/IR/LLMOps.h"
+#include "dialects/LLM/IR/LLMWeightRecipes.h"
 
 #include "mlir/Dialect/Utils/StaticValueUtils.h"
 #include "mlir/IR/BuiltinAttributes.h"
@@ -230,11 +231,17 @@ struct FoldWeightTransformsPass
     : llm::impl::FoldWeightTransformsPassBase<FoldWeightTransformsPass> {
   using Base::Base;
 
+  /// How many constants of the module read each weight blob, by name.
+  llvm::StringMap<int64_t> readers;
+
   void runOnOperation() override {
     SmallVector<Operation *> transforms;
     getOperation().walk([&](Operation *op) {
       if (isTransform(op))
         transforms.push_back(op);
+      if (auto constant = dyn_cast<ConstantOp>(op))
+        if (auto resource = dyn_cast<DenseResourceElementsAttr>(constant.getValue()))
+          ++readers[resource.getRawHandle().getKey()];
     });
     // In program order: a fold's new constant is the operand of the next op
     // of a chain.
@@ -257,8 +264,21 @@ struct FoldWeightTransformsPass
       op->erase();
       for (Operation *source : sources)
         if (source->use_empty())
-          source->erase();
+          erase(cast<ConstantOp>(source));
     }
+  }
+
+  /// Erases a source constant; when it was the last reader of its blob, the
+  /// blob's data is released too (the blob manager would hold it until the
+  /// end of the compilation), so a fold replaces its source in memory.
+  void erase(ConstantOp constant) {
+    auto resource = dyn_cast<DenseResourceElementsAttr>(constant.getValue());
+    constant->erase();
+    if (!resource)
+      return;
+    DenseResourceElementsHandle handle = resource.getRawHandle();
+    if (--readers[handle.getKey()] == 0 && handle.getBlob())
+      handle.getResource()->setBlob(AsmResourceBlob());
   }
 
   /// The value of `op` over its constant operands, or failure with the
@@ -302,15 +322,14 @@ struct FoldWeightTransformsPass
       return fail("the result is " + Twine(bytes) + " bytes, over the limit of " +
                   Twine(static_cast<int64_t>(maxBytes)));
 
-    // Reshapes keep the bytes: a blob is re-typed, not copied.
-    if (isa<ReshapeOp, SqueezeOp, UnsqueezeOp>(op)) {
-      Attribute value = constants.front().getValue();
-      if (auto resource = dyn_cast<DenseResourceElementsAttr>(value))
-        return cast<ElementsAttr>(DenseResourceElementsAttr::get(type, resource.getRawHandle()));
-      if (auto dense = dyn_cast<DenseElementsAttr>(value))
+    // A dense attribute is re-typed in place (booleans included). A blob is
+    // copied under a new name even though its bytes do not change: the
+    // runtime looks weights up by name and checks their shapes, so the
+    // original name must keep the original shape for a checkpoint of
+    // originals to load (the new name's recipe reshapes it).
+    if (isa<ReshapeOp, SqueezeOp, UnsqueezeOp>(op))
+      if (auto dense = dyn_cast<DenseElementsAttr>(constants.front().getValue()))
         return cast<ElementsAttr>(dense.reshape(type));
-      return fail("the constant is neither a blob nor a dense attribute");
-    }
 
     SmallVector<ConstantData> inputs;
     for (ConstantOp constant : constants) {
@@ -321,16 +340,30 @@ struct FoldWeightTransformsPass
       inputs.push_back(std::move(*data));
     }
     bool anyBlob = llvm::any_of(inputs, [](const ConstantData &d) { return d.isBlob; });
+    bool allBlobs = llvm::all_of(inputs, [](const ConstantData &d) { return d.isBlob; });
     auto inputType = cast<RankedTensorType>(constants.front().getType());
     std::vector<char> out(bytes);
     std::string name;
+    // How the runtime can rebuild the result from a checkpoint of the
+    // sources (LLMWeightRecipes.h): empty when it cannot (slices, casts that
+    // are not between f32, f16 and bf16).
+    StringRef recipe;
+    SmallVector<NamedAttribute> params;
+    Builder b(op->getContext());
 
-    if (auto transpose = dyn_cast<TransposeOp>(op)) {
+    if (isa<ReshapeOp, SqueezeOp, UnsqueezeOp>(op)) {
+      out.assign(inputs[0].bytes.begin(), inputs[0].bytes.end());
+      name = inputs[0].name + ".reshape";
+      recipe = "reshape";
+      params.push_back(b.getNamedAttr("shape", b.getDenseI64ArrayAttr(type.getShape())));
+    } else if (auto transpose = dyn_cast<TransposeOp>(op)) {
       SmallVector<int64_t> inStrides = stridesOf(inputType.getShape()), strides;
       for (int64_t p : transpose.getPermutation())
         strides.push_back(inStrides[p]);
       copyStrided(inputs[0].bytes, out.data(), eltBytes, type.getShape(), strides, 0);
       name = inputs[0].name + ".T";
+      recipe = "transpose";
+      params.push_back(b.getNamedAttr("perm", transpose.getPermutationAttr()));
     } else if (auto slice = dyn_cast<SliceOp>(op)) {
       if (failed(foldSlice(slice, inputs[0].bytes, eltBytes, out, reason)))
         return failure();
@@ -352,6 +385,8 @@ struct FoldWeightTransformsPass
         }
       for (const ConstantData &data : inputs)
         name += (name.empty() ? "" : "+") + data.name;
+      recipe = "concat";
+      params.push_back(b.getNamedAttr("axis", b.getI64IntegerAttr(axis)));
     } else {
       Type from = inputType.getElementType(), to = type.getElementType();
       if (!isFoldableElement(from) || !isFoldableElement(to))
@@ -359,9 +394,23 @@ struct FoldWeightTransformsPass
                     " is not between f16, bf16, f32, f64 and 8- to 64-bit integers");
       out = convertElements(inputs[0].bytes, from, to, type.getNumElements());
       name = inputs[0].name + "." + typeName(to);
+      auto isRuntimeFloat = [](Type t) { return t.isF32() || t.isF16() || t.isBF16(); };
+      if (isRuntimeFloat(from) && isRuntimeFloat(to)) {
+        recipe = "cast";
+        params.push_back(b.getNamedAttr("dtype", TypeAttr::get(to)));
+      }
     }
-    if (anyBlob)
-      return makeBlob(type, name, out);
+    if (anyBlob) {
+      ElementsAttr attr = makeBlob(type, name, out);
+      if (allBlobs && !recipe.empty()) {
+        SmallVector<std::string> from;
+        for (const ConstantData &data : inputs)
+          from.push_back(data.name);
+        recordWeightRecipe(op, cast<DenseResourceElementsAttr>(attr).getRawHandle().getKey(),
+                           recipe, from, params);
+      }
+      return attr;
+    }
     if (type.getElementType().isInteger(1))
       return fail("boolean results are bit-packed in dense attributes");
     return cast<ElementsAttr>(DenseElementsAttr::getFromRawBuffer(type, out));

@@ -5,7 +5,7 @@
 
 include "mlir/Pass/PassBase.td"
 
-def FoldWeightTransformsPass : Pass<"llm-fold-weight-transforms", "::mlir::func::FuncOp"> {
+def FoldWeightTransformsPass : Pass<"llm-fold-weight-transforms", "::mlir::ModuleOp"> {
   let summary = "Evaluate transpose, reshape, concat, cast and slice of constants at compile time";
   let description = [{
     Exporters write weight layout changes as ops on the weights (`W^T` of a
@@ -15,8 +15,11 @@ def FoldWeightTransformsPass : Pass<"llm-fold-weight-transforms", "::mlir::func:
     `llm.squeeze`, `llm.unsqueeze`, `llm.concat`, `llm.cast` and
     `llm.slice` whose operands are constants, `dense_resource` weight blobs
     included, into a new constant. A result from a blob is a new blob named
-    after its source (`w.T`, `w.slice`, `w.f32`, `a+b`); a reshape re-types
-    the same blob without copying it. Chains fold one op after the other.
+    after its source (`w.T`, `w.reshape`, `w.slice`, `w.f32`, `a+b`).
+    Each new blob records how it was made (`llm.weight_recipes`: reshape,
+    transpose, concat, float casts) so that the runtime can rebuild it from
+    a checkpoint of the model's own tensors. Chains fold one op after the
+    other.
 
     To bound the compiler's memory, an op folds only when every constant it
     reads has no other user (folding then replaces the source instead of

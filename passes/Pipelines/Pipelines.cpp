@@ -32,7 +32,7 @@ void mlir::llm::buildLLMOptimizePipeline(OpPassManager &pm, const LLMOptimizeOpt
   if (options.foldWeights) {
     FoldWeightTransformsPassOptions foldOptions;
     foldOptions.reportMisses = options.reportMisses;
-    pm.addNestedPass<func::FuncOp>(createFoldWeightTransformsPass(foldOptions));
+    pm.addPass(createFoldWeightTransformsPass(foldOptions));
     pm.addPass(createCanonicalizerPass());
     pm.addPass(createCSEPass());
   }

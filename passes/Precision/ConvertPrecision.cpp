@@ -13,6 +13,7 @@
 #include "passes/Folding/ConstantData.h"
 
 #include "dialects/LLM/IR/LLMOps.h"
+#include "dialects/LLM/IR/LLMWeightRecipes.h"
 
 #include "mlir/IR/AsmState.h"
 #include "mlir/IR/BuiltinAttributes.h"
@@ -277,6 +278,12 @@ struct ConvertPrecisionPass : llm::impl::ConvertPrecisionPassBase<ConvertPrecisi
                                                  std::move(blob));
       convertedCopies[name] = copy;
       result.attr = copy;
+      // The runtime rebuilds the copy from a checkpoint of the original. (A
+      // blob converted under its own name needs no recipe: the runtime
+      // converts a checkpoint's floats to the module's dtype as it loads.)
+      Builder b(constant.getContext());
+      recordWeightRecipe(constant, copy.getRawHandle().getKey(), "cast", {name.str()},
+                         {b.getNamedAttr("dtype", TypeAttr::get(low))});
     }
     return result;
   }

@@ -7,9 +7,16 @@
 // 1.0 = 0000803F, 2.0 = 00000040, 3.0 = 00004040, 4.0 = 00008040,
 // 5.0 = 0000A040, 6.0 = 0000C040. The source constants are erased. Then the
 // near misses, each with its remark (report-misses).
+//
+// Each new blob made from blobs records how, in the module's
+// llm.weight_recipes, for the runtime to rebuild it from a checkpoint of the
+// originals: transpose {perm}, reshape {shape}, concat {axis}, cast {dtype}
+// between f32, f16 and bf16. Slices have no recipe (the runtime has no
+// slice), nor do results of dense attributes (part of the program).
 
 // A transpose of a [2, 3] blob: the rows of w^T are the columns of w,
 // 1 4 | 2 5 | 3 6.
+// CHECK: module attributes {llm.weight_recipes = {w.T = {from = ["w"], op = "transpose", perm = array<i64: 1, 0>}}}
 // CHECK-LABEL: func.func @transpose
 // CHECK-NEXT: %[[W:.+]] = llm.constant dense_resource<w.T> : tensor<3x2xf32>
 // CHECK-NEXT: return %[[W]]
@@ -29,14 +36,20 @@ func.func @transpose() -> tensor<3x2xf32> {
 
 // -----
 
-// A chain: a reshape re-types the same blob (no copy, same name), a squeeze
-// too, and the transpose after them reads the result.
+// A chain: a reshape, a squeeze, then the transpose of their result, each
+// with its recipe from the one before. A reshape copies the blob to a new
+// name although the bytes do not change: the runtime checks a weight's
+// shape against its name's, so "w" keeps the shape it has in a checkpoint.
+// A second reshape of "w" gets a suffix. The intermediate blobs are gone.
+// CHECK: module attributes {llm.weight_recipes = {w.reshape = {from = ["w"], op = "reshape", shape = array<i64: 1, 2, 3>}, w.reshape.reshape = {from = ["w.reshape"], op = "reshape", shape = array<i64: 2, 3>}, w.reshape.reshape.T = {from = ["w.reshape.reshape"], op = "transpose", perm = array<i64: 1, 0>}, w.reshape_1 = {from = ["w"], op = "reshape", shape = array<i64: 3, 2>}}}
 // CHECK-LABEL: func.func @chain
-// CHECK-NEXT: %[[W:.+]] = llm.constant dense_resource<w.T> : tensor<3x2xf32>
-// CHECK-NEXT: %[[R:.+]] = llm.constant dense_resource<w> : tensor<3x2xf32>
+// CHECK-NEXT: %[[W:.+]] = llm.constant dense_resource<w.reshape.reshape.T> : tensor<3x2xf32>
+// CHECK-NEXT: %[[R:.+]] = llm.constant dense_resource<w.reshape_1> : tensor<3x2xf32>
 // CHECK-NEXT: return %[[W]], %[[R]]
-// CHECK-DAG: w: "0x040000000000803F0000004000004040000080400000A0400000C040"
-// CHECK-DAG: w.T: "0x100000000000803F00008040000000400000A040000040400000C040"
+// CHECK: builtin: {
+// CHECK-NEXT: w.reshape.reshape.T: "0x100000000000803F00008040000000400000A040000040400000C040",
+// CHECK-NEXT: w.reshape_1: "0x100000000000803F0000004000004040000080400000A0400000C040"
+// CHECK-NEXT: }
 func.func @chain() -> (tensor<3x2xf32>, tensor<3x2xf32>) {
   %w = llm.constant dense_resource<w> : tensor<6xf32>
   %r = llm.reshape %w [1, 2, 3] : tensor<6xf32> -> tensor<1x2x3xf32>
@@ -59,6 +72,7 @@ func.func @chain() -> (tensor<3x2xf32>, tensor<3x2xf32>) {
 // A concat along the last axis: each row is a's row, then b's,
 // 1 3 4 | 2 5 6; the names are joined with "+". A constant read twice by
 // the same concat has no other user.
+// CHECK: module attributes {llm.weight_recipes = {"a+b" = {axis = 1 : i64, from = ["a", "b"], op = "concat"}, "d+d" = {axis = 0 : i64, from = ["d", "d"], op = "concat"}}}
 // CHECK-LABEL: func.func @concat
 // CHECK-NEXT: %[[C:.+]] = llm.constant dense_resource<"a+b"> : tensor<2x3xf32>
 // CHECK-NEXT: %[[D:.+]] = llm.constant dense_resource<"d+d"> : tensor<4xf32>
@@ -88,6 +102,7 @@ func.func @concat() -> (tensor<2x3xf32>, tensor<4xf32>) {
 // Slices, ONNX semantics: [1:4:2] is 2 4; [-1:-6:-1] (negative start and
 // end count from the end, the end is clamped) is the whole of v reversed;
 // a start given as an index constant counts as static.
+// CHECK: module {
 // CHECK-LABEL: func.func @slice
 // CHECK-NEXT: arith.constant
 // CHECK-NEXT: %[[S:.+]] = llm.constant dense_resource<v.slice> : tensor<2xf32>
@@ -118,6 +133,7 @@ func.func @slice() -> (tensor<2xf32>, tensor<5xf32>) {
 // (1, -2, 65504, inf); f32 to f16 rounds to nearest even and overflows to
 // infinity (70000 -> 7C00, 1/3 -> 3555). From dense attributes the result is
 // a dense attribute.
+// CHECK: module attributes {llm.weight_recipes = {big.f16 = {dtype = f16, from = ["big"], op = "cast"}, h.f32 = {dtype = f32, from = ["h"], op = "cast"}}}
 // CHECK-LABEL: func.func @cast
 // CHECK-NEXT: %[[UP:.+]] = llm.constant dense_resource<h.f32> : tensor<4xf32>
 // CHECK-NEXT: %[[DOWN:.+]] = llm.constant dense_resource<big.f16> : tensor<2xf16>

@@ -184,9 +184,13 @@ func.func @not_a_table(%ids: tensor<?xi64>) -> (tensor<?x2xf32>, tensor<?x2xf32>
 
 // A blob read both by an op kept in f32 and by a converted one: the kept
 // constant keeps the blob; the converted copy is a new entry, named after it
-// with the type, made once for all the converted constants of the blob.
+// with the type, made once for all the converted constants of the blob,
+// and recorded as a cast of the original (llm.weight_recipes) for the
+// runtime to rebuild from a checkpoint.
 // A blob whose data is not loaded (elided) stays f32 and is cast at run
 // time, with a remark.
+// F16: module attributes {llm.weight_recipes = {t.f16 = {dtype = f16, from = ["t"], op = "cast"}}}
+// BF16: module attributes {llm.weight_recipes = {t.bf16 = {dtype = bf16, from = ["t"], op = "cast"}}}
 // CHECK-LABEL: func.func @shared_blob
 // CHECK: llm.constant dense_resource<t> : tensor<2xf32>
 // F16: llm.constant dense_resource<t.f16> : tensor<2xf16>
@@ -194,7 +198,7 @@ func.func @not_a_table(%ids: tensor<?xi64>) -> (tensor<?x2xf32>, tensor<?x2xf32>
 // F16: llm.constant dense_resource<t.f16> : tensor<1x2xf16>
 // BF16: llm.constant dense_resource<t.bf16> : tensor<1x2xbf16>
 // CHECK: %[[ELIDED:.+]] = llm.constant dense_resource<__elided__> : tensor<2xf32>
-// CHECK-NEXT: llm.cast %[[ELIDED]] : tensor<2xf32> to tensor<2x[[T:f16|bf16]]>
+// CHECK-NEXT: llm.cast %[[ELIDED]] : tensor<2xf32> to tensor<2x{{f16|bf16}}>
 // CHECK: t: "0x040000000000803F00000040"
 // F16-NEXT: t.f16: "0x10000000003C0040"
 // BF16-NEXT: t.bf16: "0x10000000803F0040"
