@@ -345,8 +345,8 @@ struct FoldWeightTransformsPass
     std::vector<char> out(bytes);
     std::string name;
     // How the runtime can rebuild the result from a checkpoint of the
-    // sources (LLMWeightRecipes.h): empty when it cannot (slices, casts that
-    // are not between f32, f16 and bf16).
+    // sources (LLMWeightRecipes.h): empty when it cannot (casts that are not
+    // between f32, f16 and bf16).
     StringRef recipe;
     SmallVector<NamedAttribute> params;
     Builder b(op->getContext());
@@ -365,9 +365,14 @@ struct FoldWeightTransformsPass
       recipe = "transpose";
       params.push_back(b.getNamedAttr("perm", transpose.getPermutationAttr()));
     } else if (auto slice = dyn_cast<SliceOp>(op)) {
-      if (failed(foldSlice(slice, inputs[0].bytes, eltBytes, out, reason)))
+      SmallVector<int64_t> starts(type.getRank(), 0), steps(type.getRank(), 1);
+      if (failed(foldSlice(slice, inputs[0].bytes, eltBytes, out, starts, steps, reason)))
         return failure();
       name = inputs[0].name + ".slice";
+      recipe = "slice";
+      params.push_back(b.getNamedAttr("starts", b.getDenseI64ArrayAttr(starts)));
+      params.push_back(b.getNamedAttr("steps", b.getDenseI64ArrayAttr(steps)));
+      params.push_back(b.getNamedAttr("shape", b.getDenseI64ArrayAttr(type.getShape())));
     } else if (auto concat = dyn_cast<ConcatOp>(op)) {
       int64_t axis = concat.getAxis();
       int64_t outer = 1, inner = 1;
@@ -418,9 +423,11 @@ struct FoldWeightTransformsPass
 
   /// Copies the slice of `src` that `slice` selects, ONNX semantics: starts
   /// and ends count from the end when negative and are clamped to the dim;
-  /// steps may be negative.
+  /// steps may be negative. `starts` and `steps` (one per dim) receive the
+  /// resolved first element and step of each sliced dim.
   LogicalResult foldSlice(SliceOp slice, ArrayRef<char> src, int64_t eltBytes,
-                          std::vector<char> &out, std::string &reason) {
+                          std::vector<char> &out, SmallVectorImpl<int64_t> &starts,
+                          SmallVectorImpl<int64_t> &steps, std::string &reason) {
     auto inputType = cast<RankedTensorType>(slice.getInput().getType());
     auto resultType = cast<RankedTensorType>(slice.getType());
     auto values = [](ArrayRef<int64_t> statics, OperandRange dynamics)
@@ -439,10 +446,10 @@ struct FoldWeightTransformsPass
       }
       return result;
     };
-    std::optional<SmallVector<int64_t>> starts =
+    std::optional<SmallVector<int64_t>> begins =
         values(slice.getStaticStarts(), slice.getStarts());
     std::optional<SmallVector<int64_t>> ends = values(slice.getStaticEnds(), slice.getEnds());
-    if (!starts || !ends) {
+    if (!begins || !ends) {
       reason = "a start or end is not a constant";
       return failure();
     }
@@ -450,7 +457,7 @@ struct FoldWeightTransformsPass
     SmallVector<int64_t> strides(inStrides);
     int64_t offset = 0;
     for (auto [axis, start, end, step] :
-         llvm::zip(slice.getAxes(), *starts, *ends, slice.getSteps())) {
+         llvm::zip(slice.getAxes(), *begins, *ends, slice.getSteps())) {
       if (axis < 0 || axis >= inputType.getRank() || step == 0) {
         reason = "axis " + std::to_string(axis) + " or step " + std::to_string(step) +
                  " is out of range";
@@ -481,6 +488,8 @@ struct FoldWeightTransformsPass
         return success();
       offset += start * inStrides[axis];
       strides[axis] = inStrides[axis] * step;
+      starts[axis] = start;
+      steps[axis] = step;
     }
     copyStrided(src, out.data(), eltBytes, resultType.getShape(), strides, offset);
     return success();

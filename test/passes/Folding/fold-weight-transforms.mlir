@@ -11,8 +11,9 @@
 // Each new blob made from blobs records how, in the module's
 // llm.weight_recipes, for the runtime to rebuild it from a checkpoint of the
 // originals: transpose {perm}, reshape {shape}, concat {axis}, cast {dtype}
-// between f32, f16 and bf16. Slices have no recipe (the runtime has no
-// slice), nor do results of dense attributes (part of the program).
+// between f32, f16 and bf16, slice {starts, steps, shape} with every dim's
+// first element and step resolved. Results of dense attributes have none
+// (they are part of the program).
 
 // A transpose of a [2, 3] blob: the rows of w^T are the columns of w,
 // 1 4 | 2 5 | 3 6.
@@ -102,7 +103,7 @@ func.func @concat() -> (tensor<2x3xf32>, tensor<4xf32>) {
 // Slices, ONNX semantics: [1:4:2] is 2 4; [-1:-6:-1] (negative start and
 // end count from the end, the end is clamped) is the whole of v reversed;
 // a start given as an index constant counts as static.
-// CHECK: module {
+// CHECK: module attributes {llm.weight_recipes = {u.slice = {from = ["u"], op = "slice", shape = array<i64: 5>, starts = array<i64: 4>, steps = array<i64: -1>}, v.slice = {from = ["v"], op = "slice", shape = array<i64: 2>, starts = array<i64: 1>, steps = array<i64: 2>}}}
 // CHECK-LABEL: func.func @slice
 // CHECK-NEXT: arith.constant
 // CHECK-NEXT: %[[S:.+]] = llm.constant dense_resource<v.slice> : tensor<2xf32>
