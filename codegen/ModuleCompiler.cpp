@@ -39,6 +39,7 @@ bool mlir::llm::compileONNXModelToModule(const std::string &onnxPath,
   writeOptions.target = options.target;
   writeOptions.outputDir = options.outputDir;
   writeOptions.optimize = options.optimize;
+  writeOptions.precision = options.precision;
   writeOptions.source = onnxPath;
   return mlir::succeeded(mlir::llm::writeModuleDirectory(**module, writeOptions));
 }

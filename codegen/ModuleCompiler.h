@@ -25,6 +25,8 @@ struct ModuleCompileOptions {
   std::map<std::string, std::vector<int64_t>> inputShapes;
   /// Run the optimization pipeline before codegen.
   bool optimize = true;
+  /// Compute type of the model's f32 ops: f32 (unchanged), f16 or bf16.
+  std::string precision = "f32";
 };
 
 /// Compiles the ONNX model at `onnxPath` into `options.outputDir`. Returns

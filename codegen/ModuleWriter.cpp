@@ -38,10 +38,12 @@ using namespace mlir::llm;
 #define LLM_RUNTIME_INCLUDE_DIR ""
 #endif
 
-LogicalResult mlir::llm::prepareForCodegen(ModuleOp module, bool optimize) {
+LogicalResult mlir::llm::prepareForCodegen(ModuleOp module, bool optimize, StringRef precision) {
   PassManager pm(module.getContext(), ModuleOp::getOperationName());
   if (optimize) {
-    buildLLMOptimizePipeline(pm, LLMOptimizeOptions());
+    LLMOptimizeOptions optimizeOptions;
+    optimizeOptions.precision = precision.str();
+    buildLLMOptimizePipeline(pm, optimizeOptions);
   }
   pm.addNestedPass<func::FuncOp>(createPlanMemoryPass());
   return pm.run(module);
@@ -311,7 +313,7 @@ LogicalResult mlir::llm::writeModuleDirectory(ModuleOp module, const ModuleWrite
     return module.emitError("unknown target '") << options.target << "' (supported: cpu, cuda)";
   if (options.outputDir.empty())
     return module.emitError("--emit=module needs an output directory (-o DIR)");
-  if (failed(prepareForCodegen(module, options.optimize)))
+  if (failed(prepareForCodegen(module, options.optimize, options.precision)))
     return failure();
   codegen::EmitOptions emitOptions;
   emitOptions.target = *target;

@@ -20,6 +20,8 @@ struct ModuleWriteOptions {
   std::string outputDir;
   /// Run the optimization pipeline before planning memory.
   bool optimize = true;
+  /// The pipeline's `precision` option: f32 (unchanged), f16 or bf16.
+  std::string precision = "f32";
   /// Host C++ compiler; empty = $LLM_CXX, else the compiler llm-opt was built with.
   std::string cxx;
   /// Time every op and print a profile at exit (llm-opt --profile-ops).
@@ -29,8 +31,8 @@ struct ModuleWriteOptions {
 };
 
 /// Runs the passes codegen needs on `module`: the optimization pipeline
-/// (when `optimize`) and memory planning.
-LogicalResult prepareForCodegen(ModuleOp module, bool optimize);
+/// (when `optimize`, computing in `precision`) and memory planning.
+LogicalResult prepareForCodegen(ModuleOp module, bool optimize, StringRef precision = "f32");
 
 /// The generated source of a prepared module, for --emit=cpp.
 FailureOr<std::string> emitModuleSource(ModuleOp module, StringRef target);

@@ -7,5 +7,7 @@
 //===----------------------------------------------------------------------===//
 
 include "passes/Raising/Passes.td"
+include "passes/Folding/Passes.td"
 include "passes/Fusion/Passes.td"
+include "passes/Precision/Passes.td"
 include "passes/MemoryPlanning/Passes.td"

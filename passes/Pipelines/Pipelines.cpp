@@ -2,7 +2,9 @@
 
 #include "passes/Pipelines/Pipelines.h"
 
+#include "passes/Folding/Passes.h"
 #include "passes/Fusion/Passes.h"
+#include "passes/Precision/Passes.h"
 #include "passes/Raising/Passes.h"
 
 #include "mlir/Pass/PassRegistry.h"
@@ -23,12 +25,32 @@ void mlir::llm::buildLLMOptimizePipeline(OpPassManager &pm, const LLMOptimizeOpt
     pm.addPass(createCanonicalizerPass());
     pm.addPass(createCSEPass());
   }
+  // After raising and its CSE, so that a weight read twice is one constant
+  // (which the single-use rule then leaves alone) and two identical
+  // transforms of it are one; before the epilogues, so that they see the
+  // folded weights.
+  if (options.foldWeights) {
+    FoldWeightTransformsPassOptions foldOptions;
+    foldOptions.reportMisses = options.reportMisses;
+    pm.addPass(createFoldWeightTransformsPass(foldOptions));
+    pm.addPass(createCanonicalizerPass());
+    pm.addPass(createCSEPass());
+  }
   // Epilogues first: the bias adds of MatMul+Add exports become linear
   // biases, which merging concatenates.
   if (options.fuseEpilogues)
     pm.addNestedPass<func::FuncOp>(createFuseEpiloguesPass());
   if (options.mergeLinears) {
     pm.addNestedPass<func::FuncOp>(createMergeParallelLinearsPass());
+    pm.addPass(createCanonicalizerPass());
+  }
+  // After the epilogues and merging, whose patterns and constant
+  // concatenations see the f32 model as imported; before elementwise fusion,
+  // so that the casts around the ops kept in f32 fuse into the loops.
+  if (options.precision != "f32") {
+    ConvertPrecisionPassOptions precisionOptions;
+    precisionOptions.dtype = options.precision;
+    pm.addPass(createConvertPrecisionPass(precisionOptions));
     pm.addPass(createCanonicalizerPass());
   }
   // Last: the epilogues and composites above have taken what they can.
@@ -41,6 +63,7 @@ void mlir::llm::registerLLMOptimizePipeline() {
   PassPipelineRegistration<LLMOptimizeOptions>(
       "llm-optimize",
       "The optimization pipeline of the CPU and CUDA targets: raise composites (norms, "
-      "activations, attention), canonicalize and CSE, fuse GEMM epilogues, merge parallel linears, fuse elementwise regions",
+      "activations, attention), canonicalize and CSE, fold weight transforms, fuse GEMM epilogues, merge parallel linears, "
+      "convert precision (optional), fuse elementwise regions",
       buildLLMOptimizePipeline);
 }

@@ -14,6 +14,11 @@ struct LLMOptimizeOptions : public PassPipelineOptions<LLMOptimizeOptions> {
   Option<bool> raise{*this, "raise",
                      llvm::cl::desc("Raise norms, activations and attention to composite ops"),
                      llvm::cl::init(true)};
+  Option<bool> foldWeights{
+      *this, "fold-weights",
+      llvm::cl::desc("Evaluate transposes, reshapes, concats, casts and slices of weights at "
+                     "compile time (llm-fold-weight-transforms)"),
+      llvm::cl::init(true)};
   Option<bool> fuseEpilogues{*this, "fuse-epilogues",
                              llvm::cl::desc("Fold bias, activation and residual into llm.linear"),
                              llvm::cl::init(true)};
@@ -25,9 +30,15 @@ struct LLMOptimizeOptions : public PassPipelineOptions<LLMOptimizeOptions> {
       *this, "fuse-elementwise",
       llvm::cl::desc("Group elementwise ops into llm.fused regions (one loop each)"),
       llvm::cl::init(true)};
+  Option<std::string> precision{
+      *this, "precision",
+      llvm::cl::desc("Compute type of the f32 ops: f32 (unchanged), f16 or bf16 "
+                     "(llm-convert-precision)"),
+      llvm::cl::init("f32")};
   Option<bool> reportMisses{
       *this, "report-misses",
-      llvm::cl::desc("Remark at every pattern candidate that did not fuse, with the reason"),
+      llvm::cl::desc("Remark at every pattern candidate that did not fuse, and every weight "
+                     "transform that did not fold, with the reason"),
       llvm::cl::init(false)};
 };
 

@@ -246,8 +246,13 @@ public:
       r.perm = integers("perm");
     else if (r.op == "reshape")
       r.shape = integers("shape");
-    else
-      error(join(path, "op"), "unknown recipe op '" + r.op + "' (known: concat cast transpose reshape)");
+    else if (r.op == "slice") {
+      r.starts = integers("starts");
+      r.steps = integers("steps");
+      r.shape = integers("shape");
+    } else
+      error(join(path, "op"),
+            "unknown recipe op '" + r.op + "' (known: concat cast transpose reshape slice)");
     return r;
   }
 

@@ -207,6 +207,38 @@ HostWeight WeightResolver::build(const std::string &name, const WeightRecipe &r,
     }
     return store(a.dtype, dims, std::move(bytes));
   }
+  if (r.op == "slice") {
+    const size_t rank = a.dims.size();
+    if (r.starts.size() != rank || r.steps.size() != rank || r.shape.size() != rank)
+      fail(LLMRT_ERROR_FORMAT, where + "starts, steps and shape must each have " +
+                                   std::to_string(rank) + " entries");
+    std::vector<int64_t> strides(rank, 1);
+    for (size_t i = rank; i-- > 1;)
+      strides[i - 1] = strides[i] * a.dims[i];
+    int64_t n = numel(r.shape);
+    for (size_t i = 0; i < rank && n > 0; ++i) {
+      int64_t last = r.starts[i] + (r.shape[i] - 1) * r.steps[i];
+      if (r.shape[i] < 0 || r.starts[i] < 0 || r.starts[i] >= a.dims[i] || last < 0 ||
+          last >= a.dims[i])
+        fail(LLMRT_ERROR_FORMAT, where + "dim " + std::to_string(i) + " of " +
+                                     dimsText(a.dims) + " has no elements " +
+                                     std::to_string(r.starts[i]) + " to " + std::to_string(last));
+    }
+    std::vector<uint8_t> bytes(static_cast<size_t>(n) * elt);
+    std::vector<int64_t> index(rank, 0);
+    for (int64_t o = 0; o < n; ++o) {
+      int64_t src = 0;
+      for (size_t i = 0; i < rank; ++i)
+        src += (r.starts[i] + index[i] * r.steps[i]) * strides[i];
+      std::memcpy(bytes.data() + o * elt, static_cast<const uint8_t *>(a.data) + src * elt, elt);
+      for (size_t i = rank; i-- > 0;) {
+        if (++index[i] < r.shape[i])
+          break;
+        index[i] = 0;
+      }
+    }
+    return store(a.dtype, r.shape, std::move(bytes));
+  }
   if (r.op == "concat") {
     const int64_t rank = static_cast<int64_t>(a.dims.size());
     int64_t axis = r.axis < 0 ? r.axis + rank : r.axis;

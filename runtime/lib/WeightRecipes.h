@@ -12,6 +12,10 @@
 //   {"op": "cast",      "from": [a], "dtype": "float16"}
 //   {"op": "transpose", "from": [a], "perm": [1, 0]}
 //   {"op": "reshape",   "from": [a], "shape": [...]}
+//   {"op": "slice",     "from": [a], "starts": [...], "steps": [...], "shape": [...]}
+//
+// A slice lists every dim: result element i is a[starts + i * steps], so
+// ONNX's negative and clamped bounds are resolved by the compiler.
 //
 // `from` names a checkpoint tensor or another recipe. A float weight stored
 // in the checkpoint as another float dtype (an f32 checkpoint for an f16
@@ -38,6 +42,8 @@ struct WeightRecipe {
   int64_t axis = 0;
   std::vector<int64_t> perm;
   std::vector<int64_t> shape;
+  /// Slices: the first element and the step along each dim.
+  std::vector<int64_t> starts, steps;
   llmrt_dtype dtype = LLMRT_FLOAT32;
 };
 

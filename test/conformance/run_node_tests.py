@@ -105,6 +105,9 @@ def parse_args():
     parser.add_argument("--run-timeout", type=float, default=120.0,
                         help="seconds per compile and per run (--run)")
     parser.add_argument("--keep", action="store_true", help="keep the compiled modules (--run)")
+    parser.add_argument("--bind-all", action="store_true",
+                        help="compile with every input bound to its test value (--run): the "
+                             "graph is constants, which the compile-time folds evaluate")
     args = parser.parse_args()
     if args.jobs is None:
         args.jobs = 2 if args.run else (os.cpu_count() or 1)
@@ -157,10 +160,10 @@ def describe_model(path, table):
     return ops, why
 
 
-def integer_input_bindings(folder, scalars=False):
+def integer_input_bindings(folder, scalars=False, everything=False):
     """--bind-input flags binding the model's integer graph inputs (and with
-    `scalars`, its rank-0 inputs of any type) to the values of
-    test_data_set_0."""
+    `scalars`, its rank-0 inputs of any type; with `everything`, all of
+    them) to the values of test_data_set_0."""
     import onnx
 
     model = onnx.load(os.path.join(folder, "model.onnx"), load_external_data=False)
@@ -173,7 +176,7 @@ def integer_input_bindings(folder, scalars=False):
             continue
         tensor = value.type.tensor_type
         scalar = tensor.HasField("shape") and len(tensor.shape.dim) == 0
-        if tensor.elem_type in INTEGER_DTYPES or (scalars and scalar):
+        if everything or tensor.elem_type in INTEGER_DTYPES or (scalars and scalar):
             flags.append("--bind-input=%s=%s" % (value.name, pb))
     return flags
 
@@ -255,12 +258,15 @@ def compile_module(llm_opt, folder, module, flags, timeout):
     return None, ""
 
 
-def compile_and_run(llm_opt, llm_run, folder, name, workdir, flags, timeout, keep):
+def compile_and_run(llm_opt, llm_run, folder, name, workdir, flags, timeout, keep,
+                    bind_all=False):
     """Compiles a test's model for the CPU and runs it on test_data_set_0.
     Returns (outcome, first error line or the worst mismatch, whether more
     inputs were bound to compile it than to import it)."""
     module = os.path.join(workdir, name)
     shutil.rmtree(module, ignore_errors=True)
+    if bind_all:
+        flags = integer_input_bindings(folder, everything=True)
     try:
         rebound = False
         outcome, detail = compile_module(llm_opt, folder, module, flags, timeout)
@@ -360,7 +366,7 @@ def main():
         run = None
         if args.run and outcome == "imported" and why is None:
             run = compile_and_run(llm_opt, llm_run, folder, name, workdir, flags,
-                                  args.run_timeout, args.keep)
+                                  args.run_timeout, args.keep, args.bind_all)
         return name, ops, why, outcome, detail, flags is not None, run
 
     with concurrent.futures.ThreadPoolExecutor(max_workers=max(1, args.jobs)) as pool:

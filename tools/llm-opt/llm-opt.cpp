@@ -81,6 +81,12 @@ llvm::cl::opt<bool> noOptimize(
     llvm::cl::desc("With --emit=cpp/module: skip the optimization pipeline (plan memory only)"),
     llvm::cl::init(false), llvm::cl::cat(codegenCategory));
 
+llvm::cl::opt<std::string> precision(
+    "precision",
+    llvm::cl::desc("With --emit=cpp/module: compute the f32 model in f16 or bf16 "
+                   "(llm-optimize's precision option; the interface stays f32)"),
+    llvm::cl::init("f32"), llvm::cl::cat(codegenCategory));
+
 llvm::cl::opt<bool> profileOps(
     "profile-ops",
     llvm::cl::desc("With --emit=module: the code times every op and prints a profile to "
@@ -138,6 +144,10 @@ void printONNXOpTable(llvm::raw_ostream &os) {
 /// After the command line's pipeline: print the IR, or generate code.
 LogicalResult finish(ModuleOp module, llvm::StringRef inputFilename,
                      llvm::StringRef outputFilename) {
+  if (precision != "f32" && precision != "f16" && precision != "bf16") {
+    llvm::errs() << "llm-opt: --precision must be f32, f16 or bf16, got '" << precision << "'\n";
+    return failure();
+  }
   if (emitKind == EmitKind::Module) {
     if (outputFilename == "-") {
       llvm::errs() << "llm-opt: --emit=module needs an output directory: -o DIR\n";
@@ -147,6 +157,7 @@ LogicalResult finish(ModuleOp module, llvm::StringRef inputFilename,
     options.target = target;
     options.outputDir = outputFilename.str();
     options.optimize = !noOptimize;
+    options.precision = precision;
     options.profileOps = profileOps;
     options.source = inputFilename.str();
     return llm::writeModuleDirectory(module, options);
@@ -158,7 +169,7 @@ LogicalResult finish(ModuleOp module, llvm::StringRef inputFilename,
     return failure();
   }
   if (emitKind == EmitKind::Cpp) {
-    if (failed(llm::prepareForCodegen(module, !noOptimize)))
+    if (failed(llm::prepareForCodegen(module, !noOptimize, precision)))
       return failure();
     FailureOr<std::string> source = llm::emitModuleSource(module, target);
     if (failed(source))

@@ -49,6 +49,8 @@ Runs a compiled module directory, or compiles an ONNX model and runs it.
 Compiling (MODEL.onnx only):
   --module-dir DIR        keep the compiled module in DIR (default: a temporary dir)
   --input-shape NAME=DxD  pin an input's shape for compiling ('?' = dynamic)
+  --precision f16|bf16    compute the model's f32 ops in f16 or bf16 (default f32;
+                          the inputs and outputs stay f32)
 
 Inputs (any input not given gets random data):
   --data DIR              an ONNX test_data_set: input_K.pb bind the inputs (by
@@ -82,6 +84,7 @@ struct Options {
   std::string model;
   std::string moduleDir;
   std::map<std::string, std::vector<int64_t>> inputShapes;
+  std::string precision = "f32";
   std::string dataDir;
   std::vector<std::pair<std::string, std::string>> npyInputs;
   std::vector<std::pair<std::string, std::vector<int64_t>>> shapes;
@@ -169,7 +172,8 @@ Options parseArgs(int argc, char **argv) {
   const std::vector<std::string> valued = {
       "--module-dir", "--input-shape",  "--data",    "--inputs",  "--shape",
       "--seed",       "--int-max",      "--threads", "--weights", "--warmup",
-      "--iterations", "--dump-outputs", "--rtol",    "--atol", "--metric", "--argmax-agreement"};
+      "--iterations", "--dump-outputs", "--rtol",    "--atol", "--metric", "--argmax-agreement",
+      "--precision"};
   bool onlyPositional = false;
   for (int i = 1; i < argc; ++i) {
     std::string arg = argv[i];
@@ -214,6 +218,10 @@ Options parseArgs(int argc, char **argv) {
     } else if (name == "--input-shape") {
       auto [input, shape] = splitAssignment(name, value, /*last=*/true);
       o.inputShapes[input] = parseShape(name + " " + value, shape, /*allowDynamic=*/true);
+    } else if (name == "--precision") {
+      if (value != "f32" && value != "f16" && value != "bf16")
+        throw UsageError("--precision: expected f32, f16 or bf16, got '" + value + "'");
+      o.precision = value;
     } else if (name == "--data") {
       o.dataDir = value;
     } else if (name == "--inputs") {
@@ -361,6 +369,7 @@ std::string compileModel(const Options &o, TempDir &temp) {
   mlir::llm::ModuleCompileOptions options;
   options.outputDir = outDir;
   options.inputShapes = o.inputShapes;
+  options.precision = o.precision;
   std::string diagnostics;
   bool ok = mlir::llm::compileONNXModelToModule(o.model, options, diagnostics);
   if (!diagnostics.empty()) {
@@ -391,8 +400,9 @@ int run(const Options &o) {
   if (fs::is_directory(status)) {
     if (!fs::exists(fs::path(o.model) / "manifest.json"))
       throw ToolError("'" + o.model + "' is a directory without manifest.json, not a module");
-    if (!o.moduleDir.empty() || !o.inputShapes.empty())
-      throw UsageError("--module-dir and --input-shape apply only when compiling an ONNX model");
+    if (!o.moduleDir.empty() || !o.inputShapes.empty() || o.precision != "f32")
+      throw UsageError(
+          "--module-dir, --input-shape and --precision apply only when compiling an ONNX model");
     moduleDir = o.model;
   } else {
     moduleDir = compileModel(o, temp);

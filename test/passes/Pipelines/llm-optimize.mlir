@@ -8,6 +8,7 @@
 // RUN:   --implicit-check-not=llm.split --implicit-check-not=dense_resource --implicit-check-not=llm.matmul
 // RUN: llm-opt %s --llm-optimize='fuse-epilogues=0' | FileCheck %s --check-prefix=NOEPI \
 // RUN:   --implicit-check-not=llm.linear --implicit-check-not=llm.split
+// RUN: llm-opt %s --llm-optimize='precision=f16' | FileCheck %s --check-prefix=F16
 
 // llm-optimize on one GPT-2 block written out as the exporters spell it:
 // both LayerNorms as primitives, q/k/v as three matmuls with bias adds, the
@@ -28,6 +29,21 @@
 // The merged weight, [K = 4, N = 12], is each row of q, k and v side by side:
 // row 0 is 1 2 3 4 | 17 18 19 20 | 33 34 35 36 (f32 hex 0000803F = 1.0,
 // 00008841 = 17.0, 00000442 = 33.0, after the 4-byte alignment header).
+// With precision=f16 (llm-convert-precision after the merge, before
+// elementwise fusion) the same ops compute in f16: the merged weight keeps
+// its name in f16, the f32 arguments are cast down where they are read and
+// the result is cast up.
+// F16-LABEL: func.func @gpt2_block
+// F16: llm.constant dense_resource<"constant+constant+constant"> : tensor<4x12xf16>
+// F16: %[[X16:.+]] = llm.cast %arg0 : tensor<?x?x4xf32> to tensor<?x?x4xf16>
+// F16: %[[LN:.+]] = llm.layer_norm %[[X16]] {{.*}} : tensor<?x?x4xf16>
+// F16: llm.linear %[[LN]], {{.*}} -> tensor<?x?x12xf16>
+// F16: llm.attention {{.*}} -> tensor<?x2x?x2xf16>
+// F16: %[[OUT:.+]] = llm.linear {{.*}} {activation = "gelu_tanh"} : {{.*}} -> tensor<?x?x8xf16>
+// F16: %[[RES:.+]] = llm.linear %[[OUT]], {{.*}} -> tensor<?x?x4xf16>
+// F16-NEXT: %[[R32:.+]] = llm.cast %[[RES]] : tensor<?x?x4xf16> to tensor<?x?x4xf32>
+// F16-NEXT: return %[[R32]] : tensor<?x?x4xf32>
+// F16: "constant+constant+constant": "0x10000000003C004000420044404C804CC04C004D2050
 // CHECK-LABEL: func.func @gpt2_block
 // CHECK-SAME: (%[[X:[^:]+]]: tensor<?x?x4xf32>, %[[KEEP:[^:]+]]: tensor<?x1x?x?xi1>, %[[G1:[^:]+]]: tensor<4xf32>, %[[B1:[^:]+]]: tensor<4xf32>, %[[WO:[^:]+]]: tensor<4x4xf32>, %[[BO:[^:]+]]: tensor<4xf32>, %[[G2:[^:]+]]: tensor<4xf32>, %[[B2:[^:]+]]: tensor<4xf32>, %[[WFC:[^:]+]]: tensor<4x8xf32>, %[[BFC:[^:]+]]: tensor<8xf32>, %[[WPR:[^:]+]]: tensor<8x4xf32>, %[[BPR:[^:]+]]: tensor<4xf32>)
 // CHECK-NEXT: %[[B:.+]] = llm.constant dense_resource<"constant+constant+constant.bias"> : tensor<12xf32>

@@ -507,6 +507,38 @@ TEST_F(RuntimeTest, DerivedWeightsRebuiltFromRecipes) {
   runAndCheck(s.get(), 2, rng, weights);
 }
 
+// A folded slice: every dim's start and step, resolved by the compiler (a
+// negative step reverses).
+TEST_F(RuntimeTest, DerivedWeightSliced) {
+  weights = {7.0f, 6.0f, 5.0f, 4.0f};
+  manifest["weight_recipes"] = json::parse(R"({
+    "w": {"op": "reshape", "from": ["s"], "shape": [4]},
+    "s": {"op": "slice", "from": ["big"], "starts": [1, 3], "steps": [1, -1], "shape": [1, 4]}
+  })");
+  writeModule();
+  // big = [[0, 1, 2, 3], [4, 5, 6, 7]]: row 1 reversed.
+  writeFile(dir / "weights.safetensors",
+            encodeSafetensors({{"big", "F32", {2, 4},
+                                floatBytes({0.0f, 1.0f, 2.0f, 3.0f, 4.0f, 5.0f, 6.0f, 7.0f})}}));
+  ModulePtr module = load();
+  ASSERT_TRUE(module);
+  SessionPtr s = session(module.get());
+  std::mt19937 rng(5);
+  runAndCheck(s.get(), 2, rng, weights);
+}
+
+TEST_F(RuntimeTest, DerivedWeightSliceOutOfRange) {
+  manifest["weight_recipes"] = json::parse(R"({
+    "w": {"op": "slice", "from": ["a"], "starts": [2], "steps": [1], "shape": [4]}
+  })");
+  writeModule();
+  writeFile(dir / "weights.safetensors",
+            encodeSafetensors({{"a", "F32", {4}, floatBytes({1.0f, 2.0f, 3.0f, 4.0f})}}));
+  ModulePtr module = load(LLMRT_ERROR_FORMAT);
+  EXPECT_THAT(llmrt_last_error(), HasSubstr("weight recipe of 'w' (slice): dim 0 of [4] has no "
+                                            "elements 2 to 5"));
+}
+
 TEST_F(RuntimeTest, DerivedWeightMissingInput) {
   manifest["weight_recipes"] = json::parse(R"({
     "w": {"op": "concat", "from": ["a", "b"], "axis": 0}
