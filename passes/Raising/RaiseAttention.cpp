@@ -30,6 +30,9 @@ namespace {
 
 /// A constant at or below this, selected instead of a score, masks it out.
 constexpr double kMaskedScore = -1.0e4;
+/// A masked score so large that adding any real score leaves it unchanged in
+/// f32 (finfo(float32).min is -3.4e38; ulp(1e30) is about 7e22).
+constexpr double kAbsorbingScore = -1.0e30;
 
 struct AttentionMatch {
   Value query;
@@ -39,6 +42,8 @@ struct AttentionMatch {
   Value mask;
   /// The boolean mask selects the masked-out positions (where(m, -big, s)).
   bool invertMask = false;
+  /// llm.attention's masked_rows: what a row with no visible key gets.
+  std::string maskedRows = "zero";
   double scale = 1.0;
   SmallVector<Operation *> ops;
   /// The ops from q @ k^T to the softmax input, which may have `llm.dim`
@@ -169,17 +174,27 @@ struct RaiseAttention : RaisePattern<RaiseAttention, MatmulOp, AttentionMatch> {
           return nearMiss("the mask broadcasts the scores to a larger shape");
         match.mask = mask;
         maskSeen = true;
-        // where(keep, 0, -big) added to the scores is a boolean mask.
+        // where(keep, 0, c) added to the scores is a boolean mask when its
+        // rows with no visible key come out the same: c = -inf (zeros, with
+        // SDPA's NaN guard) or c so large that s + c == c (finfo.min: every
+        // score of the row is c, so softmax averages all keys: "uniform").
+        // With c = -1e4 such a row is softmax(s) over all keys (softmax is
+        // shift-invariant), which no boolean mask says: it stays a float mask.
         bool boolean = false;
         if (auto where = definingOp<WhereOp>(mask)) {
           std::optional<double> onTrue = getSplatFloat(where.getTrueValue());
           std::optional<double> onFalse = getSplatFloat(where.getFalseValue());
-          if (onTrue && onFalse && *onTrue == 0.0 && *onFalse <= kMaskedScore) {
+          auto absorbs = [](double c) { return std::isinf(c) || c <= kAbsorbingScore; };
+          if (onTrue && onFalse && *onTrue == 0.0 && *onFalse <= kMaskedScore &&
+              absorbs(*onFalse)) {
             match.mask = where.getCondition();
+            match.maskedRows = std::isinf(*onFalse) ? "zero" : "uniform";
             boolean = true;
-          } else if (onTrue && onFalse && *onFalse == 0.0 && *onTrue <= kMaskedScore) {
+          } else if (onTrue && onFalse && *onFalse == 0.0 && *onTrue <= kMaskedScore &&
+                     absorbs(*onTrue)) {
             match.mask = where.getCondition();
             match.invertMask = true;
+            match.maskedRows = std::isinf(*onTrue) ? "zero" : "uniform";
             boolean = true;
           }
         }
@@ -194,11 +209,15 @@ struct RaiseAttention : RaisePattern<RaiseAttention, MatmulOp, AttentionMatch> {
           return nearMiss("more than one mask is applied");
         std::optional<double> onTrue = getSplatFloat(where.getTrueValue());
         std::optional<double> onFalse = getSplatFloat(where.getFalseValue());
+        // A masked score replaced by a finite c: a row with no visible key
+        // has only c's, which softmax weighs equally.
         if (onFalse && *onFalse <= kMaskedScore) {
           scores = where.getTrueValue();
+          match.maskedRows = std::isinf(*onFalse) ? "zero" : "uniform";
         } else if (onTrue && *onTrue <= kMaskedScore) {
           scores = where.getFalseValue();
           match.invertMask = true;
+          match.maskedRows = std::isinf(*onTrue) ? "zero" : "uniform";
         } else {
           return nearMiss("the where does not select a large negative constant (the masked "
                           "score) against the scores");
@@ -273,7 +292,7 @@ struct RaiseAttention : RaisePattern<RaiseAttention, MatmulOp, AttentionMatch> {
     auto attention = AttentionOp::create(
         rewriter, loc, root.getType(), match.query, key, match.value, mask,
         rewriter.getF32FloatAttr(static_cast<float>(match.scale)), rewriter.getStringAttr("none"),
-        rewriter.getF32FloatAttr(0.0f), rewriter.getStringAttr("zero"));
+        rewriter.getF32FloatAttr(0.0f), rewriter.getStringAttr(match.maskedRows));
     rewriter.replaceOp(root, attention.getResult());
   }
 };

@@ -38,6 +38,7 @@ import json
 import math
 import os
 import re
+import signal
 import subprocess
 import sys
 import time
@@ -234,9 +235,11 @@ def make_inputs(name, cfg, b, s, rng):
     return inputs
 
 
-def ours(module, checkpoint, inputs, work, iterations):
+def ours(module, checkpoint, inputs, work, iterations, dump=None):
     args = [RUNNER, module, "--weights", checkpoint, "--bench", "--warmup", "10",
             "--iterations", str(iterations)]
+    if dump:
+        args += ["--dump-outputs", dump]
     for n, a in inputs.items():
         path = os.path.join(work, f"{n}.npy")
         np.save(path, a)
@@ -267,65 +270,94 @@ def main():
 
     flops_rate, bandwidth = measure_ceilings()
     log(f"ceilings: bf16 GEMM {flops_rate / 1e12:.0f} TFLOP/s, copy {bandwidth / 1e12:.2f} TB/s")
-    rows = []
+    # Phase 1: every model's weights, ours and eager on every shape (cheap).
+    # Phase 2: torch.compile on each (model, shape), smallest first, since
+    # max-autotune spends minutes per model; a run cut short by a time limit
+    # still has phase 1 and the compiled shapes done so far (stderr log).
+    nets, results, jobs = {}, {}, []
     for name in args.models.split(","):
         builder, cfg_name, cls, input_names, causal = MODELS[name]
         cfg = getattr(mbm, cfg_name)
         module = os.path.join(CARRY, "bench", name)
         start = time.time()
         model = getattr(mbm, builder)(cfg, 0)
-        weights = {}
-        tensors = []
+        # The checkpoint stores each tensor in the dtype our module keeps it
+        # in (the precision pass leaves a few in f32: rotary frequencies); the
+        # rest, and PyTorch's copy, in f16.
+        with open(os.path.join(module, "manifest.json")) as f:
+            wanted = {x["name"]: x["dtype"] for x in json.load(f)["weights"]}
+        tensors, w = [], {}
         for init in model.graph.initializer:
             a = numpy_helper.to_array(init)
+            keep32 = a.dtype == np.float32 and wanted.get(init.name) == "float32"
             if a.dtype == np.float32:
-                a = a.astype(np.float16)
-            weights[init.name] = a
-            tag = {np.dtype("float16"): "F16", np.dtype("int64"): "I64", np.dtype("bool"): "BOOL"}[a.dtype]
+                w[init.name] = torch.from_numpy(a.astype(np.float16)).cuda()
+                a = a if keep32 else a.astype(np.float16)
+            else:
+                w[init.name] = torch.from_numpy(a).cuda()
+            tag = {np.dtype("float16"): "F16", np.dtype("float32"): "F32", np.dtype("int64"): "I64",
+                   np.dtype("bool"): "BOOL"}[a.dtype]
             tensors.append((init.name, tag, a.shape, np.ascontiguousarray(a).tobytes()))
         del model
         checkpoint = os.path.join(args.work, f"{name}.safetensors")
         write_safetensors(checkpoint, tensors)
         del tensors
-        w = {k: torch.from_numpy(v).cuda() for k, v in weights.items()}
-        del weights
         log(f"{name}: weights ready in {time.time() - start:.0f} s")
         net = cls(cfg, w).eval()
-        compiled = None
+        nets[name] = (net, w)
         shapes = args.llama_shapes if name == "llama-1b" else args.shapes
         for shape in shapes.split(","):
-            b, s = (int(x) for x in shape.split("x"))
-            rng = np.random.default_rng(1)
-            inputs = make_inputs(name, cfg, b, s, rng)
-            t_ours = ours(module, checkpoint, inputs, args.work, args.iterations)
-            log(f"{name} {shape}: ours {t_ours} ms")
-            t_eager = t_compile = None
+            b, s_ = (int(x) for x in shape.split("x"))
+            inputs = make_inputs(name, cfg, b, s_, np.random.default_rng(1))
+            r = results[(name, shape)] = {"ours": None, "eager": None, "compile": None, "check": ""}
+            # Small shapes also check that both sides compute the same thing.
+            dump = os.path.join(args.work, f"{name}-{shape}") if b * s_ <= 4096 else None
+            r["ours"] = ours(module, checkpoint, inputs, args.work, args.iterations, dump)
+            log(f"{name} {shape}: ours {r['ours']} ms")
+            tin = [torch.from_numpy(inputs[n]).cuda() for n in input_names]
             if not args.skip_torch:
-                tin = [torch.from_numpy(inputs[n]).cuda() for n in input_names]
                 with torch.inference_mode():
-                    t_eager = median_ms(lambda: net(*tin), args.iterations)
-                    log(f"{name} {shape}: eager {t_eager:.3f} ms")
-                    if not args.skip_compile:
-                        if compiled is None:
-                            compiled = torch.compile(net, mode=args.compile_mode, dynamic=False)
-                        c0 = time.time()
-                        for _ in range(3):
-                            compiled(*tin)
-                        torch.cuda.synchronize()
-                        log(f"{name} {shape}: compiled in {time.time() - c0:.0f} s")
-                        t_compile = median_ms(lambda: compiled(*tin), args.iterations)
-                        log(f"{name} {shape}: torch.compile {t_compile:.3f} ms")
-                del tin
-            flops = model_flops(name, cfg, b, s)
+                    r["eager"] = median_ms(lambda: net(*tin), args.iterations)
+                    log(f"{name} {shape}: eager {r['eager']:.3f} ms")
+                    if dump and os.path.exists(os.path.join(dump, "output_0.npy")):
+                        mine = np.load(os.path.join(dump, "output_0.npy")).astype(np.float64)
+                        theirs = net(*tin).float().cpu().numpy().astype(np.float64)
+                        rel = np.linalg.norm(mine - theirs) / np.linalg.norm(theirs)
+                        agree = (mine.argmax(-1) == theirs.argmax(-1)).mean()
+                        r["check"] = f"rel L2 {rel:.1e}, argmax {agree:.1%}"
+                        log(f"{name} {shape}: ours vs eager: {r['check']}")
+            flops = model_flops(name, cfg, b, s_)
             weight_bytes = sum(t.numel() * t.element_size() for t in w.values()
                                if t.dtype == torch.float16)
             out_dim = cfg["hidden"] if name == "bert-base" else cfg["vocab"]
-            bytes_moved = weight_bytes + b * s * out_dim * 2
-            floor_ms = max(flops / flops_rate, bytes_moved / bandwidth) * 1e3
-            rows.append((name, shape, t_ours, t_eager, t_compile, floor_ms, flops))
-        del w, net, compiled
-        torch._dynamo.reset()
-        torch.cuda.empty_cache()
+            bytes_moved = weight_bytes + b * s_ * out_dim * 2
+            r["floor"] = max(flops / flops_rate, bytes_moved / bandwidth) * 1e3
+            jobs.append((b * s_, name, shape, tin))
+    # `timeout` (SIGTERM) during phase 2 still prints the table so far.
+    def stop(signum, frame):
+        raise KeyboardInterrupt
+    signal.signal(signal.SIGTERM, stop)
+    try:
+        if args.skip_torch or args.skip_compile:
+            raise KeyboardInterrupt
+        for _, name, shape, tin in sorted(jobs, key=lambda j: (j[0], j[1])):
+            net = nets[name][0]
+            compiled = torch.compile(net, mode=args.compile_mode, dynamic=False)
+            c0 = time.time()
+            with torch.inference_mode():
+                for _ in range(3):
+                    compiled(*tin)
+                torch.cuda.synchronize()
+                log(f"{name} {shape}: compiled in {time.time() - c0:.0f} s")
+                t = median_ms(lambda: compiled(*tin), args.iterations)
+            results[(name, shape)]["compile"] = t
+            log(f"{name} {shape}: torch.compile {t:.3f} ms")
+            torch._dynamo.reset()
+    except KeyboardInterrupt:
+        if not (args.skip_torch or args.skip_compile):
+            log("stopped: printing the results so far")
+    rows = [(n, sh, r["ours"], r["eager"], r["compile"], r["floor"], r["check"])
+            for (n, sh), r in results.items()]
 
     def f(x):
         return "n/a" if x is None else f"{x:.3f}"
@@ -339,13 +371,13 @@ def main():
     print(f"ceilings measured: bf16 GEMM {flops_rate / 1e12:.0f} TFLOP/s, "
           f"copy {bandwidth / 1e12:.2f} TB/s\n")
     print("| model | batch x seq | ours ms | eager ms | torch.compile ms | eager/ours | "
-          "compile/ours | floor ms | ours / floor | compile / floor |")
-    print("|---|---|---|---|---|---|---|---|---|---|")
-    for name, shape, t_ours, t_eager, t_compile, floor_ms, _ in rows:
+          "compile/ours | floor ms | ours / floor | compile / floor | ours vs eager |")
+    print("|---|---|---|---|---|---|---|---|---|---|---|")
+    for name, shape, t_ours, t_eager, t_compile, floor_ms, check in rows:
         frac = lambda t: "n/a" if t is None else f"{floor_ms / t:.0%}"
         print(f"| {name} | {shape} | {f(t_ours)} | {f(t_eager)} | {f(t_compile)} | "
               f"{ratio(t_eager, t_ours)} | {ratio(t_compile, t_ours)} | {floor_ms:.3f} | "
-              f"{frac(t_ours)} | {frac(t_compile)} |")
+              f"{frac(t_ours)} | {frac(t_compile)} | {check} |")
 
 
 if __name__ == "__main__":

@@ -59,7 +59,7 @@
 // CHECK-NEXT: %[[V4:.+]] = llm.reshape %[[S]]#2 [%[[D0]], %[[D1]], 2, 2]
 // CHECK-NEXT: %[[V:.+]] = llm.transpose %[[V4]] {permutation = array<i64: 0, 2, 1, 3>}
 // CHECK-NEXT: %[[K:.+]] = llm.transpose %[[K4]] {permutation = array<i64: 0, 2, 1, 3>}
-// CHECK-NEXT: %[[O:.+]] = llm.attention %[[Q]], %[[K]], %[[V]] mask %[[KEEP]] : tensor<?x1x?x?xi1> {scale = 0.70710{{[0-9]+}} : f32} : tensor<?x2x?x2xf32>, tensor<?x2x?x2xf32>, tensor<?x2x?x2xf32> -> tensor<?x2x?x2xf32>
+// CHECK-NEXT: %[[O:.+]] = llm.attention %[[Q]], %[[K]], %[[V]] mask %[[KEEP]] : tensor<?x1x?x?xi1> {masked_rows = "uniform", scale = 0.70710{{[0-9]+}} : f32} : tensor<?x2x?x2xf32>, tensor<?x2x?x2xf32>, tensor<?x2x?x2xf32> -> tensor<?x2x?x2xf32>
 // CHECK-NEXT: %[[OT:.+]] = llm.transpose %[[O]] {permutation = array<i64: 0, 2, 1, 3>}
 // CHECK-NEXT: %[[OM:.+]] = llm.reshape %[[OT]] [%[[D0]], %[[D1]], 4]
 // CHECK-NEXT: %[[X1:.+]] = llm.linear %[[OM]], %[[WO]], %[[BO]] residual %[[X]] : (tensor<?x?x4xf32>, tensor<4x4xf32>, tensor<4xf32>, tensor<?x?x4xf32>) -> tensor<?x?x4xf32>

@@ -147,7 +147,8 @@ func.func @where_keep(%q: tensor<2x4x8x16xf32>, %kt: tensor<2x4x16x8xf32>, %v: t
 // CHECK-SAME: (%[[Q:.+]]: tensor<2x4x8x16xf32>, %[[KT:.+]]: tensor<2x4x16x8xf32>, %[[V:.+]]: tensor<2x4x8x16xf32>, %[[MASKED:.+]]: tensor<2x1x1x8xi1>)
 // CHECK-NEXT: %[[K:.+]] = llm.transpose %[[KT]] {permutation = array<i64: 0, 1, 3, 2>}
 // CHECK-NEXT: %[[KEEP:.+]] = llm.not %[[MASKED]] : tensor<2x1x1x8xi1>
-// CHECK-NEXT: %[[O:.+]] = llm.attention %[[Q]], %[[K]], %[[V]] mask %[[KEEP]] : tensor<2x1x1x8xi1> {scale = 2.500000e-01 : f32} :
+// A row with every key masked has only finfo.min scores: softmax averages v.
+// CHECK-NEXT: %[[O:.+]] = llm.attention %[[Q]], %[[K]], %[[V]] mask %[[KEEP]] : tensor<2x1x1x8xi1> {masked_rows = "uniform", scale = 2.500000e-01 : f32} :
 // CHECK-NEXT: return %[[O]]
 func.func @where_masked_inverted(%q: tensor<2x4x8x16xf32>, %kt: tensor<2x4x16x8xf32>, %v: tensor<2x4x8x16xf32>, %masked: tensor<2x1x1x8xi1>) -> tensor<2x4x8x16xf32> {
   %c = llm.constant dense<4.0> : tensor<f32>
@@ -204,14 +205,15 @@ func.func @additive_where_mask(%q: tensor<2x4x8x16xf32>, %kt: tensor<2x4x16x8xf3
 
 // -----
 
-// The inverted additive form, where(masked, -big, 0): the condition, negated.
-// The float mask is shared (another attention would read it), so it stays.
+// The inverted additive form, where(masked, c, 0) with c = -1e9: adding c does
+// not absorb a score in f32 (ulp(1e9) is 64), so a row whose keys are all
+// masked computes softmax(s + c) = softmax(s) over all its keys, which no
+// boolean mask says: the float mask stays the mask (exact, and shared).
 // CHECK-LABEL: func.func @additive_where_mask_inverted
 // CHECK-SAME: (%[[Q:.+]]: tensor<2x4x8x16xf32>, %[[KT:.+]]: tensor<2x4x16x8xf32>, %[[V:.+]]: tensor<2x4x8x16xf32>, %[[MASKED:.+]]: tensor<2x1x1x8xi1>)
 // CHECK: %[[M:.+]] = llm.where %[[MASKED]]
 // CHECK-NEXT: %[[K:.+]] = llm.transpose %[[KT]] {permutation = array<i64: 0, 1, 3, 2>}
-// CHECK-NEXT: %[[KEEP:.+]] = llm.not %[[MASKED]] : tensor<2x1x1x8xi1>
-// CHECK-NEXT: %[[O:.+]] = llm.attention %[[Q]], %[[K]], %[[V]] mask %[[KEEP]] : tensor<2x1x1x8xi1> {scale = 2.500000e-01 : f32} :
+// CHECK-NEXT: %[[O:.+]] = llm.attention %[[Q]], %[[K]], %[[V]] mask %[[M]] : tensor<2x1x1x8xf32> {scale = 2.500000e-01 : f32} :
 // CHECK-NEXT: return %[[O]], %[[M]]
 func.func @additive_where_mask_inverted(%q: tensor<2x4x8x16xf32>, %kt: tensor<2x4x16x8xf32>, %v: tensor<2x4x8x16xf32>, %masked: tensor<2x1x1x8xi1>) -> (tensor<2x4x8x16xf32>, tensor<2x1x1x8xf32>) {
   %c = llm.constant dense<4.0> : tensor<f32>
