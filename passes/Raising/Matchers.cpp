@@ -256,7 +256,7 @@ static DimSize dimSizeAt(Value tensor, int64_t dim, unsigned depth) {
   // Concatenated and sliced tensors keep the dims off their axes (the
   // inputs of a concat agree there).
   if (auto concat = dyn_cast<ConcatOp>(def)) {
-    int64_t axis = concat.getAxis() < 0 ? concat.getAxis() + type.getRank() : concat.getAxis();
+    int64_t axis = normalizeAxis(concat.getAxis(), type.getRank());
     if (axis != dim)
       return dimSizeAt(concat.getInputs().front(), dim, depth + 1);
     return unknown;
@@ -285,7 +285,7 @@ static DimSize dimSizeAt(Value tensor, int64_t dim, unsigned depth) {
   if (isa<RmsNormOp, LayerNormOp>(def))
     return dimSizeAt(def->getOperand(0), dim, depth + 1);
   if (auto split = dyn_cast<SplitOp>(def)) {
-    int64_t axis = split.getAxis() < 0 ? split.getAxis() + type.getRank() : split.getAxis();
+    int64_t axis = normalizeAxis(split.getAxis(), type.getRank());
     if (axis != dim)
       return dimSizeAt(split.getInput(), dim, depth + 1);
     return unknown;
@@ -293,7 +293,7 @@ static DimSize dimSizeAt(Value tensor, int64_t dim, unsigned depth) {
   if (auto gather = dyn_cast<GatherOp>(def)) {
     // data[:axis] + indices + data[axis + 1:].
     int64_t dataRank = rankOf(gather.getData()), indicesRank = rankOf(gather.getIndices());
-    int64_t axis = gather.getAxis() < 0 ? gather.getAxis() + dataRank : gather.getAxis();
+    int64_t axis = normalizeAxis(gather.getAxis(), dataRank);
     if (dim < axis)
       return dimSizeAt(gather.getData(), dim, depth + 1);
     if (dim < axis + indicesRank)

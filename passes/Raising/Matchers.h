@@ -126,6 +126,12 @@ void populateRaiseAttentionPatterns(RewritePatternSet &patterns);
 /// Appends the near misses of the attention pattern at `op`.
 void explainAttentionMisses(Operation *op, SmallVectorImpl<std::string> &remarks);
 
+/// rotary_embedding from x * cos + rotate(x) * sin, and its rotary_dim
+/// (RaiseRotary.cpp).
+void populateRaiseRotaryPatterns(RewritePatternSet &patterns);
+/// Appends the near misses of the rotary patterns at `op`.
+void explainRotaryMisses(Operation *op, SmallVectorImpl<std::string> &remarks);
+
 /// Repeated kv heads, the key's round trip and causal masks folded into an
 /// llm.attention (RaiseAttentionInputs.cpp).
 void populateRaiseAttentionInputPatterns(RewritePatternSet &patterns);
@@ -166,6 +172,9 @@ bool hasOnlyUserBesidesDims(Value value, Operation *user);
 /// exactly the trailing dims `[axis, rank)` (empty `axes` means all dims);
 /// std::nullopt otherwise.
 std::optional<int64_t> getTrailingAxis(ArrayRef<int64_t> axes, int64_t rank);
+
+/// `axis` (an attribute, possibly negative) as a dim of a rank-`rank` tensor.
+inline int64_t normalizeAxis(int64_t axis, int64_t rank) { return axis < 0 ? axis + rank : axis; }
 
 /// `1x?x768` for diagnostics.
 std::string formatShape(ArrayRef<int64_t> shape);

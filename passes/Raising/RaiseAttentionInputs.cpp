@@ -393,7 +393,7 @@ bool isFilledWith(Value value, bool masked) {
     if (auto f = dyn_cast<FloatAttr>(full.getValue()))
       return masked ? f.getValueAsDouble() <= kMaskedScore : f.getValueAsDouble() == 1.0;
     if (auto i = dyn_cast<IntegerAttr>(full.getValue()))
-      return !masked && (i.getValue().isOne() || i.getType().isInteger(1) && i.getValue() != 0);
+      return !masked && (i.getValue().isOne() || (i.getType().isInteger(1) && i.getValue() != 0));
     return false;
   }
   if (std::optional<double> f = getSplatFloat(value))
@@ -519,7 +519,7 @@ MatchResult<Triangle> matchKeepTerm(Value term, AttentionOp attention, bool nega
   if (auto trilu = table.getDefiningOp<TriluOp>()) {
     if (!isFilledWith(trilu.getInput(), /*masked=*/false))
       return nearMiss("the trilu is not of ones");
-    shape = Triangle{!trilu.getUpper(), trilu.getK(), false, "a trilu"};
+    shape = Triangle{!trilu.getUpper(), static_cast<int64_t>(trilu.getK()), false, "a trilu"};
   } else if (DenseElementsAttr attr; matchPattern(table, m_Constant(&attr))) {
     std::optional<Triangle> constant = matchConstantTriangle(attr, /*additive=*/false);
     if (!constant)
@@ -574,8 +574,9 @@ MatchResult<Triangle> matchAdditiveTerm(Value term, AttentionOp attention) {
       return nearMiss("the trilu is not of a large negative constant");
     // trilu(-big, upper, k) masks j >= i + k out: it keeps j <= i + k - 1;
     // the lower one masks j <= i + k out: it keeps j >= i + k + 1.
-    shape = trilu.getUpper() ? Triangle{true, trilu.getK() - 1, false, "a trilu"}
-                             : Triangle{false, trilu.getK() + 1, false, "a trilu"};
+    int64_t k = static_cast<int64_t>(trilu.getK());
+    shape = trilu.getUpper() ? Triangle{true, k - 1, false, "a trilu"}
+                             : Triangle{false, k + 1, false, "a trilu"};
   } else if (DenseElementsAttr attr; matchPattern(table, m_Constant(&attr))) {
     std::optional<Triangle> constant = matchConstantTriangle(attr, /*additive=*/true);
     if (!constant)

@@ -27,6 +27,7 @@ struct RaiseCompositesPass : llm::impl::RaiseCompositesPassBase<RaiseCompositesP
     raising::populateRaiseActivationPatterns(set);
     raising::populateRaiseAttentionPatterns(set);
     raising::populateRaiseAttentionInputPatterns(set);
+    raising::populateRaiseRotaryPatterns(set);
     patterns = std::move(set);
     return success();
   }
@@ -58,6 +59,7 @@ struct RaiseCompositesPass : llm::impl::RaiseCompositesPassBase<RaiseCompositesP
       raising::explainActivationMisses(op, remarks);
       raising::explainAttentionMisses(op, remarks);
       raising::explainAttentionInputMisses(op, remarks);
+      raising::explainRotaryMisses(op, remarks);
       for (const std::string &remark : remarks)
         op->emitRemark(remark);
     });
