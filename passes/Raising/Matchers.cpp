@@ -282,7 +282,7 @@ static DimSize dimSizeAt(Value tensor, int64_t dim, unsigned depth) {
       return dimSizeAt(linear.getInput(), dim, depth + 1);
     return unknown;
   }
-  if (isa<RmsNormOp, LayerNormOp>(def))
+  if (isa<RmsNormOp, LayerNormOp, SwiGluOp>(def))
     return dimSizeAt(def->getOperand(0), dim, depth + 1);
   if (auto split = dyn_cast<SplitOp>(def)) {
     int64_t axis = normalizeAxis(split.getAxis(), type.getRank());

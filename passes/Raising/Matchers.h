@@ -116,7 +116,7 @@ void populateRaiseNormPatterns(RewritePatternSet &patterns);
 /// Appends the near misses of the norm patterns at `op`.
 void explainNormMisses(Operation *op, SmallVectorImpl<std::string> &remarks);
 
-/// gelu (erf and tanh forms) and silu (RaiseActivations.cpp).
+/// gelu (erf and tanh forms), silu and swiglu (RaiseActivations.cpp).
 void populateRaiseActivationPatterns(RewritePatternSet &patterns);
 /// Appends the near misses of the activation patterns at `op`.
 void explainActivationMisses(Operation *op, SmallVectorImpl<std::string> &remarks);
