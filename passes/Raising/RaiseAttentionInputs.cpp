@@ -595,33 +595,74 @@ MatchResult<Triangle> matchAdditiveTerm(Value term, AttentionOp attention) {
   return shape;
 }
 
-/// The conjunction (boolean mask, `and`) or sum (float mask, `add`) of
-/// mask terms, looking through expands and identity casts; splat `true`
-/// and 0 terms, which do nothing, are left out.
-void collectTerms(Value mask, bool boolean, SmallVectorImpl<Value> &terms, unsigned depth = 0) {
-  Value value = stripIdentityCasts(mask);
-  if (depth < 16) {
-    if (auto expand = value.getDefiningOp<ExpandOp>())
-      return collectTerms(expand.getInput(), boolean, terms, depth + 1);
-    Operation *def = value.getDefiningOp();
-    if (def && (boolean ? isa<AndOp>(def) : isa<AddOp>(def))) {
-      collectTerms(def->getOperand(0), boolean, terms, depth + 1);
-      collectTerms(def->getOperand(1), boolean, terms, depth + 1);
-      return;
-    }
+/// How a mask's terms combine.
+enum class Combine { And, Add, Min };
+
+/// `value` with expands and identity casts looked through.
+Value stripBroadcasts(Value value) {
+  value = stripIdentityCasts(value);
+  while (auto expand = value.getDefiningOp<ExpandOp>())
+    value = stripIdentityCasts(expand.getInput());
+  return value;
+}
+
+/// The conjunction (boolean mask, `and`), sum (float, `add`) or minimum
+/// (float, `min`) of mask terms, looking through expands and identity
+/// casts; splat `true` and 0 terms of a conjunction or sum, which do
+/// nothing, are left out.
+void collectTerms(Value mask, Combine combine, SmallVectorImpl<Value> &terms,
+                  unsigned depth = 0) {
+  Value value = stripBroadcasts(mask);
+  Operation *def = value.getDefiningOp();
+  if (def && depth < 16 &&
+      ((combine == Combine::And && isa<AndOp>(def)) ||
+       (combine == Combine::Add && isa<AddOp>(def)) ||
+       (combine == Combine::Min && isa<MinOp>(def)))) {
+    collectTerms(def->getOperand(0), combine, terms, depth + 1);
+    collectTerms(def->getOperand(1), combine, terms, depth + 1);
+    return;
   }
-  if (boolean ? getSplatInt(value) == std::optional<int64_t>(-1) || getSplatInt(value) == 1
-              : getSplatFloat(value) == 0.0)
+  if ((combine == Combine::And &&
+       (getSplatInt(value) == std::optional<int64_t>(-1) || getSplatInt(value) == 1)) ||
+      (combine == Combine::Add && getSplatFloat(value) == 0.0))
     return;
   terms.push_back(value);
+}
+
+/// True when every element of the float mask `value` is provably <= 0: a
+/// splat or constant, a where of such, or a sum or minimum involving them.
+/// min(causal, pad) is causal + pad only for such a `pad`.
+bool isNonPositive(Value value, unsigned depth = 0) {
+  value = stripBroadcasts(value);
+  if (std::optional<double> splat = getSplatFloat(value))
+    return *splat <= 0.0;
+  if (DenseElementsAttr attr; matchPattern(value, m_Constant(&attr))) {
+    if (!isa<FloatType>(attr.getElementType()))
+      return false;
+    return llvm::all_of(attr.getValues<APFloat>(),
+                        [](const APFloat &v) { return v.isNegative() || v.isZero(); });
+  }
+  Operation *def = value.getDefiningOp();
+  if (!def || depth > 8)
+    return false;
+  if (auto where = dyn_cast<WhereOp>(def))
+    return isNonPositive(where.getTrueValue(), depth + 1) &&
+           isNonPositive(where.getFalseValue(), depth + 1);
+  if (isa<AddOp>(def))
+    return isNonPositive(def->getOperand(0), depth + 1) &&
+           isNonPositive(def->getOperand(1), depth + 1);
+  if (isa<MinOp>(def))
+    return isNonPositive(def->getOperand(0), depth + 1) ||
+           isNonPositive(def->getOperand(1), depth + 1);
+  return false;
 }
 
 /// The causal attribute and the mask without its causal term.
 struct CausalMatch {
   StringRef causal;
-  /// The terms left, to be and'ed (boolean) or added (float) again.
+  /// The terms left, to be combined again.
   SmallVector<Value> rest;
-  bool boolean = true;
+  Combine combine = Combine::And;
 };
 
 std::string describe(const Triangle &t) {
@@ -643,17 +684,20 @@ struct RaiseCausalMask : RaisePattern<RaiseCausalMask, AttentionOp, CausalMatch>
     if (root.getCausal() != "none")
       return notCandidate("already causal");
     CausalMatch match;
-    match.boolean = getElementTypeOrSelf(root.getMask().getType()).isInteger(1);
+    bool boolean = getElementTypeOrSelf(root.getMask().getType()).isInteger(1);
+    match.combine = boolean                                                ? Combine::And
+                    : stripBroadcasts(root.getMask()).getDefiningOp<MinOp>() ? Combine::Min
+                                                                             : Combine::Add;
     SmallVector<Value> terms;
-    collectTerms(root.getMask(), match.boolean, terms);
+    collectTerms(root.getMask(), match.combine, terms);
     std::optional<Triangle> causal;
     std::optional<Miss> firstMiss;
     std::optional<Triangle> other;
     auto q = cast<RankedTensorType>(root.getQuery().getType());
     auto k = cast<RankedTensorType>(root.getKey().getType());
     for (Value term : terms) {
-      MatchResult<Triangle> triangle = match.boolean ? matchKeepTerm(term, root, false)
-                                                     : matchAdditiveTerm(term, root);
+      MatchResult<Triangle> triangle =
+          boolean ? matchKeepTerm(term, root, false) : matchAdditiveTerm(term, root);
       if (!triangle) {
         if (triangle.getMiss().candidate && !firstMiss)
           firstMiss = triangle.getMiss();
@@ -686,6 +730,11 @@ struct RaiseCausalMask : RaisePattern<RaiseCausalMask, AttentionOp, CausalMatch>
         return *firstMiss;
       return notCandidate("no mask term is a triangle");
     }
+    if (match.combine == Combine::Min)
+      for (Value term : match.rest)
+        if (!isNonPositive(term))
+          return nearMiss("the causal term is combined with min with a term that may be positive "
+                          "(min(causal, pad) is causal + pad only for pad <= 0)");
     match.causal = causal->bottomRight ? "lower_right" : "upper_left";
     return match;
   }
@@ -697,8 +746,17 @@ struct RaiseCausalMask : RaisePattern<RaiseCausalMask, AttentionOp, CausalMatch>
         mask = term;
         continue;
       }
-      mask = match.boolean ? AndOp::create(rewriter, root.getLoc(), mask, term).getResult()
-                           : AddOp::create(rewriter, root.getLoc(), mask, term).getResult();
+      switch (match.combine) {
+      case Combine::And:
+        mask = AndOp::create(rewriter, root.getLoc(), mask, term).getResult();
+        break;
+      case Combine::Add:
+        mask = AddOp::create(rewriter, root.getLoc(), mask, term).getResult();
+        break;
+      case Combine::Min:
+        mask = MinOp::create(rewriter, root.getLoc(), mask, term).getResult();
+        break;
+      }
     }
     rewriter.modifyOpInPlace(root, [&] {
       if (mask)

@@ -379,6 +379,13 @@ struct RaiseRotary : RaisePattern<RaiseRotary, AddOp, RotaryMatch> {
         return nearMiss(Twine("the ") + name + " table is not [..., " +
                         Twine(type.getShape().back()) + "]");
     }
+    // Raising never duplicates work: the products and the rotation are the
+    // rotary's alone.
+    for (auto [name, op] : {std::pair("x * cos", xMul.getOperation()),
+                            std::pair("rotate(x) * sin", rotMul.getOperation()),
+                            std::pair("rotate(x)", stripIdentityCasts(rotValue).getDefiningOp())})
+      if (!op->hasOneUse())
+        return nearMiss(Twine("'") + name + "' has other uses");
     Layout layout = rotation->interleaved ? Layout::Pairs : Layout::Halves;
     const char *expected = rotation->interleaved ? "each angle twice in a row (repeat_interleave)"
                                                  : "its two halves equal (cat(freqs, freqs))";

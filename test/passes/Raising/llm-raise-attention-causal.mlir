@@ -99,6 +99,42 @@ func.func @float_where_plus_padding(%q: tensor<?x4x?x16xf32>, %k: tensor<?x4x?x1
 
 // -----
 
+// A float causal mask combined with min (masked_fill style) with a padding
+// mask of 0 / -big: min(causal, pad) is causal + pad since pad <= 0.
+// CHECK-LABEL: func.func @float_min_padding
+// CHECK-SAME: (%[[Q:.+]]: tensor<2x4x8x16xf32>, %[[K:.+]]: tensor<2x4x8x16xf32>, %[[V:.+]]: tensor<2x4x8x16xf32>, %[[KEEP:.+]]: tensor<2x1x1x8xi1>)
+// CHECK: %[[PAD:.+]] = llm.where %[[KEEP]]
+// CHECK-NEXT: %[[O:.+]] = llm.attention %[[Q]], %[[K]], %[[V]] mask %[[PAD]] : tensor<2x1x1x8xf32> {causal = "upper_left", scale = 2.500000e-01 : f32}
+// CHECK-NEXT: return %[[O]]
+func.func @float_min_padding(%q: tensor<2x4x8x16xf32>, %k: tensor<2x4x8x16xf32>, %v: tensor<2x4x8x16xf32>, %keep: tensor<2x1x1x8xi1>) -> tensor<2x4x8x16xf32> {
+  %zero = llm.constant dense<0.0> : tensor<f32>
+  %min = llm.constant dense<-3.40282347E+38> : tensor<f32>
+  %full = llm.full -3.40282347E+38 : f32 [8, 8] : tensor<8x8xf32>
+  %c = llm.trilu %full {upper = true, k = 1 : i64} : tensor<8x8xf32>
+  %pad = llm.where %keep, %zero, %min : (tensor<2x1x1x8xi1>, tensor<f32>, tensor<f32>) -> tensor<2x1x1x8xf32>
+  %m = llm.min %c, %pad : (tensor<8x8xf32>, tensor<2x1x1x8xf32>) -> tensor<2x1x8x8xf32>
+  %o = llm.attention %q, %k, %v mask %m : tensor<2x1x8x8xf32> {scale = 0.25 : f32} : tensor<2x4x8x16xf32>, tensor<2x4x8x16xf32>, tensor<2x4x8x16xf32> -> tensor<2x4x8x16xf32>
+  return %o : tensor<2x4x8x16xf32>
+}
+
+// -----
+
+// Near miss: min with a float mask that may be positive (a bias), where
+// min(causal, bias) is not causal + bias.
+// CHECK-LABEL: func.func @float_min_bias
+// CHECK: llm.min
+// CHECK: llm.attention %{{.+}} mask
+func.func @float_min_bias(%q: tensor<2x4x8x16xf32>, %k: tensor<2x4x8x16xf32>, %v: tensor<2x4x8x16xf32>, %bias: tensor<2x1x8x8xf32>) -> tensor<2x4x8x16xf32> {
+  %full = llm.full -3.40282347E+38 : f32 [8, 8] : tensor<8x8xf32>
+  %c = llm.trilu %full {upper = true, k = 1 : i64} : tensor<8x8xf32>
+  %m = llm.min %c, %bias : (tensor<8x8xf32>, tensor<2x1x8x8xf32>) -> tensor<2x1x8x8xf32>
+  // expected-remark@+1 {{not folded into llm.attention's causal: the causal term is combined with min with a term that may be positive (min(causal, pad) is causal + pad only for pad <= 0)}}
+  %o = llm.attention %q, %k, %v mask %m : tensor<2x1x8x8xf32> {scale = 0.25 : f32} : tensor<2x4x8x16xf32>, tensor<2x4x8x16xf32>, tensor<2x4x8x16xf32> -> tensor<2x4x8x16xf32>
+  return %o : tensor<2x4x8x16xf32>
+}
+
+// -----
+
 // trilu(ones) of the sequence's shape, cast to bool, and nothing else: the
 // mask goes away.
 // CHECK-LABEL: func.func @trilu_of_ones

@@ -233,3 +233,23 @@ func.func @interleaved_wrong_order(%x: tensor<1x2x4x8xf32>, %cos: tensor<4x8xf32
   %r = llm.add %xc, %rs : (tensor<1x2x4x8xf32>, tensor<1x2x4x8xf32>) -> tensor<1x2x4x8xf32>
   return %r : tensor<1x2x4x8xf32>
 }
+
+// -----
+
+// Near miss: x * cos is also returned; raising would compute it twice.
+// CHECK-LABEL: func.func @product_other_use
+// CHECK-NOT: llm.rotary_embedding
+func.func @product_other_use(%x: tensor<1x2x4x8xf32>, %f: tensor<4x4xf32>) -> (tensor<1x2x4x8xf32>, tensor<1x2x4x8xf32>) {
+  %e = llm.concat %f, %f {axis = 1 : i64} : (tensor<4x4xf32>, tensor<4x4xf32>) -> tensor<4x8xf32>
+  %cos = llm.cos %e : tensor<4x8xf32>
+  %sin = llm.sin %e : tensor<4x8xf32>
+  %xc = llm.mul %x, %cos : (tensor<1x2x4x8xf32>, tensor<4x8xf32>) -> tensor<1x2x4x8xf32>
+  %x1 = llm.slice %x axes [3] starts [0] ends [4] steps [1] : tensor<1x2x4x8xf32> -> tensor<1x2x4x4xf32>
+  %x2 = llm.slice %x axes [3] starts [4] ends [8] steps [1] : tensor<1x2x4x8xf32> -> tensor<1x2x4x4xf32>
+  %n2 = llm.neg %x2 : tensor<1x2x4x4xf32>
+  %rot = llm.concat %n2, %x1 {axis = 3 : i64} : (tensor<1x2x4x4xf32>, tensor<1x2x4x4xf32>) -> tensor<1x2x4x8xf32>
+  %rs = llm.mul %rot, %sin : (tensor<1x2x4x8xf32>, tensor<4x8xf32>) -> tensor<1x2x4x8xf32>
+  // expected-remark@+1 {{not raised to llm.rotary_embedding: 'x * cos' has other uses}}
+  %r = llm.add %xc, %rs : (tensor<1x2x4x8xf32>, tensor<1x2x4x8xf32>) -> tensor<1x2x4x8xf32>
+  return %r, %xc : tensor<1x2x4x8xf32>, tensor<1x2x4x8xf32>
+}
