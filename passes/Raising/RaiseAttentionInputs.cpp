@@ -93,10 +93,42 @@ struct Repeat {
 
 /// `what` (the key or the value) repeated per head:
 /// reshape(expand(unsqueeze(x, 2), [b, hkv, n, s, d]), [b, hkv * n, s, d]),
-/// or with tile(unsqueeze(x, 2), [1, 1, n, 1, 1]) for the expand. Then
+/// or with tile(unsqueeze(x, 2), [1, 1, n, 1, 1]) for the expand, or
+/// gather(x, [0, 0, 1, 1, ..], axis = 1) (repeat_interleave as an
+/// index_select). Then
 /// query head h reads copy h of the repeated heads, which is kv head
 /// h / n, as llm.attention's grouped-query heads do.
 MatchResult<Repeat> matchRepeat(Value value, StringRef what) {
+  // repeat_interleave as an index_select: gather(x, [0, .., 0, 1, .., 1, ..], axis = 1).
+  if (auto gather = value.getDefiningOp<GatherOp>()) {
+    DenseIntElementsAttr indices;
+    auto source = cast<RankedTensorType>(gather.getData().getType());
+    if (source.getRank() != 4 || normalizeAxis(gather.getAxis(), 4) != 1 ||
+        !matchPattern(gather.getIndices(), m_Constant(&indices)) ||
+        cast<ShapedType>(indices.getType()).getRank() != 1)
+      return notCandidate("the " + what + " is not a gather of heads");
+    SmallVector<int64_t> heads;
+    for (const APInt &index : indices.getValues<APInt>())
+      heads.push_back(index.getSExtValue());
+    int64_t kvHeads = source.getDimSize(1);
+    int64_t count = static_cast<int64_t>(heads.size());
+    int64_t repeats = llvm::count(heads, 0);
+    if (ShapedType::isDynamic(kvHeads) || repeats == 0 || count != kvHeads * repeats)
+      return nearMiss("the " + what + "'s gathered heads are not each of its " +
+                      Twine(kvHeads) + " heads repeated");
+    bool perHead = true, tiled = true;
+    for (int64_t i = 0; i < count; ++i) {
+      perHead &= heads[i] == i / repeats;
+      tiled &= heads[i] == i % kvHeads;
+    }
+    if (perHead)
+      return Repeat{gather.getData(), repeats};
+    if (tiled)
+      return nearMiss("the " + what + "'s heads are tiled (query head h would read kv head h % " +
+                      "kv_heads), not repeated per head");
+    return nearMiss("the " + what + "'s gathered heads " + formatList(heads) +
+                    " are not each head repeated in turn");
+  }
   if (auto tile = value.getDefiningOp<TileOp>()) {
     ArrayRef<int64_t> reps = tile.getStaticRepeats();
     if (reps.size() == 4 && reps[0] == 1 && reps[1] > 1 && reps[2] == 1 && reps[3] == 1)

@@ -182,3 +182,34 @@ func.func @expand_broadcasts_batch(%q: tensor<2x4x8x16xf32>, %k: tensor<1x2x8x16
   %o = llm.attention %q, %kr, %vr {scale = 0.25 : f32} : tensor<2x4x8x16xf32>, tensor<2x4x8x16xf32>, tensor<2x4x8x16xf32> -> tensor<2x4x8x16xf32>
   return %o : tensor<2x4x8x16xf32>
 }
+
+// -----
+
+// repeat_interleave(kv, 2, dim=1) written as an index_select: a gather of
+// heads [0, 0, 1, 1].
+// CHECK-LABEL: func.func @repeat_interleave_gather
+// CHECK-SAME: (%[[Q:.+]]: tensor<2x4x8x16xf32>, %[[K:.+]]: tensor<2x2x8x16xf32>, %[[V:.+]]: tensor<2x2x8x16xf32>)
+// CHECK-NEXT: %[[O:.+]] = llm.attention %[[Q]], %[[K]], %[[V]] {scale = 2.500000e-01 : f32} : tensor<2x4x8x16xf32>, tensor<2x2x8x16xf32>, tensor<2x2x8x16xf32> -> tensor<2x4x8x16xf32>
+// CHECK-NEXT: return %[[O]]
+func.func @repeat_interleave_gather(%q: tensor<2x4x8x16xf32>, %k: tensor<2x2x8x16xf32>, %v: tensor<2x2x8x16xf32>) -> tensor<2x4x8x16xf32> {
+  %idx = llm.constant dense<[0, 0, 1, 1]> : tensor<4xi64>
+  %kr = llm.gather %k, %idx {axis = 1 : i64} : (tensor<2x2x8x16xf32>, tensor<4xi64>) -> tensor<2x4x8x16xf32>
+  %vr = llm.gather %v, %idx {axis = 1 : i64} : (tensor<2x2x8x16xf32>, tensor<4xi64>) -> tensor<2x4x8x16xf32>
+  %o = llm.attention %q, %kr, %vr {scale = 0.25 : f32} : tensor<2x4x8x16xf32>, tensor<2x4x8x16xf32>, tensor<2x4x8x16xf32> -> tensor<2x4x8x16xf32>
+  return %o : tensor<2x4x8x16xf32>
+}
+
+// -----
+
+// Near miss: a gather of heads [0, 1, 0, 1], the tiled order.
+// CHECK-LABEL: func.func @gather_tiled_heads
+// CHECK: llm.gather
+// CHECK: llm.attention
+func.func @gather_tiled_heads(%q: tensor<2x4x8x16xf32>, %k: tensor<2x2x8x16xf32>, %v: tensor<2x2x8x16xf32>) -> tensor<2x4x8x16xf32> {
+  %idx = llm.constant dense<[0, 1, 0, 1]> : tensor<4xi64>
+  %kr = llm.gather %k, %idx {axis = 1 : i64} : (tensor<2x2x8x16xf32>, tensor<4xi64>) -> tensor<2x4x8x16xf32>
+  %vr = llm.gather %v, %idx {axis = 1 : i64} : (tensor<2x2x8x16xf32>, tensor<4xi64>) -> tensor<2x4x8x16xf32>
+  // expected-remark@+1 {{not folded into llm.attention's grouped-query heads: the key's heads are tiled (query head h would read kv head h % kv_heads), not repeated per head}}
+  %o = llm.attention %q, %kr, %vr {scale = 0.25 : f32} : tensor<2x4x8x16xf32>, tensor<2x4x8x16xf32>, tensor<2x4x8x16xf32> -> tensor<2x4x8x16xf32>
+  return %o : tensor<2x4x8x16xf32>
+}
