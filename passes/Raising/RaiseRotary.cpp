@@ -437,16 +437,17 @@ struct FoldPartialRotary : RaisePattern<FoldPartialRotary, ConcatOp, PartialRota
   static MatchResult<PartialRotaryMatch> matchRoot(ConcatOp root) {
     if (root.getInputs().size() != 2)
       return notCandidate("not two pieces");
+    // A concat along another axis (a KV cache's past and new keys) is no
+    // candidate.
+    int64_t rank = rankOf(root);
+    if (normalizeAxis(root.getAxis(), rank) != rank - 1)
+      return notCandidate("the concat is not along the head dim");
     auto rotary = root.getInputs()[0].getDefiningOp<RotaryEmbeddingOp>();
     if (!rotary) {
       if (root.getInputs()[1].getDefiningOp<RotaryEmbeddingOp>())
         return nearMiss("the rotated features come after the pass-through ones");
       return notCandidate("the first piece is not a rotary embedding");
     }
-    int64_t rank = rankOf(root);
-    int64_t axis = normalizeAxis(root.getAxis(), rank);
-    if (axis != rank - 1)
-      return nearMiss("the concat is not along the head dim");
     if (rotary.getRotaryDim())
       return nearMiss("the rotary embedding is partial already");
     std::optional<LastDimSlice> rotated = matchLastDimSlice(rotary.getInput());

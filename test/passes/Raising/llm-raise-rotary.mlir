@@ -253,3 +253,15 @@ func.func @product_other_use(%x: tensor<1x2x4x8xf32>, %f: tensor<4x4xf32>) -> (t
   %r = llm.add %xc, %rs : (tensor<1x2x4x8xf32>, tensor<1x2x4x8xf32>) -> tensor<1x2x4x8xf32>
   return %r, %xc : tensor<1x2x4x8xf32>, tensor<1x2x4x8xf32>
 }
+
+// -----
+
+// No candidate: a KV cache appends the rotated key to the past keys along
+// the sequence; no remark.
+// CHECK-LABEL: func.func @cache_concat
+// CHECK: llm.concat
+func.func @cache_concat(%past: tensor<1x2x?x4xf32>, %k: tensor<1x2x1x4xf32>, %cos: tensor<1x1x1x2xf32>, %sin: tensor<1x1x1x2xf32>) -> tensor<1x2x?x4xf32> {
+  %r = llm.rotary_embedding %k, %cos, %sin : tensor<1x2x1x4xf32>, tensor<1x1x1x2xf32>, tensor<1x1x1x2xf32>
+  %kv = llm.concat %past, %r {axis = 2 : i64} : (tensor<1x2x?x4xf32>, tensor<1x2x1x4xf32>) -> tensor<1x2x?x4xf32>
+  return %kv : tensor<1x2x?x4xf32>
+}
