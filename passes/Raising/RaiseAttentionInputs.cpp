@@ -297,7 +297,8 @@ std::optional<Positions> matchPositions(Value value, unsigned depth = 0) {
       return std::nullopt;
     return Positions{value, 0, *start};
   }
-  if (isa<CastOp>(def)) {
+  // A cast keeps the positions (small integers), unless it is to bool.
+  if (isa<CastOp>(def) && !getElementTypeOrSelf(value.getType()).isInteger(1)) {
     std::optional<Positions> p = matchPositions(def->getOperand(0), depth + 1);
     if (p)
       p->value = value;
@@ -496,7 +497,6 @@ MatchResult<Value> matchTableSlice(SliceOp slice, AttentionOp attention, Triangl
       return nearMiss("the mask table is sliced along a batch dim");
     }
   }
-  auto table = cast<RankedTensorType>(slice.getInput().getType());
   // Unsliced, a dim is the table's own.
   if (!rowsSliced)
     rowEnd = getDimSize(slice.getInput(), rank - 2);
@@ -504,10 +504,8 @@ MatchResult<Value> matchTableSlice(SliceOp slice, AttentionOp attention, Triangl
     colEnd = getDimSize(slice.getInput(), rank - 1);
   if (!colStart.isStatic() || colStart.size != 0 || colEnd != kv)
     return nearMiss("the mask table's columns are not sliced to [0, kv_seq)");
-  (void)table;
-  if (rowStart.isStatic() && rowStart.size == 0 && rowEnd == q) {
+  if (rowStart.isStatic() && rowStart.size == 0 && rowEnd == q)
     return slice.getInput();
-  }
   // Rows [kv - q, kv).
   if (rowEnd == kv && !rowStart.isStatic() && rowStart.dim < 0) {
     if (auto sub = rowStart.value.getDefiningOp<arith::SubIOp>();
