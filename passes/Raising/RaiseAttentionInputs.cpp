@@ -693,6 +693,9 @@ struct CausalMatch {
   /// The terms left, to be combined again.
   SmallVector<Value> rest;
   Combine combine = Combine::And;
+  /// A float mask's masked_fill around the terms, `where(fill, value,
+  /// terms)` (HF's causal.masked_fill(padding, min)), or null.
+  WhereOp fill;
 };
 
 std::string describe(const Triangle &t) {
@@ -719,7 +722,21 @@ struct RaiseCausalMask : RaisePattern<RaiseCausalMask, AttentionOp, CausalMatch>
                     : stripBroadcasts(root.getMask()).getDefiningOp<MinOp>() ? Combine::Min
                                                                              : Combine::Add;
     SmallVector<Value> terms;
-    collectTerms(root.getMask(), match.combine, terms);
+    Value mask = root.getMask();
+    // masked_fill(terms, fill, -big) masks the fill's positions out on top
+    // of the terms: where(fill, -big, terms) keeps that where around the
+    // terms left.
+    if (!boolean)
+      if (auto where = stripBroadcasts(mask).getDefiningOp<WhereOp>()) {
+        std::optional<double> filled = getSplatFloat(where.getTrueValue());
+        if (filled && *filled <= kMaskedScore && !matchAdditiveTerm(where, root)) {
+          match.fill = where;
+          mask = where.getFalseValue();
+          match.combine = stripBroadcasts(mask).getDefiningOp<MinOp>() ? Combine::Min
+                                                                       : Combine::Add;
+        }
+      }
+    collectTerms(mask, match.combine, terms);
     std::optional<Triangle> causal;
     std::optional<Miss> firstMiss;
     std::optional<Triangle> other;
@@ -787,6 +804,19 @@ struct RaiseCausalMask : RaisePattern<RaiseCausalMask, AttentionOp, CausalMatch>
         mask = MinOp::create(rewriter, root.getLoc(), mask, term).getResult();
         break;
       }
+    }
+    if (match.fill) {
+      WhereOp fill = match.fill;
+      if (!mask) {
+        auto scalar = RankedTensorType::get({}, getElementTypeOrSelf(fill.getType()));
+        mask = ConstantOp::create(rewriter, root.getLoc(),
+                                  DenseElementsAttr::get(scalar, rewriter.getZeroAttr(
+                                                                     scalar.getElementType())))
+                   .getResult();
+      }
+      mask = WhereOp::create(rewriter, fill.getLoc(), fill.getCondition(), fill.getTrueValue(),
+                             mask)
+                 .getResult();
     }
     rewriter.modifyOpInPlace(root, [&] {
       if (mask)

@@ -119,6 +119,27 @@ func.func @float_min_padding(%q: tensor<2x4x8x16xf32>, %k: tensor<2x4x8x16xf32>,
 
 // -----
 
+// HF's masked_fill spelling: causal.masked_fill(padding, min), the padding
+// selecting the positions to mask: the where stays around what is left of
+// the causal mask (nothing, so 0).
+// CHECK-LABEL: func.func @float_masked_fill
+// CHECK-SAME: (%[[Q:.+]]: tensor<2x4x8x16xf32>, %[[K:.+]]: tensor<2x4x8x16xf32>, %[[V:.+]]: tensor<2x4x8x16xf32>, %[[PAD:.+]]: tensor<2x1x1x8xi1>)
+// CHECK-DAG: %[[MIN:.+]] = llm.constant dense<-3.40282347E+38> : tensor<f32>
+// CHECK-DAG: %[[ZERO:.+]] = llm.constant dense<0.000000e+00> : tensor<f32>
+// CHECK: %[[M:.+]] = llm.where %[[PAD]], %[[MIN]], %[[ZERO]] : (tensor<2x1x1x8xi1>, tensor<f32>, tensor<f32>) -> tensor<2x1x1x8xf32>
+// CHECK-NEXT: %[[O:.+]] = llm.attention %[[Q]], %[[K]], %[[V]] mask %[[M]] : tensor<2x1x1x8xf32> {causal = "upper_left", scale = 2.500000e-01 : f32}
+// CHECK-NEXT: return %[[O]]
+func.func @float_masked_fill(%q: tensor<2x4x8x16xf32>, %k: tensor<2x4x8x16xf32>, %v: tensor<2x4x8x16xf32>, %pad: tensor<2x1x1x8xi1>) -> tensor<2x4x8x16xf32> {
+  %min = llm.constant dense<-3.40282347E+38> : tensor<f32>
+  %full = llm.full -3.40282347E+38 : f32 [8, 8] : tensor<8x8xf32>
+  %c = llm.trilu %full {upper = true, k = 1 : i64} : tensor<8x8xf32>
+  %m = llm.where %pad, %min, %c : (tensor<2x1x1x8xi1>, tensor<f32>, tensor<8x8xf32>) -> tensor<2x1x8x8xf32>
+  %o = llm.attention %q, %k, %v mask %m : tensor<2x1x8x8xf32> {scale = 0.25 : f32} : tensor<2x4x8x16xf32>, tensor<2x4x8x16xf32>, tensor<2x4x8x16xf32> -> tensor<2x4x8x16xf32>
+  return %o : tensor<2x4x8x16xf32>
+}
+
+// -----
+
 // Near miss: min with a float mask that may be positive (a bias), where
 // min(causal, bias) is not causal + bias.
 // CHECK-LABEL: func.func @float_min_bias
