@@ -553,6 +553,7 @@ static std::optional<std::string> scalarBody(Operation *op) {
       .Case([](CeilOp) { return "llmk::ceil(a)"; })
       .Case([](RoundOp) { return "llmk::nearbyint(a)"; })
       .Case([](SiluOp) { return "a * llmk::sigmoid(a)"; })
+      .Case([](SwiGluOp) { return "llmk::sigmoid(a) * a * b"; })
       .Case([](ReluOp) { return "a > 0 ? a : decltype(a)(0)"; })
       .Case([](NegOp) { return "-a"; })
       .Case([](AbsOp) { return "a < 0 ? -a : a"; })

@@ -151,3 +151,172 @@ Location raising::fusedLocOf(PatternRewriter &rewriter, ArrayRef<Operation *> op
     locs.push_back(op->getLoc());
   return rewriter.getFusedLoc(locs);
 }
+
+//===----------------------------------------------------------------------===//
+// Symbolic dims
+//===----------------------------------------------------------------------===//
+
+/// Traces deeper than this stop at the value they reached.
+static constexpr unsigned kMaxDimDepth = 32;
+
+static DimSize dimSizeAt(Value tensor, int64_t dim, unsigned depth);
+
+static int64_t rankOf(Value value) { return cast<RankedTensorType>(value.getType()).getRank(); }
+
+static DimSize indexSizeAt(Value index, unsigned depth) {
+  APInt constant;
+  if (matchPattern(index, m_ConstantInt(&constant)))
+    return DimSize{constant.getSExtValue(), Value(), -1};
+  if (depth < kMaxDimDepth)
+    if (auto dimOp = index.getDefiningOp<DimOp>())
+      return dimSizeAt(dimOp.getInput(), dimOp.getIndex(), depth + 1);
+  return DimSize{ShapedType::kDynamic, index, -1};
+}
+
+DimSize raising::getMixedEntry(ArrayRef<int64_t> statics, ValueRange dynamic, int64_t i) {
+  if (!ShapedType::isDynamic(statics[i]))
+    return DimSize{statics[i], Value(), -1};
+  int64_t position = llvm::count_if(statics.take_front(i), ShapedType::isDynamic);
+  return indexSizeAt(dynamic[position], 0);
+}
+
+/// The size of the broadcast dim `dim` of `result` computed from the
+/// operands' dims that align with it; unknown (the result's own dim) unless
+/// every operand that is not statically 1 has the same size.
+static DimSize broadcastDimSize(Value result, int64_t dim, ValueRange operands, unsigned depth) {
+  int64_t rank = cast<RankedTensorType>(result.getType()).getRank();
+  std::optional<DimSize> common;
+  for (Value operand : operands) {
+    auto type = cast<RankedTensorType>(operand.getType());
+    int64_t d = dim - (rank - type.getRank());
+    if (d < 0 || type.getDimSize(d) == 1)
+      continue;
+    DimSize size = dimSizeAt(operand, d, depth + 1);
+    if (common && *common != size)
+      return DimSize{ShapedType::kDynamic, result, dim};
+    common = size;
+  }
+  return common ? *common : DimSize{1, Value(), -1};
+}
+
+static DimSize dimSizeAt(Value tensor, int64_t dim, unsigned depth) {
+  auto type = cast<RankedTensorType>(tensor.getType());
+  if (!type.isDynamicDim(dim))
+    return DimSize{type.getDimSize(dim), Value(), -1};
+  DimSize unknown{ShapedType::kDynamic, tensor, dim};
+  Operation *def = tensor.getDefiningOp();
+  if (!def || depth >= kMaxDimDepth)
+    return unknown;
+  if (auto reshape = dyn_cast<ReshapeOp>(def))
+    return getMixedEntry(reshape.getStaticShape(), reshape.getShape(), dim);
+  if (auto transpose = dyn_cast<TransposeOp>(def))
+    return dimSizeAt(transpose.getInput(), transpose.getPermutation()[dim], depth + 1);
+  if (auto unsqueeze = dyn_cast<UnsqueezeOp>(def)) {
+    int64_t inputDim = dim;
+    for (int64_t axis : unsqueeze.getAxes()) {
+      int64_t a = axis < 0 ? axis + type.getRank() : axis;
+      if (a == dim)
+        return DimSize{1, Value(), -1};
+      if (a < dim)
+        --inputDim;
+    }
+    return dimSizeAt(unsqueeze.getInput(), inputDim, depth + 1);
+  }
+  if (auto expand = dyn_cast<ExpandOp>(def)) {
+    ArrayRef<int64_t> statics = expand.getStaticShape();
+    int64_t t = dim - (type.getRank() - static_cast<int64_t>(statics.size()));
+    auto inputType = cast<RankedTensorType>(expand.getInput().getType());
+    int64_t i = dim - (type.getRank() - inputType.getRank());
+    DimSize target = t >= 0 ? getMixedEntry(statics, expand.getShape(), t) : DimSize{1, {}, -1};
+    if (i < 0 || inputType.getDimSize(i) == 1)
+      return target;
+    DimSize input = dimSizeAt(expand.getInput(), i, depth + 1);
+    if (target.size == 1 || target == input)
+      return input;
+    return unknown;
+  }
+  if (auto full = dyn_cast<FullOp>(def))
+    return getMixedEntry(full.getStaticShape(), full.getShape(), dim);
+  if (auto tile = dyn_cast<TileOp>(def)) {
+    if (tile.getStaticRepeats()[dim] == 1)
+      return dimSizeAt(tile.getInput(), dim, depth + 1);
+    return unknown;
+  }
+  if (auto range = dyn_cast<RangeOp>(def)) {
+    // range(0, n, 1) has n elements.
+    APInt start, delta;
+    if (!matchPattern(range.getStart(), m_ConstantInt(&start)) || !start.isZero() ||
+        !matchPattern(range.getDelta(), m_ConstantInt(&delta)) || !delta.isOne())
+      return unknown;
+    auto limit = range.getLimit().getDefiningOp<FromDimsOp>();
+    if (!limit || limit.getStaticDims().size() != 1)
+      return unknown;
+    return getMixedEntry(limit.getStaticDims(), limit.getDims(), 0);
+  }
+  // Concatenated and sliced tensors keep the dims off their axes (the
+  // inputs of a concat agree there).
+  if (auto concat = dyn_cast<ConcatOp>(def)) {
+    int64_t axis = normalizeAxis(concat.getAxis(), type.getRank());
+    if (axis != dim)
+      return dimSizeAt(concat.getInputs().front(), dim, depth + 1);
+    return unknown;
+  }
+  if (auto slice = dyn_cast<SliceOp>(def)) {
+    for (int64_t axis : slice.getAxes())
+      if ((axis < 0 ? axis + type.getRank() : axis) == dim)
+        return unknown;
+    return dimSizeAt(slice.getInput(), dim, depth + 1);
+  }
+  if (auto matmul = dyn_cast<MatmulOp>(def)) {
+    int64_t rank = type.getRank();
+    if (rank >= 2 && rankOf(matmul.getLhs()) >= 2 && rankOf(matmul.getRhs()) >= 2) {
+      if (dim == rank - 2)
+        return dimSizeAt(matmul.getLhs(), rankOf(matmul.getLhs()) - 2, depth + 1);
+      if (dim == rank - 1)
+        return dimSizeAt(matmul.getRhs(), rankOf(matmul.getRhs()) - 1, depth + 1);
+    }
+    return unknown;
+  }
+  if (auto linear = dyn_cast<LinearOp>(def)) {
+    if (dim < type.getRank() - 1 && rankOf(linear.getInput()) == type.getRank())
+      return dimSizeAt(linear.getInput(), dim, depth + 1);
+    return unknown;
+  }
+  if (isa<RmsNormOp, LayerNormOp, SwiGluOp>(def))
+    return dimSizeAt(def->getOperand(0), dim, depth + 1);
+  if (auto split = dyn_cast<SplitOp>(def)) {
+    int64_t axis = normalizeAxis(split.getAxis(), type.getRank());
+    if (axis != dim)
+      return dimSizeAt(split.getInput(), dim, depth + 1);
+    return unknown;
+  }
+  if (auto gather = dyn_cast<GatherOp>(def)) {
+    // data[:axis] + indices + data[axis + 1:].
+    int64_t dataRank = rankOf(gather.getData()), indicesRank = rankOf(gather.getIndices());
+    int64_t axis = normalizeAxis(gather.getAxis(), dataRank);
+    if (dim < axis)
+      return dimSizeAt(gather.getData(), dim, depth + 1);
+    if (dim < axis + indicesRank)
+      return dimSizeAt(gather.getIndices(), dim - axis, depth + 1);
+    return dimSizeAt(gather.getData(), dim - indicesRank + 1, depth + 1);
+  }
+  if (auto attention = dyn_cast<AttentionOp>(def))
+    return dim == 3 ? dimSizeAt(attention.getValue(), 3, depth + 1)
+                    : dimSizeAt(attention.getQuery(), dim, depth + 1);
+  if (auto rotary = dyn_cast<RotaryEmbeddingOp>(def))
+    return dimSizeAt(rotary.getInput(), dim, depth + 1);
+  if (isa<CastOp>(def) || def->hasTrait<OpTrait::SameOperandsAndResultType>())
+    return dimSizeAt(def->getOperand(0), dim, depth + 1);
+  if (isa<AddOp, SubOp, MulOp, DivOp, MaxOp, MinOp, AndOp, OrOp, WhereOp, EqOp, LtOp, LeOp, GtOp,
+          GeOp>(def))
+    return broadcastDimSize(tensor, dim, def->getOperands(), depth);
+  return unknown;
+}
+
+DimSize raising::getDimSize(Value tensor, int64_t dim) { return dimSizeAt(tensor, dim, 0); }
+
+DimSize raising::getIndexSize(Value index) { return indexSizeAt(index, 0); }
+
+bool raising::haveSameDim(Value a, int64_t dimA, Value b, int64_t dimB) {
+  return getDimSize(a, dimA) == getDimSize(b, dimB);
+}

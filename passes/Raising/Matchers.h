@@ -116,7 +116,7 @@ void populateRaiseNormPatterns(RewritePatternSet &patterns);
 /// Appends the near misses of the norm patterns at `op`.
 void explainNormMisses(Operation *op, SmallVectorImpl<std::string> &remarks);
 
-/// gelu (erf and tanh forms) and silu (RaiseActivations.cpp).
+/// gelu (erf and tanh forms), silu and swiglu (RaiseActivations.cpp).
 void populateRaiseActivationPatterns(RewritePatternSet &patterns);
 /// Appends the near misses of the activation patterns at `op`.
 void explainActivationMisses(Operation *op, SmallVectorImpl<std::string> &remarks);
@@ -125,6 +125,18 @@ void explainActivationMisses(Operation *op, SmallVectorImpl<std::string> &remark
 void populateRaiseAttentionPatterns(RewritePatternSet &patterns);
 /// Appends the near misses of the attention pattern at `op`.
 void explainAttentionMisses(Operation *op, SmallVectorImpl<std::string> &remarks);
+
+/// rotary_embedding from x * cos + rotate(x) * sin, and its rotary_dim
+/// (RaiseRotary.cpp).
+void populateRaiseRotaryPatterns(RewritePatternSet &patterns);
+/// Appends the near misses of the rotary patterns at `op`.
+void explainRotaryMisses(Operation *op, SmallVectorImpl<std::string> &remarks);
+
+/// Repeated kv heads, the key's round trip and causal masks folded into an
+/// llm.attention (RaiseAttentionInputs.cpp).
+void populateRaiseAttentionInputPatterns(RewritePatternSet &patterns);
+/// Appends the near misses of the attention input patterns at `op`.
+void explainAttentionInputMisses(Operation *op, SmallVectorImpl<std::string> &remarks);
 
 //===----------------------------------------------------------------------===//
 // Value helpers
@@ -161,6 +173,9 @@ bool hasOnlyUserBesidesDims(Value value, Operation *user);
 /// std::nullopt otherwise.
 std::optional<int64_t> getTrailingAxis(ArrayRef<int64_t> axes, int64_t rank);
 
+/// `axis` (an attribute, possibly negative) as a dim of a rank-`rank` tensor.
+inline int64_t normalizeAxis(int64_t axis, int64_t rank) { return axis < 0 ? axis + rank : axis; }
+
 /// `1x?x768` for diagnostics.
 std::string formatShape(ArrayRef<int64_t> shape);
 
@@ -172,6 +187,39 @@ std::string formatNumber(double value);
 
 /// The type of `value` printed, for diagnostics.
 std::string formatType(Type type);
+
+/// The size of a dim as far as the IR tells: a static size, or the index
+/// value or function-argument dim it was computed from. Two dims with equal
+/// `DimSize`s are equal at run time; unequal ones may still be.
+struct DimSize {
+  /// The static size, or `ShapedType::kDynamic`.
+  int64_t size = ShapedType::kDynamic;
+  /// An index value (`dim < 0`), or the tensor whose dim `dim` it is.
+  Value value;
+  /// The dim of `value`, or -1 when `value` is an index.
+  int64_t dim = -1;
+
+  bool isStatic() const { return !ShapedType::isDynamic(size); }
+  bool operator==(const DimSize &other) const {
+    return size == other.size && value == other.value && dim == other.dim;
+  }
+  bool operator!=(const DimSize &other) const { return !(*this == other); }
+};
+
+/// The size of dim `dim` of `tensor`, traced back through views, elementwise
+/// ops and `llm.dim`s to where it was set (a reshape's target, a function
+/// argument, ...).
+DimSize getDimSize(Value tensor, int64_t dim);
+
+/// The size of an index value (an `llm.dim`, a constant, or itself).
+DimSize getIndexSize(Value index);
+
+/// True when dim `dimA` of `a` provably equals dim `dimB` of `b`.
+bool haveSameDim(Value a, int64_t dimA, Value b, int64_t dimB);
+
+/// Entry `i` of a mixed static/dynamic index list (`static_shape` with
+/// `ShapedType::kDynamic` for each of `dynamic`, in order), as a `DimSize`.
+DimSize getMixedEntry(ArrayRef<int64_t> statics, ValueRange dynamic, int64_t i);
 
 /// The factors of a product tree of `llm.mul`s (and divisions by constants),
 /// with the splat constants multiplied into one number.

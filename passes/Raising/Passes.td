@@ -6,7 +6,7 @@
 include "mlir/Pass/PassBase.td"
 
 def RaiseCompositesPass : Pass<"llm-raise-composites", "::mlir::func::FuncOp"> {
-  let summary = "Raise decomposed norms, activations and attention to llm composite ops";
+  let summary = "Raise decomposed norms, activations, rotary embeddings and attention to llm composite ops";
   let description = [{
     Exporters spell normalizations and activations as chains of primitive
     ops; codegen has one kernel for each composite. This pass recognizes
@@ -20,12 +20,24 @@ def RaiseCompositesPass : Pass<"llm-raise-composites", "::mlir::func::FuncOp"> {
     * `0.5 * x * (1 + erf(x / sqrt(2)))` becomes `llm.gelu`, and
       `0.5 * x * (1 + tanh(sqrt(2/pi) * (x + 0.044715 * x^3)))` becomes
       `llm.gelu {approximate = "tanh"}`, with the factors in any order;
-    * `x * sigmoid(x)` becomes `llm.silu`;
+    * `x * sigmoid(x)` becomes `llm.silu`, and `silu(gate) * up` becomes
+      `llm.swiglu`;
+    * `x * cos + rotate(x) * sin`, with rotate-half (`concat(-x2, x1)`) or
+      interleaved (`stack(-x_odd, x_even)`) rotation and tables proven to
+      repeat each angle, becomes `llm.rotary_embedding` (a rotary of the
+      first `r` features concatenated with the rest, `rotary_dim = r`);
     * `softmax(scale(q @ k^T) (+ mask)) @ v`, with the scale a constant
       multiplying or dividing the scores (or q and k^T separately) and the
       mask added or selected by a where against a large negative constant,
       becomes `llm.attention` (torch's NaN guard on fully masked rows folds
-      in: the op's rows that attend to nothing are zeros).
+      in: the op's rows that attend to nothing are zeros);
+    * on an `llm.attention`: kv heads repeated per head (HF's repeat_kv:
+      unsqueeze / expand / reshape) fold into its grouped-query heads, the
+      dynamo exports' k^T round trip folds into the key, and a causal mask
+      term (a comparison of query and key positions, a trilu or constant
+      triangle, a where of one, a sliced table) becomes
+      `causal = "upper_left"` (or `"lower_right"`), the rest of the mask
+      staying the mask.
 
     Norms must reduce the trailing axes with `keepdims`; epsilon and the
     GELU constants must be splat constants (of any rank that broadcasts).
@@ -36,7 +48,8 @@ def RaiseCompositesPass : Pass<"llm-raise-composites", "::mlir::func::FuncOp"> {
 
     With `report-misses`, every op that looks like the root of a pattern
     but does not match gets a remark saying why, e.g.
-    `not raised to llm.rms_norm: pow exponent is 3, expected 2`.
+    `not raised to llm.rms_norm: pow exponent is 3, expected 2` or
+    `not folded into llm.attention's causal: mask is not causal: ...`.
   }];
   let options = [
     Option<"reportMisses", "report-misses", "bool", /*default=*/"false",

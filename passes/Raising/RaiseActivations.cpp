@@ -1,4 +1,4 @@
-//===- RaiseActivations.cpp - gelu and silu from their spellings ----------===//
+//===- RaiseActivations.cpp - gelu, silu and swiglu from their spellings --===//
 //
 // GELU is a product of `x`, 0.5 and `1 + erf(...)` (or `1 + tanh(...)`) that
 // exporters associate in every order, so the matchers flatten the product
@@ -274,12 +274,61 @@ struct RaiseSilu : RaisePattern<RaiseSilu, MulOp, SiluMatch> {
   }
 };
 
+//===----------------------------------------------------------------------===//
+// swiglu
+//===----------------------------------------------------------------------===//
+
+/// The pieces of `silu(gate) * up`.
+struct SwiGluMatch {
+  Value gate;
+  Value up;
+  /// The silu, for the fused location.
+  Operation *silu = nullptr;
+};
+
+// silu(gate) * up -> swiglu(gate, up)
+// (either operand order; the silu raised from gate * sigmoid(gate) first)
+struct RaiseSwiGlu : RaisePattern<RaiseSwiGlu, MulOp, SwiGluMatch> {
+  using RaisePattern::RaisePattern;
+  static constexpr llvm::StringLiteral missPrefix = "not raised to llm.swiglu";
+
+  static MatchResult<SwiGluMatch> matchRoot(MulOp root) {
+    std::optional<Miss> firstMiss;
+    for (auto [activated, up] :
+         {std::pair(root.getLhs(), root.getRhs()), std::pair(root.getRhs(), root.getLhs())}) {
+      auto silu = definingOp<SiluOp>(activated);
+      if (!silu)
+        continue;
+      std::optional<Miss> miss;
+      if (!silu->hasOneUse())
+        miss = nearMiss("the silu is used elsewhere");
+      else if (silu.getType() != root.getType() || up.getType() != root.getType())
+        miss = nearMiss("the gate and up types " + formatType(silu.getType()) + " and " +
+                        formatType(up.getType()) + " differ from the result type " +
+                        formatType(root.getType()) + " (a broadcast)");
+      if (!miss)
+        return SwiGluMatch{silu.getInput(), up, silu};
+      if (!firstMiss)
+        firstMiss = miss;
+    }
+    if (firstMiss)
+      return *firstMiss;
+    return notCandidate("no operand is a silu");
+  }
+
+  static void rewriteRoot(MulOp root, const SwiGluMatch &match, PatternRewriter &rewriter) {
+    auto swiglu = SwiGluOp::create(rewriter, fusedLocOf(rewriter, {match.silu, root}), match.gate,
+                                   match.up);
+    rewriter.replaceOp(root, swiglu.getResult());
+  }
+};
+
 } // namespace
 
 void raising::populateRaiseActivationPatterns(RewritePatternSet &patterns) {
-  patterns.add<RaiseGeluErf, RaiseGeluTanh, RaiseSilu>(patterns.getContext());
+  patterns.add<RaiseGeluErf, RaiseGeluTanh, RaiseSilu, RaiseSwiGlu>(patterns.getContext());
 }
 
 void raising::explainActivationMisses(Operation *op, SmallVectorImpl<std::string> &remarks) {
-  explainMisses<RaiseGeluErf, RaiseGeluTanh, RaiseSilu>(op, remarks);
+  explainMisses<RaiseGeluErf, RaiseGeluTanh, RaiseSilu, RaiseSwiGlu>(op, remarks);
 }

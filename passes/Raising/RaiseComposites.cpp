@@ -26,6 +26,8 @@ struct RaiseCompositesPass : llm::impl::RaiseCompositesPassBase<RaiseCompositesP
     raising::populateRaiseNormPatterns(set);
     raising::populateRaiseActivationPatterns(set);
     raising::populateRaiseAttentionPatterns(set);
+    raising::populateRaiseAttentionInputPatterns(set);
+    raising::populateRaiseRotaryPatterns(set);
     patterns = std::move(set);
     return success();
   }
@@ -56,6 +58,8 @@ struct RaiseCompositesPass : llm::impl::RaiseCompositesPassBase<RaiseCompositesP
       raising::explainNormMisses(op, remarks);
       raising::explainActivationMisses(op, remarks);
       raising::explainAttentionMisses(op, remarks);
+      raising::explainAttentionInputMisses(op, remarks);
+      raising::explainRotaryMisses(op, remarks);
       for (const std::string &remark : remarks)
         op->emitRemark(remark);
     });

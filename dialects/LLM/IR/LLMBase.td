@@ -27,7 +27,8 @@ def LLM_Dialect : Dialect {
       `llm.slice` and friends take mixed static/dynamic dim lists
       (`[%batch, 12, 64]`). Passes see real reshapes.
     * **Composite ops are first class.** `llm.layer_norm`, `llm.rms_norm`,
-      `llm.gelu`, `llm.silu`, `llm.attention` and `llm.rotary_embedding` are
+      `llm.gelu`, `llm.silu`, `llm.swiglu`, `llm.attention` and
+      `llm.rotary_embedding` are
       what the raising passes produce and what codegen has tuned kernels for;
       the ONNX Runtime contrib ops import directly into them.
 

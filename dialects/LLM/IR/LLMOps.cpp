@@ -1046,7 +1046,7 @@ bool mlir::llm::isFusibleElementwise(Operation *op) {
   return isa<AddOp, SubOp, MulOp, DivOp, PowOp, MaxOp, MinOp, ModOp, EqOp, LtOp, LeOp, GtOp, GeOp,
              AndOp, OrOp, XorOp, SqrtOp, RsqrtOp, ReciprocalOp, ExpOp, LogOp, TanhOp, ErfOp,
              SigmoidOp, SinOp, CosOp, FloorOp, CeilOp, RoundOp, SiluOp, ReluOp, NegOp, AbsOp, NotOp,
-             IsNanOp, GeluOp, WhereOp, CastOp>(op);
+             IsNanOp, GeluOp, SwiGluOp, WhereOp, CastOp>(op);
 }
 
 LogicalResult FusedOp::verify() {

@@ -275,6 +275,23 @@ def LLM_GeluOp : LLM_Op<"gelu", [Pure, SameOperandsAndResultType]> {
   let hasVerifier = 1;
 }
 
+def LLM_SwiGluOp : LLM_Op<"swiglu", [Pure, AllTypesMatch<["gate", "up", "result"]>]> {
+  let summary = "elementwise silu(gate) * up, the gated MLP of Llama-style models";
+  let description = [{
+    `gate * sigmoid(gate) * up` elementwise: SwiGLU's product of the
+    activated gate projection and the up projection. `gate`, `up` and the
+    result have one type (the two projections of the same rows).
+    `llm-raise-composites` makes it from `silu(gate) * up`.
+
+    ```mlir
+    %h = llm.swiglu %gate, %up : tensor<?x?x11008xf32>
+    ```
+  }];
+  let arguments = (ins LLM_FloatTensor:$gate, LLM_FloatTensor:$up);
+  let results = (outs LLM_FloatTensor:$result);
+  let assemblyFormat = "$gate `,` $up attr-dict `:` type($result)";
+}
+
 def LLM_WhereOp : LLM_InferredOp<"where"> {
   let summary = "elementwise select with numpy broadcasting of all three operands";
   let description = [{

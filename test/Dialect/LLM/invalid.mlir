@@ -73,6 +73,24 @@ func.func @gelu_approximate(%x: tensor<?x3072xf32>) -> tensor<?x3072xf32> {
 
 // -----
 
+// swiglu's gate and up have the result's type: no broadcasting.
+func.func @swiglu_types(%g: tensor<?x256xf32>, %u: tensor<1x256xf32>) -> tensor<?x256xf32> {
+  // expected-error @+1 {{failed to verify that all of {gate, up, result} have same type}}
+  %0 = "llm.swiglu"(%g, %u) : (tensor<?x256xf32>, tensor<1x256xf32>) -> tensor<?x256xf32>
+  return %0 : tensor<?x256xf32>
+}
+
+// -----
+
+// swiglu is a float op.
+func.func @swiglu_int(%g: tensor<?x256xi32>, %u: tensor<?x256xi32>) -> tensor<?x256xi32> {
+  // expected-error @+1 {{operand #0 must be}}
+  %0 = llm.swiglu %g, %u : tensor<?x256xi32>
+  return %0 : tensor<?x256xi32>
+}
+
+// -----
+
 // cast changes the element type, never the shape.
 func.func @cast_shape(%x: tensor<?x4xi64>) -> tensor<?x5xf32> {
   // expected-error @+1 {{input shape ?x4 and result shape ?x5 differ}}

@@ -148,6 +148,16 @@ func.func @activations(%x: tensor<?x?x3072xf32>) -> (tensor<?x?x3072xf32>, tenso
   return %0, %1, %2 : tensor<?x?x3072xf32>, tensor<?x?x3072xf32>, tensor<?x?x3072xf32>
 }
 
+// swiglu of a gate and an up projection.
+// CHECK-LABEL: func.func @swiglu
+// CHECK-SAME:    (%[[G:.+]]: tensor<?x?x256xf32>, %[[U:.+]]: tensor<?x?x256xf32>)
+// CHECK-NEXT:    %[[H:.+]] = llm.swiglu %[[G]], %[[U]] : tensor<?x?x256xf32>
+// CHECK-NEXT:    return %[[H]]
+func.func @swiglu(%g: tensor<?x?x256xf32>, %u: tensor<?x?x256xf32>) -> tensor<?x?x256xf32> {
+  %0 = llm.swiglu %g, %u : tensor<?x?x256xf32>
+  return %0 : tensor<?x?x256xf32>
+}
+
 // An explicit approximate = "none" prints as the default.
 // CHECK-LABEL: func.func @gelu_explicit_none
 // CHECK-SAME:    (%[[X:.+]]: tensor<?x3072xbf16>)

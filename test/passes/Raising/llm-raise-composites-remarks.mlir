@@ -177,3 +177,23 @@ func.func @silu_other_input(%x: tensor<?x128xf32>, %g: tensor<?x128xf32>) -> ten
   %y = llm.mul %x, %s : (tensor<?x128xf32>, tensor<?x128xf32>) -> tensor<?x128xf32>
   return %y : tensor<?x128xf32>
 }
+
+// -----
+
+// SwiGLU whose activated gate has another use.
+func.func @swiglu_silu_used_twice(%g: tensor<?x128xf32>, %u: tensor<?x128xf32>) -> (tensor<?x128xf32>, tensor<?x128xf32>) {
+  %a = llm.silu %g : tensor<?x128xf32>
+  // expected-remark@+1 {{not raised to llm.swiglu: the silu is used elsewhere}}
+  %h = llm.mul %a, %u : (tensor<?x128xf32>, tensor<?x128xf32>) -> tensor<?x128xf32>
+  return %h, %a : tensor<?x128xf32>, tensor<?x128xf32>
+}
+
+// -----
+
+// SwiGLU whose up operand broadcasts.
+func.func @swiglu_broadcast(%g: tensor<?x128xf32>, %w: tensor<128xf32>) -> tensor<?x128xf32> {
+  %a = llm.silu %g : tensor<?x128xf32>
+  // expected-remark@+1 {{not raised to llm.swiglu: the gate and up types tensor<?x128xf32> and tensor<128xf32> differ from the result type tensor<?x128xf32> (a broadcast)}}
+  %h = llm.mul %a, %w : (tensor<?x128xf32>, tensor<128xf32>) -> tensor<?x128xf32>
+  return %h : tensor<?x128xf32>
+}

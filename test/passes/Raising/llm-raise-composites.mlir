@@ -651,3 +651,48 @@ func.func @silu_sigmoid_used_twice(%x: tensor<?x128xf32>) -> (tensor<?x128xf32>,
   %y = llm.mul %x, %s : (tensor<?x128xf32>, tensor<?x128xf32>) -> tensor<?x128xf32>
   return %y, %s : tensor<?x128xf32>, tensor<?x128xf32>
 }
+
+// -----
+
+// SwiGLU: silu(gate) * up, and commuted, with the silu spelled out as
+// gate * sigmoid(gate) (raised to llm.silu first).
+// CHECK-LABEL: func.func @swiglu
+// CHECK-SAME: (%[[G:.+]]: tensor<?x?x128xf32>, %[[U:.+]]: tensor<?x?x128xf32>)
+// CHECK-NEXT: %[[A:.+]] = llm.swiglu %[[G]], %[[U]] : tensor<?x?x128xf32>
+// CHECK-NEXT: %[[B:.+]] = llm.swiglu %[[U]], %[[G]] : tensor<?x?x128xf32>
+// CHECK-NEXT: return %[[A]], %[[B]]
+func.func @swiglu(%g: tensor<?x?x128xf32>, %u: tensor<?x?x128xf32>) -> (tensor<?x?x128xf32>, tensor<?x?x128xf32>) {
+  %a = llm.silu %g : tensor<?x?x128xf32>
+  %h = llm.mul %a, %u : (tensor<?x?x128xf32>, tensor<?x?x128xf32>) -> tensor<?x?x128xf32>
+  %s = llm.sigmoid %u : tensor<?x?x128xf32>
+  %b = llm.mul %u, %s : (tensor<?x?x128xf32>, tensor<?x?x128xf32>) -> tensor<?x?x128xf32>
+  %h2 = llm.mul %g, %b : (tensor<?x?x128xf32>, tensor<?x?x128xf32>) -> tensor<?x?x128xf32>
+  return %h, %h2 : tensor<?x?x128xf32>, tensor<?x?x128xf32>
+}
+
+// -----
+
+// Near miss: the activated gate is also returned, so it stays a silu.
+// CHECK-LABEL: func.func @swiglu_silu_used_twice
+// CHECK-NOT: llm.swiglu
+// CHECK: llm.silu
+// CHECK-NEXT: llm.mul
+func.func @swiglu_silu_used_twice(%g: tensor<?x128xf32>, %u: tensor<?x128xf32>) -> (tensor<?x128xf32>, tensor<?x128xf32>) {
+  %a = llm.silu %g : tensor<?x128xf32>
+  %h = llm.mul %a, %u : (tensor<?x128xf32>, tensor<?x128xf32>) -> tensor<?x128xf32>
+  return %h, %a : tensor<?x128xf32>, tensor<?x128xf32>
+}
+
+// -----
+
+// Near miss: the up operand broadcasts (a per-feature scale, not a
+// projection of the same rows).
+// CHECK-LABEL: func.func @swiglu_broadcast
+// CHECK-NOT: llm.swiglu
+// CHECK: llm.silu
+// CHECK-NEXT: llm.mul
+func.func @swiglu_broadcast(%g: tensor<?x128xf32>, %w: tensor<128xf32>) -> tensor<?x128xf32> {
+  %a = llm.silu %g : tensor<?x128xf32>
+  %h = llm.mul %a, %w : (tensor<?x128xf32>, tensor<128xf32>) -> tensor<?x128xf32>
+  return %h : tensor<?x128xf32>
+}
