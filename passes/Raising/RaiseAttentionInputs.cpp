@@ -476,42 +476,53 @@ std::optional<Triangle> matchConstantTriangle(DenseElementsAttr attr, bool addit
 /// `value` sliced along its last two dims from `[sr, sc]`, the start of
 /// the rows a constant (its offset added to the triangle) or
 /// `kv_seq - q_seq` (GPT-2's bias[:, :, k - q : k, :k]), the rows ending at
-/// `q_seq` (or `kv_seq`) and the columns at `kv_seq`. Returns the sliced
-/// table and adjusts `triangle`.
-MatchResult<Value> matchTableSlice(SliceOp slice, AttentionOp attention, Triangle &triangle) {
-  int64_t rank = rankOf(slice.getInput());
+/// `q_seq` (or `kv_seq`) and the columns at `kv_seq`. The slice may be a
+/// chain of slices on different axes (the TorchScript exporter writes one
+/// Slice per sliced dim). Returns the sliced table and adjusts `triangle`.
+MatchResult<Value> matchTableSlice(SliceOp outer, AttentionOp attention, Triangle &triangle) {
+  SmallVector<SliceOp> chain = {outer};
+  while (auto inner = chain.back().getInput().getDefiningOp<SliceOp>()) {
+    if (!inner->hasOneUse())
+      break;
+    chain.push_back(inner);
+  }
+  Value table = chain.back().getInput();
+  int64_t rank = rankOf(table);
   DimSize q = getDimSize(attention.getQuery(), 2), kv = getDimSize(attention.getKey(), 2);
   DimSize rowStart{0, {}, -1}, rowEnd{}, colStart{0, {}, -1}, colEnd{};
   bool rowsSliced = false, colsSliced = false;
-  for (auto [i, axis] : llvm::enumerate(slice.getAxes())) {
-    int64_t a = axis < 0 ? axis + rank : axis;
-    if (slice.getSteps()[i] != 1)
-      return nearMiss("the mask table is sliced with a step");
-    DimSize start = getMixedEntry(slice.getStaticStarts(), slice.getStarts(), i);
-    DimSize end = getMixedEntry(slice.getStaticEnds(), slice.getEnds(), i);
-    if (a == rank - 2) {
-      rowStart = start, rowEnd = end, rowsSliced = true;
-    } else if (a == rank - 1) {
-      colStart = start, colEnd = end, colsSliced = true;
-    } else if (!start.isStatic() || start.size != 0) {
-      return nearMiss("the mask table is sliced along a batch dim");
+  for (SliceOp slice : chain)
+    for (auto [i, axis] : llvm::enumerate(slice.getAxes())) {
+      int64_t a = axis < 0 ? axis + rank : axis;
+      if (slice.getSteps()[i] != 1)
+        return nearMiss("the mask table is sliced with a step");
+      DimSize start = getMixedEntry(slice.getStaticStarts(), slice.getStarts(), i);
+      DimSize end = getMixedEntry(slice.getStaticEnds(), slice.getEnds(), i);
+      if ((a == rank - 2 && rowsSliced) || (a == rank - 1 && colsSliced))
+        return nearMiss("the mask table is sliced twice along one dim");
+      if (a == rank - 2) {
+        rowStart = start, rowEnd = end, rowsSliced = true;
+      } else if (a == rank - 1) {
+        colStart = start, colEnd = end, colsSliced = true;
+      } else if (!start.isStatic() || start.size != 0) {
+        return nearMiss("the mask table is sliced along a batch dim");
+      }
     }
-  }
   // Unsliced, a dim is the table's own.
   if (!rowsSliced)
-    rowEnd = getDimSize(slice.getInput(), rank - 2);
+    rowEnd = getDimSize(table, rank - 2);
   if (!colsSliced)
-    colEnd = getDimSize(slice.getInput(), rank - 1);
+    colEnd = getDimSize(table, rank - 1);
   if (!colStart.isStatic() || colStart.size != 0 || colEnd != kv)
     return nearMiss("the mask table's columns are not sliced to [0, kv_seq)");
   if (rowStart.isStatic() && rowStart.size == 0 && rowEnd == q)
-    return slice.getInput();
+    return table;
   // Rows [kv - q, kv).
   if (rowEnd == kv && !rowStart.isStatic() && rowStart.dim < 0) {
     if (auto sub = rowStart.value.getDefiningOp<arith::SubIOp>();
         sub && getIndexSize(sub.getLhs()) == kv && getIndexSize(sub.getRhs()) == q) {
       triangle.bottomRight = true;
-      return slice.getInput();
+      return table;
     }
   }
   return nearMiss("the mask table's rows are not sliced to [0, q_seq) or [kv_seq - q_seq, "

@@ -19,6 +19,8 @@ models=("$@")
 [ ${#models[@]} -gt 0 ] || models=(gpt2_torchscript gpt2_dynamo bert_torchscript bert_dynamo
                                    llama_torchscript llama_dynamo)
 precisions=${PRECISIONS:-f32}
+# Reduced-precision variants of these models only (the carry is 64 MiB).
+reduced=${REDUCED_MODELS:-gpt2_torchscript bert_torchscript llama_torchscript llama_dynamo}
 
 scripts/build.sh llm-opt llm-run-standalone
 out=.device-carry/gpu
@@ -44,14 +46,17 @@ compile() {
   build/bin/llm-opt "test/models/$model/model.onnx" --target=cuda --emit=module \
     ${pipeline[@]+"${pipeline[@]}"} -o "$dir"
   rm -f "$dir/module.cu"   # the source stays here; only what runs travels
+  strip --strip-unneeded "$dir/module.so"
   echo "prepare: $dir ($(du -sh "$dir" | cut -f1))"
 }
 # Two nvcc builds at a time (one per core).
 for model in "${models[@]}"; do
   for precision in $precisions; do
+    [ "$precision" = f32 ] || [[ " $reduced " == *" $model "* ]] || continue
     compile "$model" "$precision" &
     while [ "$(jobs -rp | wc -l)" -ge 2 ]; do wait -n; done
   done
 done
 wait
-du -sh "$out"
+strip --strip-unneeded "$out"/bin/*
+du -sh "$out"   # a device call carries 64 MiB at most, the repository included

@@ -214,6 +214,23 @@ func.func @sliced_table_lower_right(%q: tensor<1x2x?x8xf32>, %k: tensor<1x2x?x8x
 
 // -----
 
+// The TorchScript exporter slices one dim per Slice node: the rows
+// [kv - q, kv), then the columns [0, kv). The chain is one slice of the table.
+// CHECK-LABEL: func.func @sliced_table_chain
+// CHECK: llm.attention %{{.+}}, %{{.+}}, %{{.+}} {causal = "lower_right", scale = 2.500000e-01 : f32} : tensor<1x2x?x8xf32>, tensor<1x2x?x8xf32>
+func.func @sliced_table_chain(%q: tensor<1x2x?x8xf32>, %k: tensor<1x2x?x8xf32>, %v: tensor<1x2x?x8xf32>) -> tensor<1x2x?x8xf32> {
+  %bias = llm.constant dense<[[[[true, false, false, false], [true, true, false, false], [true, true, true, false], [true, true, true, true]]]]> : tensor<1x1x4x4xi1>
+  %qs = llm.dim %q, 2 : tensor<1x2x?x8xf32>
+  %ks = llm.dim %k, 2 : tensor<1x2x?x8xf32>
+  %start = arith.subi %ks, %qs : index
+  %rows = llm.slice %bias axes [2] starts [%start] ends [%ks] steps [1] : tensor<1x1x4x4xi1> -> tensor<1x1x?x4xi1>
+  %m = llm.slice %rows axes [3] starts [0] ends [%ks] steps [1] : tensor<1x1x?x4xi1> -> tensor<1x1x?x?xi1>
+  %o = llm.attention %q, %k, %v mask %m : tensor<1x1x?x?xi1> {scale = 0.25 : f32} : tensor<1x2x?x8xf32>, tensor<1x2x?x8xf32>, tensor<1x2x?x8xf32> -> tensor<1x2x?x8xf32>
+  return %o : tensor<1x2x?x8xf32>
+}
+
+// -----
+
 // The same table sliced to [:q, :kv]: upper-left.
 // CHECK-LABEL: func.func @sliced_table_upper_left
 // CHECK: llm.attention %{{.+}}, %{{.+}}, %{{.+}} {causal = "upper_left", scale = 2.500000e-01 : f32}
