@@ -19,10 +19,12 @@
 #include "passes/Raising/Matchers.h"
 
 #include "mlir/Dialect/Arith/IR/Arith.h"
+#include "mlir/IR/DialectResourceBlobManager.h"
 #include "mlir/IR/Matchers.h"
 #include "mlir/IR/TypeUtilities.h"
 
 #include <cmath>
+#include <cstring>
 
 using namespace mlir;
 using namespace mlir::llm;
@@ -439,22 +441,58 @@ bool isFilledWith(Value value, bool masked) {
 /// The triangle of a constant's last two dims, if every matrix of it is the
 /// same triangle: kept entries are nonzero (`additive` = false) or zero
 /// (additive, the others at or below kMaskedScore).
-std::optional<Triangle> matchConstantTriangle(DenseElementsAttr attr, bool additive) {
-  auto type = cast<ShapedType>(attr.getType());
-  if (type.getRank() < 2 || attr.isSplat())
+std::optional<Triangle> matchConstantTriangle(Value table, bool additive) {
+  auto type = cast<RankedTensorType>(table.getType());
+  if (type.getRank() < 2 || !type.hasStaticShape() || type.getNumElements() == 0)
     return std::nullopt;
   int64_t n = type.getDimSize(type.getRank() - 2), m = type.getDimSize(type.getRank() - 1);
+  // What each element keeps: nonzero (a boolean or 0/1 mask) or, additive,
+  // zero (the others must be masked).
   SmallVector<bool> keep;
-  if (isa<FloatType>(attr.getElementType())) {
-    for (APFloat v : attr.getValues<APFloat>()) {
-      double d = v.convertToDouble();
-      if (additive && d != 0.0 && d > kMaskedScore)
-        return std::nullopt;
-      keep.push_back(additive ? d == 0.0 : d != 0.0);
+  auto addFloat = [&](double d) {
+    if (additive && d != 0.0 && d > kMaskedScore)
+      return false;
+    keep.push_back(additive ? d == 0.0 : d != 0.0);
+    return true;
+  };
+  Type elementType = type.getElementType();
+  if (DenseElementsAttr dense; matchPattern(table, m_Constant(&dense))) {
+    if (dense.isSplat())
+      return std::nullopt;
+    if (isa<FloatType>(elementType)) {
+      for (APFloat v : dense.getValues<APFloat>()) {
+        bool losesInfo = false;
+        v.convert(APFloat::IEEEdouble(), APFloat::rmNearestTiesToEven, &losesInfo);
+        if (!addFloat(v.convertToDouble()))
+          return std::nullopt;
+      }
+    } else if (!additive && isa<IntegerType>(elementType)) {
+      for (APInt v : dense.getValues<APInt>())
+        keep.push_back(!v.isZero());
+    } else {
+      return std::nullopt;
     }
-  } else if (!additive && isa<IntegerType>(attr.getElementType())) {
-    for (APInt v : attr.getValues<APInt>())
-      keep.push_back(!v.isZero());
+  } else if (auto constant = table.getDefiningOp<ConstantOp>()) {
+    // A weight blob (GPT-2's uint8 `bias` buffer): bytes or f32 values.
+    auto resource = dyn_cast<DenseResourceElementsAttr>(constant.getValue());
+    AsmResourceBlob *blob = resource ? resource.getRawHandle().getBlob() : nullptr;
+    if (!blob)
+      return std::nullopt;
+    ArrayRef<char> bytes = blob->getData();
+    int64_t count = type.getNumElements();
+    if (!additive && elementType.isInteger(8) && static_cast<int64_t>(bytes.size()) == count) {
+      for (char c : bytes)
+        keep.push_back(c != 0);
+    } else if (elementType.isF32() && static_cast<int64_t>(bytes.size()) == 4 * count) {
+      for (int64_t i = 0; i < count; ++i) {
+        float f;
+        std::memcpy(&f, bytes.data() + 4 * i, 4);
+        if (!addFloat(f))
+          return std::nullopt;
+      }
+    } else {
+      return std::nullopt;
+    }
   } else {
     return std::nullopt;
   }
@@ -561,8 +599,8 @@ MatchResult<Triangle> matchKeepTerm(Value term, AttentionOp attention, bool nega
     if (!isFilledWith(trilu.getInput(), /*masked=*/false))
       return nearMiss("the trilu is not of ones");
     shape = Triangle{!trilu.getUpper(), static_cast<int64_t>(trilu.getK()), false, "a trilu"};
-  } else if (DenseElementsAttr attr; matchPattern(table, m_Constant(&attr))) {
-    std::optional<Triangle> constant = matchConstantTriangle(attr, /*additive=*/false);
+  } else if (table.getDefiningOp<ConstantOp>()) {
+    std::optional<Triangle> constant = matchConstantTriangle(table, /*additive=*/false);
     if (!constant)
       return notCandidate("the constant mask is not a triangle");
     shape = *constant;
@@ -618,8 +656,8 @@ MatchResult<Triangle> matchAdditiveTerm(Value term, AttentionOp attention) {
     int64_t k = static_cast<int64_t>(trilu.getK());
     shape = trilu.getUpper() ? Triangle{true, k - 1, false, "a trilu"}
                              : Triangle{false, k + 1, false, "a trilu"};
-  } else if (DenseElementsAttr attr; matchPattern(table, m_Constant(&attr))) {
-    std::optional<Triangle> constant = matchConstantTriangle(attr, /*additive=*/true);
+  } else if (table.getDefiningOp<ConstantOp>()) {
+    std::optional<Triangle> constant = matchConstantTriangle(table, /*additive=*/true);
     if (!constant)
       return notCandidate("the constant mask is not a triangle");
     shape = *constant;

@@ -375,3 +375,28 @@ func.func @rows_not_queries(%q: tensor<?x4x?x16xf32>, %k: tensor<?x4x?x16xf32>, 
   %o = llm.attention %q, %k, %v mask %m : tensor<?x?xi1> {scale = 0.25 : f32} : tensor<?x4x?x16xf32>, tensor<?x4x?x16xf32>, tensor<?x4x?x16xf32> -> tensor<?x4x?x16xf32>
   return %o : tensor<?x4x?x16xf32>
 }
+
+// -----
+
+// GPT-2's older uint8 `bias` buffer, a weight blob: bias[:, :, kv - q : kv,
+// :kv] cast to bool.
+// CHECK-LABEL: func.func @uint8_table_blob
+// CHECK: llm.attention %{{.+}}, %{{.+}}, %{{.+}} {causal = "lower_right", scale = 2.500000e-01 : f32}
+func.func @uint8_table_blob(%q: tensor<1x2x?x8xf32>, %k: tensor<1x2x?x8xf32>, %v: tensor<1x2x?x8xf32>) -> tensor<1x2x?x8xf32> {
+  %bias = llm.constant dense_resource<gpt2_bias> : tensor<1x1x4x4xui8>
+  %qs = llm.dim %q, 2 : tensor<1x2x?x8xf32>
+  %ks = llm.dim %k, 2 : tensor<1x2x?x8xf32>
+  %start = arith.subi %ks, %qs : index
+  %s = llm.slice %bias axes [2, 3] starts [%start, 0] ends [%ks, %ks] steps [1, 1] : tensor<1x1x4x4xui8> -> tensor<1x1x?x?xui8>
+  %m = llm.cast %s : tensor<1x1x?x?xui8> to tensor<1x1x?x?xi1>
+  %o = llm.attention %q, %k, %v mask %m : tensor<1x1x?x?xi1> {scale = 0.25 : f32} : tensor<1x2x?x8xf32>, tensor<1x2x?x8xf32>, tensor<1x2x?x8xf32> -> tensor<1x2x?x8xf32>
+  return %o : tensor<1x2x?x8xf32>
+}
+
+{-#
+  dialect_resources: {
+    builtin: {
+      gpt2_bias: "0x0100000001000000010100000101010001010101"
+    }
+  }
+#-}
