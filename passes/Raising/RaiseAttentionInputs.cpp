@@ -747,6 +747,7 @@ struct CausalMatch {
   WhereOp fill;
 };
 
+/// What a triangle keeps, for the reasons: `keys j <= i + 2`.
 std::string describe(const Triangle &t) {
   std::string offset = t.bottomRight ? " + kv_seq - q_seq" : "";
   if (t.offset != 0)

@@ -32,8 +32,10 @@ using namespace mlir::llm::raising;
 
 namespace {
 
+/// The rank of a ranked tensor value.
 int64_t rankOf(Value value) { return cast<RankedTensorType>(value.getType()).getRank(); }
 
+/// The size of the last dim of a ranked tensor value.
 int64_t lastDimOf(Value value) {
   return cast<RankedTensorType>(value.getType()).getShape().back();
 }
@@ -172,6 +174,7 @@ struct LastDimSlice {
   int64_t start = 0, end = 0, step = 1;
 };
 
+/// `value` as a slice of one tensor's last dim with static bounds.
 std::optional<LastDimSlice> matchLastDimSlice(Value value) {
   auto slice = stripIdentityCasts(value).getDefiningOp<SliceOp>();
   if (!slice || slice.getAxes().size() != 1)
