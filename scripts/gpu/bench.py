@@ -268,13 +268,27 @@ def main():
     os.makedirs(args.work, exist_ok=True)
     torch.backends.cuda.matmul.allow_tf32 = False
 
+    # `timeout` (SIGTERM) still prints the table of what was measured.
+    def stop(signum, frame):
+        raise KeyboardInterrupt
+    signal.signal(signal.SIGTERM, stop)
     flops_rate, bandwidth = measure_ceilings()
     log(f"ceilings: bf16 GEMM {flops_rate / 1e12:.0f} TFLOP/s, copy {bandwidth / 1e12:.2f} TB/s")
+    try:
+        phases(args, flops_rate, bandwidth, results := {})
+    except KeyboardInterrupt:
+        log("stopped: printing the results so far")
+    rows = [(n, sh, r["ours"], r["eager"], r["compile"], r.get("floor"), r["check"])
+            for (n, sh), r in results.items()]
+    report(rows, flops_rate, bandwidth)
+
+
+def phases(args, flops_rate, bandwidth, results):
     # Phase 1: every model's weights, ours and eager on every shape (cheap).
     # Phase 2: torch.compile on each (model, shape), smallest first, since
     # max-autotune spends minutes per model; a run cut short by a time limit
     # still has phase 1 and the compiled shapes done so far (stderr log).
-    nets, results, jobs = {}, {}, []
+    nets, jobs = {}, []
     for name in args.models.split(","):
         builder, cfg_name, cls, input_names, causal = MODELS[name]
         cfg = getattr(mbm, cfg_name)
@@ -333,32 +347,24 @@ def main():
             bytes_moved = weight_bytes + b * s_ * out_dim * 2
             r["floor"] = max(flops / flops_rate, bytes_moved / bandwidth) * 1e3
             jobs.append((b * s_, name, shape, tin))
-    # `timeout` (SIGTERM) during phase 2 still prints the table so far.
-    def stop(signum, frame):
-        raise KeyboardInterrupt
-    signal.signal(signal.SIGTERM, stop)
-    try:
-        if args.skip_torch or args.skip_compile:
-            raise KeyboardInterrupt
-        for _, name, shape, tin in sorted(jobs, key=lambda j: (j[0], j[1])):
-            net = nets[name][0]
-            compiled = torch.compile(net, mode=args.compile_mode, dynamic=False)
-            c0 = time.time()
-            with torch.inference_mode():
-                for _ in range(3):
-                    compiled(*tin)
-                torch.cuda.synchronize()
-                log(f"{name} {shape}: compiled in {time.time() - c0:.0f} s")
-                t = median_ms(lambda: compiled(*tin), args.iterations)
-            results[(name, shape)]["compile"] = t
-            log(f"{name} {shape}: torch.compile {t:.3f} ms")
-            torch._dynamo.reset()
-    except KeyboardInterrupt:
-        if not (args.skip_torch or args.skip_compile):
-            log("stopped: printing the results so far")
-    rows = [(n, sh, r["ours"], r["eager"], r["compile"], r["floor"], r["check"])
-            for (n, sh), r in results.items()]
+    if args.skip_torch or args.skip_compile:
+        return
+    for _, name, shape, tin in sorted(jobs, key=lambda j: (j[0], j[1])):
+        net = nets[name][0]
+        compiled = torch.compile(net, mode=args.compile_mode, dynamic=False)
+        c0 = time.time()
+        with torch.inference_mode():
+            for _ in range(3):
+                compiled(*tin)
+            torch.cuda.synchronize()
+            log(f"{name} {shape}: compiled in {time.time() - c0:.0f} s")
+            t = median_ms(lambda: compiled(*tin), args.iterations)
+        results[(name, shape)]["compile"] = t
+        log(f"{name} {shape}: torch.compile {t:.3f} ms")
+        torch._dynamo.reset()
 
+
+def report(rows, flops_rate, bandwidth):
     def f(x):
         return "n/a" if x is None else f"{x:.3f}"
 
@@ -374,9 +380,9 @@ def main():
           "compile/ours | floor ms | ours / floor | compile / floor | ours vs eager |")
     print("|---|---|---|---|---|---|---|---|---|---|---|")
     for name, shape, t_ours, t_eager, t_compile, floor_ms, check in rows:
-        frac = lambda t: "n/a" if t is None else f"{floor_ms / t:.0%}"
+        frac = lambda t: "n/a" if t is None or floor_ms is None else f"{floor_ms / t:.0%}"
         print(f"| {name} | {shape} | {f(t_ours)} | {f(t_eager)} | {f(t_compile)} | "
-              f"{ratio(t_eager, t_ours)} | {ratio(t_compile, t_ours)} | {floor_ms:.3f} | "
+              f"{ratio(t_eager, t_ours)} | {ratio(t_compile, t_ours)} | {f(floor_ms)} | "
               f"{frac(t_ours)} | {frac(t_compile)} | {check} |")
 
 
