@@ -35,7 +35,6 @@ counting read + write). Prints a Markdown table for docs/benchmarks.md.
 import argparse
 import datetime
 import json
-import math
 import os
 import re
 import signal
