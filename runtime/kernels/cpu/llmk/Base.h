@@ -23,6 +23,8 @@
 
 #include <time.h>
 
+#include "../../common/llmk/Dims.h"
+
 #include <omp.h>
 
 /// Marks the elementwise bodies of generated code: nothing on the CPU,
@@ -30,8 +32,6 @@
 #define LLMK_FN
 
 namespace llmk {
-
-constexpr int kMaxRank = 8;
 
 // Scalar functions of generated elementwise bodies, by the names the CUDA
 // library also defines.
@@ -42,26 +42,6 @@ using std::log;
 using std::nearbyint;
 using std::sin;
 using std::sqrt;
-
-/// A row-major shape. Dims are int64 because ONNX's are.
-struct Shape {
-  int rank = 0;
-  int64_t d[kMaxRank] = {};
-
-  int64_t numel() const {
-    int64_t n = 1;
-    for (int i = 0; i < rank; ++i)
-      n *= d[i];
-    return n;
-  }
-  /// Elements of the dims [from, to).
-  int64_t span(int from, int to) const {
-    int64_t n = 1;
-    for (int i = from; i < to; ++i)
-      n *= d[i];
-    return n;
-  }
-};
 
 /// bfloat16 storage: the top half of a float, rounded to nearest even.
 struct bf16 {
@@ -133,37 +113,9 @@ inline int32_t fail(char *error, size_t capacity, const char *format, ...) {
   return 1;
 }
 
-
 //===----------------------------------------------------------------------===//
-// Index arithmetic of the generated dims code (arith dialect semantics, but
-// never trapping: a zero divisor gives 0 and the shape checks report it).
-//===----------------------------------------------------------------------===//
-
-inline int64_t divTrunc(int64_t a, int64_t b) { return b == 0 ? 0 : (b == -1 ? -a : a / b); }
-inline int64_t remTrunc(int64_t a, int64_t b) { return (b == 0 || b == -1) ? 0 : a % b; }
-inline int64_t divFloor(int64_t a, int64_t b) {
-  if (b == 0)
-    return 0;
-  int64_t q = divTrunc(a, b);
-  return (q * b != a && ((a < 0) != (b < 0))) ? q - 1 : q;
-}
-inline int64_t divCeil(int64_t a, int64_t b) {
-  if (b == 0)
-    return 0;
-  int64_t q = divTrunc(a, b);
-  return (q * b != a && ((a < 0) == (b < 0))) ? q + 1 : q;
-}
-
-/// Elements of ONNX Range(start, limit, delta).
-inline int64_t rangeLength(double start, double limit, double delta) {
-  if (delta == 0)
-    return 0;
-  return std::max<int64_t>(0, static_cast<int64_t>(std::ceil((limit - start) / delta)));
-}
-
-//===----------------------------------------------------------------------===//
-// Per-op profiling (modules built with llm-opt --profile-ops): time spent in
-// each op of the program, printed to stderr when the process exits.
+// Per-op profiling (modules built with llm-opt --profile-ops): the clock of
+// OpProfile (common/llmk/OpProfile.h).
 //===----------------------------------------------------------------------===//
 
 inline double clockMs() {
@@ -172,48 +124,12 @@ inline double clockMs() {
   return ts.tv_sec * 1e3 + ts.tv_nsec * 1e-6;
 }
 
-class OpProfile {
-public:
-  static OpProfile &get() {
-    static OpProfile profile;
-    return profile;
-  }
-  void add(int index, const char *what, double startMs) {
-    double ms = clockMs() - startMs;
-    if (index >= (int)entries.size())
-      entries.resize(index + 1);
-    entries[index].what = what;
-    entries[index].ms += ms;
-    entries[index].calls += 1;
-  }
-  ~OpProfile() {
-    std::vector<Entry> sorted;
-    double total = 0;
-    for (const Entry &e : entries)
-      if (e.calls) {
-        sorted.push_back(e);
-        total += e.ms;
-      }
-    std::sort(sorted.begin(), sorted.end(), [](const Entry &a, const Entry &b) { return a.ms > b.ms; });
-    std::fprintf(stderr, "llm op profile: %.3f ms in %zu ops\n", total, sorted.size());
-    for (size_t i = 0; i < sorted.size() && i < (getenv("LLM_PROFILE_ALL") ? sorted.size() : 40); ++i)
-      std::fprintf(stderr, "  %9.3f ms %5.1f%%  %s\n", sorted[i].ms, 100 * sorted[i].ms / total,
-                   sorted[i].what);
-  }
-
-private:
-  struct Entry {
-    const char *what = "";
-    double ms = 0;
-    int64_t calls = 0;
-  };
-  std::vector<Entry> entries;
-};
-
 /// Parallel loops run on the OpenMP pool only when there is enough work to
 /// pay for waking it.
 inline bool worthThreads(int64_t work) { return work >= (1 << 15); }
 
 } // namespace llmk
+
+#include "../../common/llmk/OpProfile.h"
 
 #endif // LLMK_BASE_H

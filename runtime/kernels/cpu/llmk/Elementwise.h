@@ -18,27 +18,6 @@ template <typename T> struct In {
 };
 template <typename T> In<T> in(const T *p, const Shape &s) { return {p, s}; }
 
-/// Element strides of `in` read as if broadcast to `out` (0 on broadcast dims).
-inline void broadcastStrides(const Shape &in, const Shape &out, int64_t *strides) {
-  int offset = out.rank - in.rank;
-  int64_t stride = 1;
-  for (int i = out.rank - 1; i >= 0; --i) {
-    int j = i - offset;
-    strides[i] = (j < 0 || in.d[j] == 1) ? 0 : stride;
-    if (j >= 0)
-      stride *= in.d[j];
-  }
-}
-
-/// Numpy broadcasting of two dims; -1 when they are incompatible.
-inline int64_t broadcastDim(int64_t a, int64_t b) {
-  if (a == b || b == 1)
-    return a;
-  if (a == 1)
-    return b;
-  return -1;
-}
-
 namespace detail {
 
 /// The loop nest of an elementwise op after merging dims that every operand
@@ -139,74 +118,9 @@ void elementwise(const Shape &out, TO *o, F f, const In<TI> &...ins) {
   detail::elementwiseImpl(out, o, f, tuple, std::index_sequence_for<TI...>{});
 }
 
-//===----------------------------------------------------------------------===//
-// Scalar bodies shared by several ops.
-//===----------------------------------------------------------------------===//
-
-template <typename T> inline T floorMod(T a, T b) {
-  if constexpr (std::is_floating_point_v<T>) {
-    return std::fmod(a, b);
-  } else {
-    if (b == 0)
-      return 0;
-    if constexpr (std::is_signed_v<T>)
-      if (b == -1) // a % -1 traps for the most negative a
-        return 0;
-    T r = a % b;
-    if (r != 0 && ((r < 0) != (b < 0)))
-      r += b;
-    return r;
-  }
-}
-
-/// A cast to an integer of Bits < 8 bits (int4, uint4, stored one per byte):
-/// the value wrapped to its low Bits bits, sign-extended when Signed.
-template <int Bits, bool Signed, typename T> inline int64_t wrapInt(T a) {
-  const uint64_t bits = static_cast<uint64_t>(convert<int64_t>(a)) & ((uint64_t(1) << Bits) - 1);
-  if (Signed && bits >= (uint64_t(1) << (Bits - 1)))
-    return static_cast<int64_t>(bits) - (int64_t(1) << Bits);
-  return static_cast<int64_t>(bits);
-}
-
-template <typename T> inline T safeDiv(T a, T b) {
-  if constexpr (std::is_integral_v<T>) {
-    if (b == 0)
-      return 0; // integer division by zero is undefined in ONNX; never trap
-    if constexpr (std::is_signed_v<T>)
-      if (b == -1) // -a, wrapping for the most negative value instead of UB
-        return static_cast<T>(std::make_unsigned_t<T>(0) - static_cast<std::make_unsigned_t<T>>(a));
-  }
-  return a / b;
-}
-
-template <typename T> inline T power(T a, T b) {
-  if constexpr (std::is_integral_v<T>) {
-    if (b < 0) // 1 / a^|b| truncated: 0 unless |a| is 1
-      return a == 1 ? 1 : (a == T(-1) ? (b % 2 != 0 ? T(-1) : T(1)) : 0);
-    // Squaring, wrapping on overflow as the products of the type do.
-    using U = std::make_unsigned_t<T>;
-    U r = 1, base = static_cast<U>(a);
-    for (U e = static_cast<U>(b); e; e >>= 1) {
-      if (e & 1)
-        r = static_cast<U>(r * base);
-      base = static_cast<U>(base * base);
-    }
-    return static_cast<T>(r);
-  } else {
-    return std::pow(a, b);
-  }
-}
-
-template <typename T> inline T gelu(T x) {
-  return static_cast<T>(0.5) * x * (static_cast<T>(1) + verf(x * static_cast<T>(M_SQRT1_2)));
-}
-template <typename T> inline T geluTanh(T x) {
-  const T k = static_cast<T>(0.7978845608028654); // sqrt(2/pi)
-  return static_cast<T>(0.5) * x *
-         (static_cast<T>(1) + vtanh(k * (x + static_cast<T>(0.044715) * x * x * x)));
-}
-template <typename T> inline T sigmoid(T x) { return static_cast<T>(1) / (static_cast<T>(1) + vexp(-x)); }
-
 } // namespace llmk
+
+// Scalar bodies shared by several ops (and by the CUDA library).
+#include "../../common/llmk/ScalarOps.h"
 
 #endif // LLMK_ELEMENTWISE_H

@@ -68,23 +68,9 @@ void gemm(int64_t M, int64_t N, int64_t K, const T *A, int64_t lda, const T *B, 
 /// Numpy matmul: 1-D operands are promoted (and the promoted dim dropped from
 /// the result), leading dims broadcast.
 template <typename T> void matmul(const In<T> &a, const In<T> &b, T *out) {
-  const bool aVec = a.s.rank == 1, bVec = b.s.rank == 1;
-  const int64_t M = aVec ? 1 : a.s.d[a.s.rank - 2];
-  const int64_t K = a.s.d[a.s.rank - 1];
-  const int64_t N = bVec ? 1 : b.s.d[b.s.rank - 1];
-  const int aBatchRank = aVec ? 0 : a.s.rank - 2, bBatchRank = bVec ? 0 : b.s.rank - 2;
-  Shape aBatch, bBatch, batch;
-  aBatch.rank = aBatchRank;
-  bBatch.rank = bBatchRank;
-  for (int i = 0; i < aBatchRank; ++i)
-    aBatch.d[i] = a.s.d[i];
-  for (int i = 0; i < bBatchRank; ++i)
-    bBatch.d[i] = b.s.d[i];
-  batch.rank = std::max(aBatchRank, bBatchRank);
-  for (int i = 0; i < batch.rank; ++i) {
-    int ia = i - (batch.rank - aBatchRank), ib = i - (batch.rank - bBatchRank);
-    batch.d[i] = broadcastDim(ia >= 0 ? aBatch.d[ia] : 1, ib >= 0 ? bBatch.d[ib] : 1);
-  }
+  const MatmulDims dims = matmulDims(a.s, b.s);
+  const int64_t M = dims.M, N = dims.N, K = dims.K;
+  const Shape &aBatch = dims.aBatch, &bBatch = dims.bBatch, &batch = dims.batch;
   const int64_t batches = batch.numel();
   // One weight for every batch: a single GEMM over all rows of `a`.
   if (bBatch.numel() == 1 && aBatch.numel() == batches) {

@@ -68,26 +68,6 @@ void concatPiece(const T *x, int64_t outer, int64_t len, int64_t inner, T *out, 
     std::memcpy(out + (o * outLen + offset) * inner, x + o * chunk, chunk * sizeof(T));
 }
 
-/// ONNX Slice's normalization of one axis: returns the first index and
-/// writes the element count; start/end are clamped as in Python.
-inline int64_t sliceStart(int64_t dim, int64_t start, int64_t step) {
-  if (start < 0)
-    start += dim;
-  if (step > 0)
-    return std::clamp<int64_t>(start, 0, dim);
-  return std::clamp<int64_t>(start, -1, dim - 1);
-}
-inline int64_t sliceLength(int64_t dim, int64_t start, int64_t end, int64_t step) {
-  if (step == 0)
-    return 0;
-  start = sliceStart(dim, start, step);
-  if (end < 0)
-    end += dim;
-  end = step > 0 ? std::clamp<int64_t>(end, 0, dim) : std::clamp<int64_t>(end, -1, dim - 1);
-  int64_t len = step > 0 ? (end - start + step - 1) / step : (start - end + (-step) - 1) / (-step);
-  return std::max<int64_t>(len, 0);
-}
-
 /// out[i...] = x[start + i * step ...] per dim (every dim given).
 template <typename T>
 void slice(const In<T> &x, const Shape &out, T *o, const int64_t *starts, const int64_t *steps) {

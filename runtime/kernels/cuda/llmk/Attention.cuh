@@ -692,7 +692,7 @@ void attention(const In<T> &q, const In<T> &k, const In<T> &v, const void *maskD
     Shape full;
     full.rank = 4;
     full.d[0] = B, full.d[1] = Hq, full.d[2] = Sq, full.d[3] = Sk;
-    la::bcastStrides(maskShape, full, a.ms);
+    broadcastStrides(maskShape, full, a.ms);
   }
   a.causal = causal != Causal::None;
   a.Hq = Hq, a.Hk = Hk, a.group = Hk ? Hq / Hk : 1, a.Sq = Sq, a.Sk = Sk, a.D = D, a.Dv = Dv;
@@ -799,8 +799,8 @@ void rotaryEmbedding(const In<T> &x, const In<T> &cosT, const In<T> &sinT, T *ou
   table.rank = 4;
   table.d[0] = B, table.d[1] = H, table.d[2] = S, table.d[3] = half;
   int64_t cs[kMaxRank], ss[kMaxRank];
-  la::bcastStrides(cosT.s, table, cs);
-  la::bcastStrides(sinT.s, table, ss);
+  broadcastStrides(cosT.s, table, cs);
+  broadcastStrides(sinT.s, table, ss);
   const int64_t total = rows * (half + D - rotaryDim);
   la::rotaryKernel<T><<<la::gridFor(total, 256), 256, 0, llmk::stream()>>>(
       x.p, cosT.p, sinT.p, out, rows, H, S, D, half, rotaryDim, cs[0], cs[1], cs[2], cs[3], ss[0],
@@ -852,7 +852,7 @@ void attentionUniformMaskedRows(const In<T> &q, const In<T> &v, const void *mask
   full.rank = 4;
   full.d[0] = B, full.d[1] = Hq, full.d[2] = Sq, full.d[3] = Sk;
   int64_t ms[kMaxRank] = {0, 0, 0, 0};
-  la::bcastStrides(maskShape, full, ms);
+  broadcastStrides(maskShape, full, ms);
   la::uniformMaskedRowsKernel<T><<<static_cast<unsigned>(rows), 128, 0, llmk::stream()>>>(
       v.p, static_cast<const bool *>(maskData), out, Hq, Sq, Hk, Sk, Dv, Hk ? Hq / Hk : 1,
       causal == Causal::LowerRight ? Sk - Sq : 0, causal != Causal::None, ms[0], ms[1], ms[2],

@@ -49,6 +49,7 @@
 #endif
 
 #define LLMK_HD __host__ __device__ inline
+#include "../../common/llmk/Dims.h"
 
 #define LLMK_STRINGIFY2(x) #x
 #define LLMK_STRINGIFY(x) LLMK_STRINGIFY2(x)
@@ -63,29 +64,6 @@
   } while (0)
 
 namespace llmk {
-
-constexpr int kMaxRank = 8;
-
-/// A row-major shape. Dims are int64 because ONNX's are. Same layout as the
-/// CPU library's; passed to kernels by value.
-struct Shape {
-  int rank = 0;
-  int64_t d[kMaxRank] = {};
-
-  LLMK_HD int64_t numel() const {
-    int64_t n = 1;
-    for (int i = 0; i < rank; ++i)
-      n *= d[i];
-    return n;
-  }
-  /// Elements of the dims [from, to).
-  LLMK_HD int64_t span(int from, int to) const {
-    int64_t n = 1;
-    for (int i = from; i < to; ++i)
-      n *= d[i];
-    return n;
-  }
-};
 
 using f16 = __half;
 using bf16 = __nv_bfloat16;
@@ -163,56 +141,6 @@ inline int32_t fail(char *error, size_t capacity, const char *format, ...) {
 }
 
 //===----------------------------------------------------------------------===//
-// Index arithmetic of the generated dims code (arith dialect semantics, but
-// never trapping: a zero divisor gives 0 and the shape checks report it).
-//===----------------------------------------------------------------------===//
-
-LLMK_HD int64_t divTrunc(int64_t a, int64_t b) { return b == 0 ? 0 : (b == -1 ? -a : a / b); }
-LLMK_HD int64_t remTrunc(int64_t a, int64_t b) { return (b == 0 || b == -1) ? 0 : a % b; }
-LLMK_HD int64_t divFloor(int64_t a, int64_t b) {
-  if (b == 0)
-    return 0;
-  int64_t q = divTrunc(a, b);
-  return (q * b != a && ((a < 0) != (b < 0))) ? q - 1 : q;
-}
-LLMK_HD int64_t divCeil(int64_t a, int64_t b) {
-  if (b == 0)
-    return 0;
-  int64_t q = divTrunc(a, b);
-  return (q * b != a && ((a < 0) == (b < 0))) ? q + 1 : q;
-}
-
-/// Elements of ONNX Range(start, limit, delta).
-LLMK_HD int64_t rangeLength(double start, double limit, double delta) {
-  if (delta == 0)
-    return 0;
-  int64_t n = static_cast<int64_t>(::ceil((limit - start) / delta));
-  return n > 0 ? n : 0;
-}
-
-LLMK_HD int64_t clampI64(int64_t v, int64_t lo, int64_t hi) { return v < lo ? lo : (v > hi ? hi : v); }
-
-/// ONNX Slice's normalization of one axis: returns the first index; start is
-/// clamped as in Python.
-LLMK_HD int64_t sliceStart(int64_t dim, int64_t start, int64_t step) {
-  if (start < 0)
-    start += dim;
-  if (step > 0)
-    return clampI64(start, 0, dim);
-  return clampI64(start, -1, dim - 1);
-}
-LLMK_HD int64_t sliceLength(int64_t dim, int64_t start, int64_t end, int64_t step) {
-  if (step == 0)
-    return 0;
-  start = sliceStart(dim, start, step);
-  if (end < 0)
-    end += dim;
-  end = step > 0 ? clampI64(end, 0, dim) : clampI64(end, -1, dim - 1);
-  int64_t len = step > 0 ? (end - start + step - 1) / step : (start - end + (-step) - 1) / (-step);
-  return len > 0 ? len : 0;
-}
-
-//===----------------------------------------------------------------------===//
 // Operands and broadcasting
 //===----------------------------------------------------------------------===//
 
@@ -222,27 +150,6 @@ template <typename T> struct In {
   Shape s;
 };
 template <typename T> LLMK_HD In<T> in(const T *p, const Shape &s) { return {p, s}; }
-
-/// Element strides of `in` read as if broadcast to `out` (0 on broadcast dims).
-LLMK_HD void broadcastStrides(const Shape &in, const Shape &out, int64_t *strides) {
-  int offset = out.rank - in.rank;
-  int64_t stride = 1;
-  for (int i = out.rank - 1; i >= 0; --i) {
-    int j = i - offset;
-    strides[i] = (j < 0 || in.d[j] == 1) ? 0 : stride;
-    if (j >= 0)
-      stride *= in.d[j];
-  }
-}
-
-/// Numpy broadcasting of two dims; -1 when they are incompatible.
-LLMK_HD int64_t broadcastDim(int64_t a, int64_t b) {
-  if (a == b || b == 1)
-    return a;
-  if (a == 1)
-    return b;
-  return -1;
-}
 
 //===----------------------------------------------------------------------===//
 // The run's execution context
@@ -284,10 +191,6 @@ inline int32_t begin(const LLMRunArgs *args, char *E, size_t EC) {
     c.numSMs = 0;
   return 0;
 }
-
-/// The CPU library sizes its thread pool here; kernels on the GPU need
-/// nothing (generated code calls it on both targets).
-inline void setThreads(int) {}
 
 /// Checks that the run's launches were accepted; never synchronizes.
 inline int32_t end(char *E, size_t EC) {
@@ -397,44 +300,9 @@ inline double clockMs() {
   return ts.tv_sec * 1e3 + ts.tv_nsec * 1e-6;
 }
 
-class OpProfile {
-public:
-  static OpProfile &get() {
-    static OpProfile profile;
-    return profile;
-  }
-  void add(int index, const char *what, double startMs) {
-    double ms = clockMs() - startMs;
-    if (index >= (int)entries.size())
-      entries.resize(index + 1);
-    entries[index].what = what;
-    entries[index].ms += ms;
-    entries[index].calls += 1;
-  }
-  ~OpProfile() {
-    std::vector<Entry> sorted;
-    double total = 0;
-    for (const Entry &e : entries)
-      if (e.calls) {
-        sorted.push_back(e);
-        total += e.ms;
-      }
-    std::sort(sorted.begin(), sorted.end(), [](const Entry &a, const Entry &b) { return a.ms > b.ms; });
-    std::fprintf(stderr, "llm op profile: %.3f ms in %zu ops\n", total, sorted.size());
-    for (size_t i = 0; i < sorted.size() && i < (getenv("LLM_PROFILE_ALL") ? sorted.size() : 40); ++i)
-      std::fprintf(stderr, "  %9.3f ms %5.1f%%  %s\n", sorted[i].ms, 100 * sorted[i].ms / total,
-                   sorted[i].what);
-  }
-
-private:
-  struct Entry {
-    const char *what = "";
-    double ms = 0;
-    int64_t calls = 0;
-  };
-  std::vector<Entry> entries;
-};
 
 } // namespace llmk
+
+#include "../../common/llmk/OpProfile.h"
 
 #endif // LLMK_CUDA_BASE_CUH

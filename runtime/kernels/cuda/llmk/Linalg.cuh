@@ -107,19 +107,6 @@ inline int alignmentOf(const void *p) {
   return al;
 }
 
-//--- Batch broadcasting (own names: Elementwise.cuh may define its own). --//
-
-inline void bcastStrides(const Shape &in, const Shape &out, int64_t *strides) {
-  int offset = out.rank - in.rank;
-  int64_t stride = 1;
-  for (int i = out.rank - 1; i >= 0; --i) {
-    int j = i - offset;
-    strides[i] = (j < 0 || in.d[j] == 1) ? 0 : stride;
-    if (j >= 0)
-      stride *= in.d[j];
-  }
-}
-inline int64_t bcastDim(int64_t a, int64_t b) { return a == b || b == 1 ? a : (a == 1 ? b : -1); }
 
 //--- Elementwise epilogue (what cuBLASLt does not fuse). -----------------//
 
@@ -414,23 +401,9 @@ void linear(const T *x, const T *w, const T *bias, const T *residual, T *y, int6
 /// Numpy matmul: 1-D operands are promoted (and the promoted dim dropped from
 /// the result), leading dims broadcast.
 template <typename T> void matmul(const In<T> &a, const In<T> &b, T *out) {
-  const bool aVec = a.s.rank == 1, bVec = b.s.rank == 1;
-  const int64_t M = aVec ? 1 : a.s.d[a.s.rank - 2];
-  const int64_t K = a.s.d[a.s.rank - 1];
-  const int64_t N = bVec ? 1 : b.s.d[b.s.rank - 1];
-  const int aBatchRank = aVec ? 0 : a.s.rank - 2, bBatchRank = bVec ? 0 : b.s.rank - 2;
-  Shape aBatch, bBatch, batch;
-  aBatch.rank = aBatchRank;
-  bBatch.rank = bBatchRank;
-  for (int i = 0; i < aBatchRank; ++i)
-    aBatch.d[i] = a.s.d[i];
-  for (int i = 0; i < bBatchRank; ++i)
-    bBatch.d[i] = b.s.d[i];
-  batch.rank = std::max(aBatchRank, bBatchRank);
-  for (int i = 0; i < batch.rank; ++i) {
-    int ia = i - (batch.rank - aBatchRank), ib = i - (batch.rank - bBatchRank);
-    batch.d[i] = la::bcastDim(ia >= 0 ? aBatch.d[ia] : 1, ib >= 0 ? bBatch.d[ib] : 1);
-  }
+  const MatmulDims dims = matmulDims(a.s, b.s);
+  const int64_t M = dims.M, N = dims.N, K = dims.K;
+  const Shape &aBatch = dims.aBatch, &bBatch = dims.bBatch, &batch = dims.batch;
   const int64_t batches = batch.numel();
   if (M <= 0 || N <= 0 || batches <= 0)
     return;
@@ -447,8 +420,8 @@ template <typename T> void matmul(const In<T> &a, const In<T> &b, T *out) {
   bt.rank = batch.rank;
   for (int i = 0; i < batch.rank; ++i)
     bt.d[i] = batch.d[i];
-  la::bcastStrides(aBatch, batch, bt.as);
-  la::bcastStrides(bBatch, batch, bt.bs);
+  broadcastStrides(aBatch, batch, bt.as);
+  broadcastStrides(bBatch, batch, bt.bs);
   if constexpr (la::blasType<T>()) {
     // The innermost batch dims that one stride walks (size-1 dims never
     // matter), as one strided-batched GEMM; the outer dims loop on the host.
