@@ -12,11 +12,11 @@
 #include "passes/Fusion/Passes.h"
 
 #include "dialects/LLM/IR/LLMOps.h"
+#include "dialects/LLM/IR/LLMWeightRecipes.h"
 
 #include "mlir/IR/AsmState.h"
 #include "mlir/IR/BuiltinAttributes.h"
 #include "mlir/IR/DialectResourceBlobManager.h"
-#include "dialects/LLM/IR/LLMWeightRecipes.h"
 
 namespace mlir {
 namespace llm {
@@ -82,8 +82,15 @@ struct MergeParallelLinearsPass
     : llm::impl::MergeParallelLinearsPassBase<MergeParallelLinearsPass> {
   using Base::Base;
 
+  // A module pass, not a function pass: merging makes new weight blobs and
+  // records their recipes on the module (llm.weight_recipes), which
+  // function passes running in parallel must not write.
   void runOnOperation() override {
-    func::FuncOp func = getOperation();
+    for (func::FuncOp func : getOperation().getOps<func::FuncOp>())
+      mergeIn(func);
+  }
+
+  void mergeIn(func::FuncOp func) {
     // Groups of mergeable linears by (input, weight layout, element type),
     // in program order.
     SmallVector<SmallVector<LinearOp>> groups;

@@ -26,7 +26,7 @@ def FuseEpiloguesPass : Pass<"llm-fuse-epilogues", "::mlir::func::FuncOp"> {
   let dependentDialects = ["::mlir::llm::LLMDialect"];
 }
 
-def MergeParallelLinearsPass : Pass<"llm-merge-parallel-linears", "::mlir::func::FuncOp"> {
+def MergeParallelLinearsPass : Pass<"llm-merge-parallel-linears", "::mlir::ModuleOp"> {
   let summary = "Merge linears that read the same input into one wider linear";
   let description = [{
     Linears on the same input with constant weights of the same layout and

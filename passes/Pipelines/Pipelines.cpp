@@ -41,7 +41,7 @@ void mlir::llm::buildLLMOptimizePipeline(OpPassManager &pm, const LLMOptimizeOpt
   if (options.fuseEpilogues)
     pm.addNestedPass<func::FuncOp>(createFuseEpiloguesPass());
   if (options.mergeLinears) {
-    pm.addNestedPass<func::FuncOp>(createMergeParallelLinearsPass());
+    pm.addPass(createMergeParallelLinearsPass());
     pm.addPass(createCanonicalizerPass());
   }
   // After the epilogues and merging, whose patterns and constant
