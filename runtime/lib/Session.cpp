@@ -284,18 +284,21 @@ void llmrt_session::run() {
       inputPtrs[i] = stagedInputs[i].data();
     }
   }
-  // What the launches bake in: dims and addresses (see Executor::run).
+  // What the launches bake in: dims and addresses (see Executor::run). Only
+  // a device backend replays launches; the CPU's run pays nothing for it.
   std::vector<int64_t> launchKey;
-  auto address = [](const void *p) { return static_cast<int64_t>(reinterpret_cast<intptr_t>(p)); };
-  for (size_t i = 0; i < numInputs; ++i) {
-    launchKey.push_back(address(inputPtrs[i]));
-    launchKey.insert(launchKey.end(), inputs[i].dims, inputs[i].dims + entry.inputs[i].rank());
+  if (!hostMemory) {
+    auto address = [](const void *p) { return static_cast<int64_t>(reinterpret_cast<intptr_t>(p)); };
+    for (size_t i = 0; i < numInputs; ++i) {
+      launchKey.push_back(address(inputPtrs[i]));
+      launchKey.insert(launchKey.end(), inputs[i].dims, inputs[i].dims + entry.inputs[i].rank());
+    }
+    launchKey.push_back(address(arena.data()));
+    launchKey.insert(launchKey.end(), bufferOffsets.begin(), bufferOffsets.end());
+    for (void *p : outputPtrs)
+      launchKey.push_back(address(p));
+    launchKey.push_back(address(module->weights.data()));
   }
-  launchKey.push_back(address(arena.data()));
-  launchKey.insert(launchKey.end(), bufferOffsets.begin(), bufferOffsets.end());
-  for (void *p : outputPtrs)
-    launchKey.push_back(address(p));
-  launchKey.push_back(address(module->weights.data()));
   char error[kErrorCapacity] = {};
   LLMRunArgs args;
   args.inputs = inputPtrs.data();
