@@ -32,9 +32,10 @@ for model in "${models[@]}"; do
   [ -f "build/bench-models/$name.onnx" ] ||
     /usr/bin/python3 scripts/bench/make_bench_models.py build/bench-models --models "$model"
   out=build/bench-modules-cuda/$name
-  /usr/bin/time -f "prepare-bench: $name compiled in %e s, %M KB" \
-    build/bin/llm-opt "build/bench-models/$name.onnx" --target=cuda --precision="$precision" \
+  start=$SECONDS
+  build/bin/llm-opt "build/bench-models/$name.onnx" --target=cuda --precision="$precision" \
     --emit=module -o "$out"
+  echo "prepare-bench: $name compiled in $((SECONDS - start)) s"
   mkdir -p ".device-carry/gpu/bench/$name"
   cp "$out/module.so" "$out/manifest.json" ".device-carry/gpu/bench/$name/"
 done
