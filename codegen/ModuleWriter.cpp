@@ -238,6 +238,11 @@ std::string manifestJSON(const codegen::EmittedModule &emitted, const ModuleWrit
                               {"weights", std::move(weights)},
                               {"weight_recipes", std::move(recipes)},
                               {"entries", std::move(entries)}};
+  bool hasConstants = llvm::any_of(emitted.weights, [](const codegen::WeightEntry &w) {
+    return w.storage != nullptr;
+  });
+  if (hasConstants)
+    manifest["constants_file"] = "constants.safetensors";
   std::string text;
   llvm::raw_string_ostream os(text);
   os << llvm::formatv("{0:2}", llvm::json::Value(std::move(manifest))) << "\n";
@@ -325,8 +330,19 @@ LogicalResult mlir::llm::writeModuleDirectory(ModuleOp module, const ModuleWrite
   if (std::error_code ec = llvm::sys::fs::create_directories(dir))
     return module.emitError("cannot create '") << dir << "': " << ec.message();
   bool cuda = *target == codegen::Target::CUDA;
+  // The model's weights (initializers and what the compiler derived from
+  // them, with recipes) go to weights.safetensors, which a user's checkpoint
+  // can replace; constants codegen moved out of the code go to their own
+  // file, which always travels with module.so.
+  std::vector<codegen::WeightEntry> modelWeights, constants;
+  for (const codegen::WeightEntry &w : emitted->weights)
+    (w.storage ? constants : modelWeights).push_back(w);
+  if (constants.empty()) // a stale one from an earlier compile into DIR
+    llvm::sys::fs::remove(dir + "/constants.safetensors");
   if (failed(writeFile(module, dir + (cuda ? "/module.cu" : "/module.cpp"), emitted->source)) ||
-      failed(writeSafetensors(module, dir + "/weights.safetensors", emitted->weights)) ||
+      failed(writeSafetensors(module, dir + "/weights.safetensors", modelWeights)) ||
+      (!constants.empty() &&
+       failed(writeSafetensors(module, dir + "/constants.safetensors", constants))) ||
       failed(cuda ? buildCUDALibrary(module, dir) : buildSharedLibrary(module, dir, options)) ||
       failed(writeFile(module, dir + "/manifest.json", manifestJSON(*emitted, options, recipesJSON(module)))))
     return failure();

@@ -158,7 +158,7 @@ readExternalData(const onnx::TensorProto &tensor, StringRef modelPath, int64_t e
 }
 
 FailureOr<ElementsAttr> GraphImporter::convertTensor(const onnx::TensorProto &tensor,
-                                                     Location loc) {
+                                                     Location loc, bool isInitializer) {
   using TP = onnx::TensorProto;
   int32_t dataType = tensor.data_type();
   Type elementType = convertElementType(ctx, dataType);
@@ -244,14 +244,15 @@ FailureOr<ElementsAttr> GraphImporter::convertTensor(const onnx::TensorProto &te
     bytes.swap(unpacked);
   }
 
-  // Booleans and small tensors stay dense so folders can read them.
+  // Booleans, small tensors and non-initializers stay dense: folders can
+  // read them, and they are the program's, not the checkpoint's.
   if (elementType.isInteger(1)) {
     SmallVector<bool> values;
     for (char c : bytes)
       values.push_back(c != 0);
     return cast<ElementsAttr>(DenseElementsAttr::get(type, values));
   }
-  if (numElements <= options.denseElementLimit) {
+  if (numElements <= options.denseElementLimit || !isInitializer) {
     bool detectedSplat = false;
     if (!DenseElementsAttr::isValidRawBuffer(type, bytes, detectedSplat))
       return fail("has a malformed buffer");
@@ -326,7 +327,7 @@ LogicalResult GraphImporter::importInitializers() {
       return emitError(loc) << "initializer '" << init.name() << "' is declared twice";
     if (options.keepInitializerInputs && inputNames.contains(init.name()))
       continue; // stays an overridable function argument
-    FailureOr<ElementsAttr> value = convertTensor(init, loc);
+    FailureOr<ElementsAttr> value = convertTensor(init, loc, /*isInitializer=*/true);
     if (failed(value))
       return failure();
     values[init.name()] = ConstantOp::create(builder, loc, *value).getResult();

@@ -78,9 +78,13 @@ public:
   OpBuilder &getBuilder() { return builder; }
 
   /// Converts a TensorProto (initializer or attribute) to an elements attr,
-  /// reading external data relative to the model's folder. `where` names the
-  /// tensor in diagnostics.
-  FailureOr<ElementsAttr> convertTensor(const onnx::TensorProto &tensor, Location loc);
+  /// reading external data relative to the model's folder. A large
+  /// initializer (`isInitializer`) becomes a dense_resource blob named after
+  /// it: one of the model's weights, which a checkpoint can replace by name.
+  /// Everything else (Constant nodes, bound inputs, small tensors) is a dense
+  /// attribute, part of the program (LLMWeightRecipes.h).
+  FailureOr<ElementsAttr> convertTensor(const onnx::TensorProto &tensor, Location loc,
+                                        bool isInitializer = false);
 
   /// Symbolic contents of small integer tensors, as index values or
   /// constants: what makes Shape->Gather->Concat->Reshape chains foldable.

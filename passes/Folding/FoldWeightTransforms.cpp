@@ -339,7 +339,6 @@ struct FoldWeightTransformsPass
                     "sub-byte elements)");
       inputs.push_back(std::move(*data));
     }
-    bool anyBlob = llvm::any_of(inputs, [](const ConstantData &d) { return d.isBlob; });
     bool allBlobs = llvm::all_of(inputs, [](const ConstantData &d) { return d.isBlob; });
     auto inputType = cast<RankedTensorType>(constants.front().getType());
     std::vector<char> out(bytes);
@@ -405,15 +404,16 @@ struct FoldWeightTransformsPass
         params.push_back(b.getNamedAttr("dtype", TypeAttr::get(to)));
       }
     }
-    if (anyBlob) {
+    // A blob only when the runtime can rebuild it from a checkpoint of the
+    // sources (LLMWeightRecipes.h); otherwise the value is the compiler's
+    // own constant, a dense attribute.
+    if (allBlobs && !recipe.empty()) {
       ElementsAttr attr = makeBlob(type, name, out);
-      if (allBlobs && !recipe.empty()) {
-        SmallVector<std::string> from;
-        for (const ConstantData &data : inputs)
-          from.push_back(data.name);
-        recordWeightRecipe(op, cast<DenseResourceElementsAttr>(attr).getRawHandle().getKey(),
-                           recipe, from, params);
-      }
+      SmallVector<std::string> from;
+      for (const ConstantData &data : inputs)
+        from.push_back(data.name);
+      recordWeightRecipe(op, cast<DenseResourceElementsAttr>(attr).getRawHandle().getKey(),
+                         recipe, from, params);
       return attr;
     }
     if (type.getElementType().isInteger(1))

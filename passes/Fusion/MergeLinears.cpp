@@ -165,21 +165,26 @@ struct MergeParallelLinearsPass
       locs.push_back(linear.getLoc());
     Location loc = builder.getFusedLoc(locs);
     // Each merged blob records how it was made (a concat of the members'
-    // blobs), so the runtime can rebuild it from another checkpoint; members
-    // that are dense attributes rather than blobs leave no recipe.
+    // blobs), so the runtime can rebuild it from another checkpoint. When a
+    // member is a dense attribute (small initializers are), no checkpoint
+    // holds it: the merged value is then the compiler's own constant, a dense
+    // attribute too (LLMWeightRecipes.h).
     auto constant = [&](std::vector<char> bytes, ArrayRef<int64_t> shape, StringRef key,
                         ArrayRef<Value> members, int64_t axis) {
       auto type = RankedTensorType::get(shape, element);
-      AsmResourceBlob blob = HeapAsmResourceBlob::allocateAndCopyWithAlign(
-          ArrayRef<char>(bytes), alignof(std::max_align_t));
-      auto attr = DenseResourceElementsAttr::get(type, key, std::move(blob));
       SmallVector<std::string> from;
       for (Value member : members)
         if (std::optional<std::string> blobName = weightBlobName(member))
           from.push_back(*blobName);
-      if (from.size() == members.size())
-        recordWeightRecipe(first, attr.getRawHandle().getKey(), "concat", from,
-                           {builder.getNamedAttr("axis", builder.getI64IntegerAttr(axis))});
+      if (from.size() != members.size()) {
+        auto dense = DenseElementsAttr::getFromRawBuffer(type, bytes);
+        return ConstantOp::create(builder, loc, type, cast<ElementsAttr>(dense)).getResult();
+      }
+      AsmResourceBlob blob = HeapAsmResourceBlob::allocateAndCopyWithAlign(
+          ArrayRef<char>(bytes), alignof(std::max_align_t));
+      auto attr = DenseResourceElementsAttr::get(type, key, std::move(blob));
+      recordWeightRecipe(first, attr.getRawHandle().getKey(), "concat", from,
+                         {builder.getNamedAttr("axis", builder.getI64IntegerAttr(axis))});
       return ConstantOp::create(builder, loc, type, cast<ElementsAttr>(attr)).getResult();
     };
     SmallVector<int64_t> weightShape = transposed ? SmallVector<int64_t>{total, k}

@@ -272,6 +272,8 @@ public:
     m.target = string(root, "", "target");
     m.library = string(root, "", "library");
     m.weightsFile = string(root, "", "weights_file");
+    if (root.contains("constants_file"))
+      m.constantsFile = string(root, "", "constants_file");
     auto producer = root.find("producer");
     if (producer != root.end()) {
       if (!producer->is_string())

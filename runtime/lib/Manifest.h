@@ -52,6 +52,10 @@ struct Manifest {
   std::string target;
   std::string library;
   std::string weightsFile;
+  /// Constants the compiler made (not model weights, so never in a user's
+  /// checkpoint); "" when the module has none. Read even when a checkpoint
+  /// replaces the weights file.
+  std::string constantsFile;
   std::string producer;
   std::vector<TensorSpec> weights;
   /// How derived weights are rebuilt from a checkpoint (WeightRecipes.h).

@@ -84,8 +84,18 @@ void llmrt_module::loadLibrary() {
   run = reinterpret_cast<LLMRunFn>(symbol(entry->runSymbol, "entries[0].run_symbol"));
 }
 
+const void *llmrt_module::alignedHostData(const void *data, size_t bytes, size_t elementSize) {
+  if (reinterpret_cast<uintptr_t>(data) % elementSize == 0)
+    return data;
+  weightCopies.push_back(allocateHostAligned(bytes, 64));
+  std::memcpy(weightCopies.back().get(), data, bytes);
+  return weightCopies.back().get();
+}
+
 void llmrt_module::loadWeights(const std::string &weightsPath) {
   weightsFile = std::make_unique<SafetensorsFile>(weightsPath);
+  if (!manifest.constantsFile.empty())
+    constantsFile = std::make_unique<SafetensorsFile>(path(manifest.constantsFile));
   // Weights the compiler derived (merged, cast, transposed) are rebuilt from
   // a checkpoint that holds only the originals (WeightRecipes.h).
   WeightResolver resolver(*weightsFile, weightsPath, manifest.recipes);
@@ -98,6 +108,18 @@ void llmrt_module::loadWeights(const std::string &weightsPath) {
     const TensorSpec &spec = manifest.weights[i];
     std::string where = weightsPath + ": tensor '" + spec.name + "' (" + manifest.path +
                         " weights[" + std::to_string(i) + "])";
+    // The compiler's own constants come from the module, whatever checkpoint
+    // supplies the model's weights.
+    const SafetensorsTensor *constant = constantsFile ? constantsFile->find(spec.name) : nullptr;
+    if (constant) {
+      if (constant->dtype != spec.dtype || constant->shape != spec.dims)
+        fail(LLMRT_ERROR_FORMAT, path(manifest.constantsFile) + ": tensor '" + spec.name +
+                                     "' does not match " + manifest.path + " weights[" +
+                                     std::to_string(i) + "]");
+      host.push_back(alignedHostData(constant->data, constant->bytes, findDType(spec.dtype)->size));
+      bytes.push_back(constant->bytes);
+      continue;
+    }
     const SafetensorsTensor *tensor = weightsFile->find(spec.name);
     if (!tensor && !manifest.recipes.count(spec.name))
       fail(LLMRT_ERROR_FORMAT, weightsPath + ": no tensor '" + spec.name + "', which " +
@@ -113,14 +135,7 @@ void llmrt_module::loadWeights(const std::string &weightsPath) {
       fail(LLMRT_ERROR_FORMAT, where + " has shape " + actual.shapeString() +
                                    ", the manifest says " + spec.shapeString());
     }
-    const void *data = weight.data;
-    size_t elementSize = findDType(spec.dtype)->size;
-    if (reinterpret_cast<uintptr_t>(data) % elementSize != 0) {
-      weightCopies.push_back(allocateHostAligned(weight.bytes, 64));
-      std::memcpy(weightCopies.back().get(), data, weight.bytes);
-      data = weightCopies.back().get();
-    }
-    host.push_back(data);
+    host.push_back(alignedHostData(weight.data, weight.bytes, findDType(spec.dtype)->size));
     bytes.push_back(weight.bytes);
   }
   derivedWeights = std::move(resolver.made);

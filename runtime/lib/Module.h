@@ -29,6 +29,7 @@ struct llmrt_module {
   std::unique_ptr<llmrt::Backend> backend;
 
   std::unique_ptr<llmrt::SafetensorsFile> weightsFile;
+  std::unique_ptr<llmrt::SafetensorsFile> constantsFile; // manifest.constantsFile
   std::vector<std::unique_ptr<void, llmrt::FreeDeleter>> weightCopies; // realigned
   std::vector<std::shared_ptr<std::vector<uint8_t>>> derivedWeights;  // WeightRecipes.h
   std::vector<const void *> weights; // LLMRunArgs::weights, manifest order
@@ -45,6 +46,9 @@ private:
   std::string path(const std::string &name) const;
   void loadLibrary();
   void loadWeights(const std::string &weightsPath);
+  /// `data`, or an aligned copy kept in weightCopies when a safetensors file
+  /// left it misaligned for its element type.
+  const void *alignedHostData(const void *data, size_t bytes, size_t elementSize);
 };
 
 namespace llmrt {

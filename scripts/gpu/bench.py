@@ -51,7 +51,8 @@ sys.path.insert(0, os.path.join(REPO, "scripts", "bench"))
 sys.path.insert(0, os.path.join(REPO, "scripts", "models"))
 import make_bench_models as mbm  # noqa: E402
 from onnx import numpy_helper  # noqa: E402
-from onnx_to_safetensors import write_safetensors  # noqa: E402
+from onnx_to_safetensors import (checkpoint_tensors, module_float32_weights,  # noqa: E402
+                                  write_safetensors)
 
 CARRY = os.path.join(REPO, ".device-carry", "gpu")
 RUNNER = os.path.join(CARRY, "bin", "llm-run-standalone")
@@ -297,24 +298,14 @@ def phases(args, flops_rate, bandwidth, results):
         # The checkpoint stores each tensor in the dtype our module keeps it
         # in (the precision pass leaves a few in f32: rotary frequencies); the
         # rest, and PyTorch's copy, in f16.
-        with open(os.path.join(module, "manifest.json")) as f:
-            wanted = {x["name"]: x["dtype"] for x in json.load(f)["weights"]}
-        tensors, w = [], {}
+        checkpoint = os.path.join(args.work, f"{name}.safetensors")
+        write_safetensors(checkpoint, checkpoint_tensors(model, "float16",
+                                                         module_float32_weights(module)))
+        w = {}
         for init in model.graph.initializer:
             a = numpy_helper.to_array(init)
-            keep32 = a.dtype == np.float32 and wanted.get(init.name) == "float32"
-            if a.dtype == np.float32:
-                w[init.name] = torch.from_numpy(a.astype(np.float16)).cuda()
-                a = a if keep32 else a.astype(np.float16)
-            else:
-                w[init.name] = torch.from_numpy(a).cuda()
-            tag = {np.dtype("float16"): "F16", np.dtype("float32"): "F32", np.dtype("int64"): "I64",
-                   np.dtype("bool"): "BOOL"}[a.dtype]
-            tensors.append((init.name, tag, a.shape, np.ascontiguousarray(a).tobytes()))
+            w[init.name] = torch.from_numpy(a.astype(np.float16) if a.dtype == np.float32 else a).cuda()
         del model
-        checkpoint = os.path.join(args.work, f"{name}.safetensors")
-        write_safetensors(checkpoint, tensors)
-        del tensors
         log(f"{name}: weights ready in {time.time() - start:.0f} s")
         net = cls(cfg, w).eval()
         nets[name] = (net, w)

@@ -6,7 +6,8 @@
 # Builds the benchmark models (scripts/bench/make_bench_models.py: GPT-2-small,
 # BERT-base, TinyLlama-1.1B-shaped, random weights) into build/bench-models,
 # compiles each for the CUDA target in f16 (PRECISION=f16|bf16|f32) into
-# build/bench-modules-cuda/NAME, and carries module.so and manifest.json only
+# build/bench-modules-cuda/NAME, and carries module.so, manifest.json and the
+# compiler's constants (constants.safetensors, bytes) only
 # into .device-carry/gpu/bench/NAME: the weights (up to 2.2 GB) are made again
 # on the GPU machine, where bench.py writes the checkpoint both sides load.
 set -euo pipefail
@@ -37,6 +38,8 @@ for model in "${models[@]}"; do
     --emit=module -o "$out"
   echo "prepare-bench: $name compiled in $((SECONDS - start)) s"
   mkdir -p ".device-carry/gpu/bench/$name"
+  rm -f ".device-carry/gpu/bench/$name/"*
   cp "$out/module.so" "$out/manifest.json" ".device-carry/gpu/bench/$name/"
+  [ ! -f "$out/constants.safetensors" ] || cp "$out/constants.safetensors" ".device-carry/gpu/bench/$name/"
 done
 du -sh .device-carry/gpu

@@ -2,12 +2,16 @@
 """Write an ONNX model's initializers to a safetensors checkpoint, by name.
 
     onnx_to_safetensors.py MODEL.onnx OUT.safetensors [--dtype float16|bfloat16]
+                           [--module DIR]
 
 The result holds the model's own tensors only. A module compiled from the
 model runs with it (llm-run MODULE --weights OUT.safetensors): weights the
 compiler derived (merged q/k/v, f16 copies, ...) are rebuilt at load time from
 the manifest's weight_recipes. --dtype stores float32 tensors in that dtype
-(round to nearest even), as a half-precision checkpoint would be.
+(round to nearest even), as a half-precision checkpoint would be, except the
+tensors that the compiled module DIR (--module) keeps in float32 (the
+precision pass keeps rotary frequencies and a few others in f32: rounding
+them would lose what the module keeps).
 
 Needs only onnx and numpy (Debian's /usr/bin/python3 here; the GPU machine's
 python3 too).
@@ -58,24 +62,43 @@ def write_safetensors(path, tensors):
             f.write(data)
 
 
+def checkpoint_tensors(model, dtype=None, keep_float32=frozenset()):
+    """The model's initializers as write_safetensors entries; float32 ones are
+    stored in `dtype` ("float16" / "bfloat16"), except those named in
+    keep_float32. Raises ValueError on a dtype safetensors cannot hold."""
+    tensors = []
+    for init in model.graph.initializer:
+        a = numpy_helper.to_array(init)
+        if a.dtype == np.float32 and dtype and init.name not in keep_float32:
+            if dtype == "bfloat16":
+                tensors.append((init.name, "BF16", a.shape, to_bfloat16_bits(a).tobytes()))
+                continue
+            a = a.astype(np.float16)
+        if a.dtype not in DTYPES:
+            raise ValueError(f"initializer '{init.name}' has unsupported dtype {a.dtype}")
+        tensors.append((init.name, DTYPES[a.dtype], a.shape, np.ascontiguousarray(a).tobytes()))
+    return tensors
+
+
+def module_float32_weights(module_dir):
+    """Names of the weights a compiled module keeps in float32 (its manifest)."""
+    with open(f"{module_dir}/manifest.json") as f:
+        return {w["name"] for w in json.load(f)["weights"] if w["dtype"] == "float32"}
+
+
 def main():
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("model")
     parser.add_argument("out")
     parser.add_argument("--dtype", choices=["float16", "bfloat16"])
+    parser.add_argument("--module", help="keep in float32 what this compiled module keeps in float32")
     args = parser.parse_args()
     model = onnx.load(args.model)  # external data is loaded from beside the model
-    tensors = []
-    for init in model.graph.initializer:
-        a = numpy_helper.to_array(init)
-        if a.dtype == np.float32 and args.dtype == "float16":
-            a = a.astype(np.float16)
-        if a.dtype == np.float32 and args.dtype == "bfloat16":
-            tensors.append((init.name, "BF16", a.shape, to_bfloat16_bits(a).tobytes()))
-            continue
-        if a.dtype not in DTYPES:
-            sys.exit(f"{args.model}: initializer '{init.name}' has unsupported dtype {a.dtype}")
-        tensors.append((init.name, DTYPES[a.dtype], a.shape, np.ascontiguousarray(a).tobytes()))
+    keep = module_float32_weights(args.module) if args.module else frozenset()
+    try:
+        tensors = checkpoint_tensors(model, args.dtype, keep)
+    except ValueError as e:
+        sys.exit(f"{args.model}: {e}")
     write_safetensors(args.out, tensors)
     print(f"{args.out}: {len(tensors)} tensors")
 

@@ -9,7 +9,14 @@
 // Codegen copies it into the manifest ("weight_recipes"), and the runtime
 // rebuilds those weights from a checkpoint that holds only the model's own
 // tensors (runtime/lib/WeightRecipes.h). Ops: concat {axis}, cast {dtype},
-// transpose {perm}, reshape {shape}.
+// transpose {perm}, reshape {shape}, slice {starts, steps, shape}.
+//
+// The invariant the runtime relies on: every dense_resource blob is either
+// one of the model's own tensors (an ONNX initializer, under its name) or has
+// a recipe. A value derived at compile time that no recipe can rebuild (made
+// from dense attributes, or by an op the runtime does not replay) is a dense
+// attribute instead: codegen puts it in the code or in the module's
+// constants file, which travels with the module whatever checkpoint is used.
 //
 //===----------------------------------------------------------------------===//
 

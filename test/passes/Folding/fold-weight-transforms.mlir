@@ -100,6 +100,29 @@ func.func @concat() -> (tensor<2x3xf32>, tensor<4xf32>) {
 
 // -----
 
+// A blob concatenated with a dense attribute: no checkpoint holds the dense
+// part, so no recipe could rebuild the result; it is the compiler's own
+// constant, a dense attribute (LLMWeightRecipes.h), and no recipe is recorded.
+// CHECK-NOT: llm.weight_recipes
+// CHECK-LABEL: func.func @concat_blob_and_dense
+// CHECK-NEXT: %[[C:.+]] = llm.constant dense<[1.000000e+00, 2.000000e+00, 3.000000e+00]> : tensor<3xf32>
+// CHECK-NEXT: return %[[C]]
+func.func @concat_blob_and_dense() -> tensor<3xf32> {
+  %a = llm.constant dense_resource<a> : tensor<2xf32>
+  %b = llm.constant dense<[3.0]> : tensor<1xf32>
+  %c = llm.concat %a, %b {axis = 0 : i64} : (tensor<2xf32>, tensor<1xf32>) -> tensor<3xf32>
+  return %c : tensor<3xf32>
+}
+{-#
+  dialect_resources: {
+    builtin: {
+      a: "0x040000000000803F00000040"
+    }
+  }
+#-}
+
+// -----
+
 // Slices, ONNX semantics: [1:4:2] is 2 4; [-1:-6:-1] (negative start and
 // end count from the end, the end is clamped) is the whole of v reversed;
 // a start given as an index constant counts as static.

@@ -832,6 +832,36 @@ TEST_F(RuntimeTest, AlternateWeightsFile) {
   EXPECT_THAT(llmrt_last_error(), HasSubstr(wrongPath + ": tensor 'w'"));
 }
 
+// Constants the compiler made live in the module's constants file, which a
+// checkpoint of the model's own weights does not replace.
+TEST_F(RuntimeTest, ConstantsFileKeptWithCheckpoint) {
+  manifest["weights"] = json::parse(R"([{"name": "llm.constant.0", "dtype": "float32", "shape": [4]}])");
+  manifest["weight_recipes"] = json::parse(R"({})");
+  manifest["constants_file"] = "constants.safetensors";
+  writeModule();
+  writeFile(dir / "weights.safetensors", encodeSafetensors({}));
+  writeFile(dir / "constants.safetensors",
+            encodeSafetensors({{"llm.constant.0", "F32", {4}, floatBytes(weights)}}));
+  std::string checkpoint = (dir / "checkpoint.safetensors").string();
+  writeFile(checkpoint, encodeSafetensors({{"unrelated", "F32", {1}, floatBytes({2.0f})}}));
+  for (const char *weightsPath : {static_cast<const char *>(nullptr), checkpoint.c_str()}) {
+    ModulePtr module = load(LLMRT_OK, weightsPath);
+    ASSERT_TRUE(module);
+    SessionPtr s = session(module.get());
+    std::mt19937 rng(6);
+    runAndCheck(s.get(), 3, rng, weights);
+  }
+
+  // A constants file that disagrees with the manifest is rejected, naming it.
+  writeFile(dir / "constants.safetensors",
+            encodeSafetensors({{"llm.constant.0", "F32", {2}, floatBytes({1.0f, 2.0f})}}));
+  ModulePtr bad = load(LLMRT_ERROR_FORMAT);
+  EXPECT_THAT(llmrt_last_error(), HasSubstr("constants.safetensors: tensor 'llm.constant.0' does not match"));
+  fs::remove(dir / "constants.safetensors");
+  ModulePtr missing = load(LLMRT_ERROR_IO);
+  EXPECT_THAT(llmrt_last_error(), HasSubstr("constants.safetensors"));
+}
+
 TEST_F(RuntimeTest, ConcurrentSessions) {
   writeModule();
   ModulePtr module = load();
