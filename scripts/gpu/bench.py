@@ -4,6 +4,7 @@ and torch.compile(mode="max-autotune"), same architecture, same weights, fp16.
 
     python3 scripts/gpu/bench.py [--models gpt2-small,bert-base,llama-1b]
         [--shapes 1x128,32x512] [--iterations 50] [--skip-torch] [--skip-compile]
+        [--compile-only gpt2-small:1x128,...]
 
 Before the call, here: scripts/gpu/prepare-bench.sh compiles the benchmark
 models (scripts/bench/make_bench_models.py, random weights) for the CUDA target
@@ -263,6 +264,9 @@ def main():
     ap.add_argument("--skip-torch", action="store_true")
     ap.add_argument("--skip-compile", action="store_true")
     ap.add_argument("--compile-mode", default="max-autotune")
+    ap.add_argument("--compile-only", default="",
+                    help="torch.compile only these NAME:BxS (comma-separated; default all): "
+                         "max-autotune takes minutes each, more than one device call allows")
     ap.add_argument("--work", default="/tmp/llm-bench")
     args = ap.parse_args()
     os.makedirs(args.work, exist_ok=True)
@@ -339,7 +343,10 @@ def phases(args, flops_rate, bandwidth, results):
             jobs.append((b * s_, name, shape, tin))
     if args.skip_torch or args.skip_compile:
         return
+    wanted = {j for j in args.compile_only.split(",") if j}
     for _, name, shape, tin in sorted(jobs, key=lambda j: (j[0], j[1])):
+        if wanted and f"{name}:{shape}" not in wanted:
+            continue
         net = nets[name][0]
         compiled = torch.compile(net, mode=args.compile_mode, dynamic=False)
         c0 = time.time()
