@@ -27,7 +27,11 @@ uint16_t toBF16(float f) {
   uint32_t u = floatBits(f);
   if ((u & 0x7fffffffu) > 0x7f800000u)
     return static_cast<uint16_t>((u >> 16) | 0x40); // quiet NaN
+  if ((u & 0x7fffffffu) == 0x7f800000u)
+    return static_cast<uint16_t>(u >> 16); // infinity stays infinity
   u += 0x7fffu + ((u >> 16) & 1u);
+  if ((u & 0x7fffffffu) >= 0x7f800000u) // a finite value rounded past the largest
+    return static_cast<uint16_t>(((u >> 16) & 0x8000u) | 0x7f7fu);
   return static_cast<uint16_t>(u >> 16);
 }
 float fromBF16(uint16_t h) { return bitsFloat(static_cast<uint32_t>(h) << 16); }
@@ -38,8 +42,13 @@ uint16_t toF16(float f) {
   uint32_t absBits = u & 0x7fffffffu;
   if (absBits > 0x7f800000u)
     return static_cast<uint16_t>(sign | 0x7e00u);
-  if (absBits >= 0x477ff000u) // rounds to >= 65520: infinity
+  if (absBits == 0x7f800000u)
     return static_cast<uint16_t>(sign | 0x7c00u);
+  // Finite values that round past 65504 saturate to it, as the compiler's
+  // precision pass does (llm-convert-precision): a checkpoint's finfo(f32).min
+  // mask constant must stay a large finite number, not become -inf.
+  if (absBits >= 0x477ff000u)
+    return static_cast<uint16_t>(sign | 0x7bffu);
   if (absBits < 0x38800000u) { // below the smallest normal: subnormal or zero
     float a = bitsFloat(absBits);
     // a / 2^-24 rounded to nearest even (the FPU's default rounding).

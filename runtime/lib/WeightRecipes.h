@@ -56,7 +56,9 @@ struct HostWeight {
 };
 
 /// Converts `count` elements between float32, float16 and bfloat16 (round to
-/// nearest even). Returns false for any other pair.
+/// nearest even; finite values beyond the target's range saturate to its
+/// largest finite value, as the compiler's precision pass does). Returns false
+/// for any other pair.
 bool convertFloats(llmrt_dtype from, const void *src, llmrt_dtype to, void *dst, size_t count);
 
 class SafetensorsFile;
