@@ -198,9 +198,19 @@ private:
     return cppType(cast<RankedTensorType>(v.getType()).getElementType());
   }
 
-  /// Defines the data pointer of a result: its planned buffer in the arena.
+  /// Defines the data pointer of a result: its planned buffer in the arena,
+  /// or, for a returned value, the output buffer the runtime allocated from
+  /// the plan (saves a copy of the whole output, the logits say, at the end).
   LogicalResult defineResult(Operation *op, unsigned index) {
     Value result = op->getResult(index);
+    if (auto slot = returnedAt.find(result); slot != returnedAt.end()) {
+      std::string name = fmt::format("v{}", numValues++);
+      run += fmt::format("  auto *{} = static_cast<{} *>(args->outputs[{}]);\n", name,
+                         elt(result), slot->second);
+      names[result] = name;
+      writtenToOutput.insert(result);
+      return success();
+    }
     auto buffers = op->getAttrOfType<DenseI64ArrayAttr>(kBuffersAttr);
     if (!buffers || buffers.size() <= (int64_t)index || buffers[index] < 0)
       return op->emitError("codegen: result has no planned buffer (run llm-plan-memory first)");
@@ -361,6 +371,11 @@ private:
   std::map<Value, Dims, ValueOrder> dimsOf;
   DenseMap<Value, std::string> indexExpr;
   DenseMap<Value, std::string> names;
+  /// Results the function returns, each with the first output slot it goes
+  /// to: their producers write straight into the caller's output buffer.
+  DenseMap<Value, unsigned> returnedAt;
+  /// Those whose producer did (no copy into the output at the end).
+  DenseSet<Value> writtenToOutput;
 };
 
 } // namespace
@@ -1459,11 +1474,15 @@ LogicalResult FunctionEmitter::emit(EmittedEntry &entry) {
 
   std::string outputs;
   std::string outputDims;
+  if (auto ret = dyn_cast<func::ReturnOp>(func.getBody().front().getTerminator()))
+    for (auto [i, value] : llvm::enumerate(ret.getOperands()))
+      returnedAt.try_emplace(value, i);
   for (Operation &op : func.getBody().front()) {
     if (auto ret = dyn_cast<func::ReturnOp>(op)) {
       for (auto [i, value] : llvm::enumerate(ret.getOperands())) {
-        outputs += fmt::format("  llmk::copy(args->outputs[{}], {}, {} * (int64_t)sizeof({}));\n",
-                               i, ptr(value), numel(value), elt(value));
+        if (!writtenToOutput.contains(value) || returnedAt.lookup(value) != i)
+          outputs += fmt::format("  llmk::copy(args->outputs[{}], {}, {} * (int64_t)sizeof({}));\n",
+                                 i, ptr(value), numel(value), elt(value));
         for (auto [k, d] : llvm::enumerate(dims(value)))
           outputDims += fmt::format("  args->output_dims[{}][{}] = {};\n", i, k, d);
       }

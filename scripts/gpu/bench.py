@@ -236,7 +236,7 @@ def make_inputs(name, cfg, b, s, rng):
     return inputs
 
 
-def ours(module, checkpoint, inputs, work, iterations, dump=None):
+def ours(module, checkpoint, inputs, work, iterations, dump=None, profile=False):
     args = [RUNNER, module, "--weights", checkpoint, "--bench", "--warmup", "10",
             "--iterations", str(iterations)]
     if dump:
@@ -247,7 +247,12 @@ def ours(module, checkpoint, inputs, work, iterations, dump=None):
         args += ["--inputs", f"{n}={path}"]
     env = dict(os.environ)
     env["LD_LIBRARY_PATH"] = os.path.join(CARRY, "lib") + ":/usr/local/cuda/lib64:" + env.get("LD_LIBRARY_PATH", "")
+    if profile:
+        # Each op synchronizes to time itself, which a captured graph cannot.
+        env["LLMRT_CUDA_GRAPHS"] = "0"
     out = subprocess.run(args, capture_output=True, text=True, env=env)
+    if profile:
+        log(out.stderr[-6000:])
     m = re.search(r"bench: median ([0-9.]+) ms", out.stdout)
     if out.returncode != 0 or not m:
         log(out.stdout[-2000:], out.stderr[-2000:])
@@ -264,6 +269,9 @@ def main():
     ap.add_argument("--skip-torch", action="store_true")
     ap.add_argument("--skip-compile", action="store_true")
     ap.add_argument("--compile-mode", default="max-autotune")
+    ap.add_argument("--profile", action="store_true",
+                    help="also print our per-op profile (the NAME-profile modules of "
+                         "PROFILE=1 prepare-bench.sh) and PyTorch eager's top CUDA kernels")
     ap.add_argument("--compile-only", default="",
                     help="torch.compile only these NAME:BxS (comma-separated; default all): "
                          "max-autotune takes minutes each, more than one device call allows")
@@ -322,11 +330,23 @@ def phases(args, flops_rate, bandwidth, results):
             dump = os.path.join(args.work, f"{name}-{shape}") if b * s_ <= 4096 else None
             r["ours"] = ours(module, checkpoint, inputs, args.work, args.iterations, dump)
             log(f"{name} {shape}: ours {r['ours']} ms")
+            if args.profile and os.path.isdir(module + "-profile"):
+                log(f"{name} {shape}: our per-op profile (5 runs + 10 warm-up)")
+                ours(module + "-profile", checkpoint, inputs, args.work, 5, profile=True)
             tin = [torch.from_numpy(inputs[n]).cuda() for n in input_names]
             if not args.skip_torch:
                 with torch.inference_mode():
                     r["eager"] = median_ms(lambda: net(*tin), args.iterations)
                     log(f"{name} {shape}: eager {r['eager']:.3f} ms")
+                    if args.profile:
+                        with torch.profiler.profile(
+                                activities=[torch.profiler.ProfilerActivity.CUDA]) as prof:
+                            for _ in range(5):
+                                net(*tin)
+                            torch.cuda.synchronize()
+                        log(f"{name} {shape}: eager's CUDA kernels, 5 runs")
+                        log(prof.key_averages().table(sort_by="cuda_time_total", row_limit=25,
+                                                      max_name_column_width=70))
                     if dump and os.path.exists(os.path.join(dump, "output_0.npy")):
                         mine = np.load(os.path.join(dump, "output_0.npy")).astype(np.float64)
                         theirs = net(*tin).float().cpu().numpy().astype(np.float64)

@@ -10,11 +10,18 @@
 # compiler's constants (constants.safetensors, bytes) only
 # into .device-carry/gpu/bench/NAME: the weights (up to 2.2 GB) are made again
 # on the GPU machine, where bench.py writes the checkpoint both sides load.
+# PROFILE=1 compiles with --profile-ops into NAME-profile instead: run it there
+# with llm-run-standalone --weights CHECKPOINT and LLMRT_CUDA_GRAPHS=0 (each op
+# synchronizes to time itself, which a captured graph cannot) for a per-op
+# table (bench.py --profile does).
 set -euo pipefail
 cd "$(dirname "$0")/../.."
 models=("$@")
 [ ${#models[@]} -gt 0 ] || models=(gpt2 bert llama)
 precision=${PRECISION:-f16}
+profile=()
+suffix=
+if [ "${PROFILE:-0}" = 1 ]; then profile=(--profile-ops); suffix=-profile; fi
 
 scripts/build.sh llm-opt llm-run-standalone
 mkdir -p build/bench-models build/bench-modules-cuda .device-carry/gpu/bench .device-carry/gpu/bin \
@@ -32,14 +39,15 @@ for model in "${models[@]}"; do
   esac
   [ -f "build/bench-models/$name.onnx" ] ||
     /usr/bin/python3 scripts/bench/make_bench_models.py build/bench-models --models "$model"
-  out=build/bench-modules-cuda/$name
+  out=build/bench-modules-cuda/$name$suffix
   start=$SECONDS
   build/bin/llm-opt "build/bench-models/$name.onnx" --target=cuda --precision="$precision" \
-    --emit=module -o "$out"
+    ${profile[@]+"${profile[@]}"} --emit=module -o "$out"
   echo "prepare-bench: $name compiled in $((SECONDS - start)) s"
-  mkdir -p ".device-carry/gpu/bench/$name"
-  rm -f ".device-carry/gpu/bench/$name/"*
-  cp "$out/module.so" "$out/manifest.json" ".device-carry/gpu/bench/$name/"
-  [ ! -f "$out/constants.safetensors" ] || cp "$out/constants.safetensors" ".device-carry/gpu/bench/$name/"
+  carried=.device-carry/gpu/bench/$name$suffix
+  mkdir -p "$carried"
+  rm -f "$carried"/*
+  cp "$out/module.so" "$out/manifest.json" "$carried/"
+  [ ! -f "$out/constants.safetensors" ] || cp "$out/constants.safetensors" "$carried/"
 done
 du -sh .device-carry/gpu

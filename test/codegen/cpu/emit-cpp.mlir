@@ -34,3 +34,19 @@ func.func @dense(%x: tensor<?x16xf32>, %w: tensor<16x8xf32>) -> tensor<?x4x4xf32
   %r = llm.reshape %s [%h, 4, 4] : tensor<?x8xf32> -> tensor<?x4x4xf32>
   return %r : tensor<?x4x4xf32>
 }
+
+// A returned result is written straight into the output buffer the runtime
+// allocated from the plan, not into the arena and then copied. Returned twice,
+// the second output is a copy of the first; a returned view (the reshape
+// above) or argument is copied too.
+// CHECK-LABEL: extern "C" int32_t llm_direct_run(const LLMRunArgs *args)
+// CHECK: auto *[[X:v[0-9]+]] = static_cast<float *>(const_cast<void *>(args->inputs[0]));
+// CHECK: auto *[[E:v[0-9]+]] = static_cast<float *>(args->outputs[0]);
+// CHECK: llmk::elementwise(llmk::Shape{1, {D[0]}}, [[E]], [] LLMK_FN (auto a) { return llmk::vexp(a); }
+// CHECK-NOT: llmk::copy(args->outputs[0],
+// CHECK: llmk::copy(args->outputs[1], [[E]],
+// CHECK: llmk::copy(args->outputs[2], [[X]],
+func.func @direct(%x: tensor<?xf32>) -> (tensor<?xf32>, tensor<?xf32>, tensor<?xf32>) {
+  %e = llm.exp %x : tensor<?xf32>
+  return %e, %e, %x : tensor<?xf32>, tensor<?xf32>, tensor<?xf32>
+}
