@@ -284,6 +284,9 @@ struct AttnCase {
   Causal causal;
   MaskKind mask; // Bool: [B,1,Sq,Sk] with a fully masked row; Additive: [Sq,Sk]
   float softcap;
+  // The mask is [B,1,1,Sk] instead (a padding mask: the kernel's per-key
+  // path); Bool then masks all of batch 0's keys past its first third.
+  bool keyMask = false;
 };
 
 template <typename T> void testAttention(const AttnCase &c) {
@@ -293,21 +296,30 @@ template <typename T> void testAttention(const AttnCase &c) {
   o.poison();
   Shape ms;
   std::vector<double> maskH;
-  Tensor<T> addMask(c.mask == MaskKind::Additive ? Sq * Sk : 0);
+  // Element (b, i, j) of the mask, whichever its shape.
+  auto maskAt = [&](int64_t b, int64_t i, int64_t j) {
+    return c.keyMask ? b * Sk + j : c.mask == MaskKind::Bool ? (b * Sq + i) * Sk + j : i * Sk + j;
+  };
+  Tensor<T> addMask(c.mask == MaskKind::Additive ? (c.keyMask ? B * Sk : Sq * Sk) : 0);
   bool *boolMask = nullptr;
   std::uniform_real_distribution<double> u(0, 1);
   if (c.mask == MaskKind::Bool) {
-    ms = shp({B, 1, Sq, Sk});
-    maskH.resize(B * Sq * Sk);
+    ms = c.keyMask ? shp({B, 1, 1, Sk}) : shp({B, 1, Sq, Sk});
+    maskH.resize(c.keyMask ? B * Sk : B * Sq * Sk);
     std::vector<char> tmp(maskH.size());
     for (size_t i = 0; i < maskH.size(); ++i)
       tmp[i] = maskH[i] = u(rng) < 0.7;
-    for (int64_t j = 0; j < Sk; ++j) // row 1 of batch 0: fully masked
-      tmp[1 * Sk + j] = maskH[1 * Sk + j] = 0;
+    if (c.keyMask) {
+      for (int64_t j = Sk / 3; j < Sk; ++j) // batch 0: right padding
+        tmp[j] = maskH[j] = 0;
+    } else {
+      for (int64_t j = 0; j < Sk; ++j) // row 1 of batch 0: fully masked
+        tmp[1 * Sk + j] = maskH[1 * Sk + j] = 0;
+    }
     CK(cudaMalloc(&boolMask, tmp.size()));
     CK(cudaMemcpy(boolMask, tmp.data(), tmp.size(), cudaMemcpyHostToDevice));
   } else if (c.mask == MaskKind::Additive) {
-    ms = shp({Sq, Sk});
+    ms = c.keyMask ? shp({B, 1, 1, Sk}) : shp({Sq, Sk});
     for (auto &x : addMask.h)
       x = u(rng) < 0.2 ? -INFINITY : -3 * u(rng);
     addMask.upload();
@@ -337,10 +349,10 @@ template <typename T> void testAttention(const AttnCase &c) {
             x = c.softcap * std::tanh(x / c.softcap);
           if (c.causal != Causal::None && j > i + shift)
             x = -INFINITY;
-          if (c.mask == MaskKind::Bool && !maskH[(b * Sq + i) * Sk + j])
+          if (c.mask == MaskKind::Bool && !maskH[maskAt(b, i, j)])
             x = -INFINITY;
           if (c.mask == MaskKind::Additive)
-            x += maskH[i * Sk + j];
+            x += maskH[maskAt(b, i, j)];
           s[j] = x;
           mx = std::max(mx, x);
         }
@@ -365,6 +377,8 @@ template <typename T> void testAttention(const AttnCase &c) {
                 tname<T>(), (long)B, (long)Hq, (long)Hk, (long)Sq, (long)Sk, (long)D, (long)Dv,
                 cn[static_cast<int>(c.causal)], mn[static_cast<int>(c.mask)],
                 c.softcap > 0 ? " softcap" : "");
+  if (c.keyMask)
+    std::strncat(name, " key-mask", sizeof name - std::strlen(name) - 1);
   check<T>(name, o.download(), ref, 2e-5);
   if (boolMask) {
     attentionUniformMaskedRows<T>(in(q.d, shp({B, Hq, Sq, D})), in(v.d, shp({B, Hk, Sk, Dv})),
@@ -398,6 +412,12 @@ template <typename T> void attentionSuite() {
       {1, 4, 1, 5, 64, 128, 128, Causal::UpperLeft, MaskKind::None, 0},
       {2, 6, 2, 20, 2000, 64, 64, Causal::None, MaskKind::None, 3.0f},
       {1, 4, 2, 2, 513, 128, 128, Causal::UpperLeft, MaskKind::None, 0},
+      // Padding masks [B,1,1,Sk] (BERT's, a decoder's): per-key path.
+      {2, 4, 4, 130, 130, 64, 64, Causal::None, MaskKind::Bool, 0, true},
+      {2, 8, 2, 150, 150, 64, 64, Causal::UpperLeft, MaskKind::Bool, 0, true},
+      {2, 4, 2, 70, 190, 128, 128, Causal::LowerRight, MaskKind::Additive, 0, true},
+      {3, 2, 2, 97, 97, 64, 64, Causal::None, MaskKind::Additive, 0, true},
+      {1, 2, 2, 40, 90, 64, 64, Causal::None, MaskKind::Bool, 2.0f, true}, // softcap: general path
   };
   for (const AttnCase &c : cases)
     testAttention<T>(c);
@@ -506,6 +526,43 @@ void benchAttention(int64_t B, int64_t H, int64_t S, int64_t D, Causal causal) {
   }
   la::attentionConfig = 0;
   cudaFree(q), cudaFree(k), cudaFree(v), cudaFree(o);
+}
+
+/// Prefill as the models run it: grouped heads and a padding mask [B,1,1,S]
+/// (nothing masked), default configuration.
+void benchAttentionPadded(int64_t B, int64_t Hq, int64_t Hk, int64_t S, int64_t D, Causal causal,
+                          MaskKind kind) {
+  const size_t nq = B * Hq * S * D, nkv = B * Hk * S * D;
+  __half *q, *k, *v, *o, *add;
+  bool *keep;
+  CK(cudaMalloc(&q, nq * 2));
+  CK(cudaMalloc(&k, nkv * 2));
+  CK(cudaMalloc(&v, nkv * 2));
+  CK(cudaMalloc(&o, nq * 2));
+  CK(cudaMalloc(&add, B * S * 2));
+  CK(cudaMalloc(&keep, B * S));
+  std::vector<__half> h(nq);
+  std::uniform_real_distribution<float> u(-1, 1);
+  for (auto &x : h)
+    x = __float2half(u(rng));
+  CK(cudaMemcpy(q, h.data(), nq * 2, cudaMemcpyHostToDevice));
+  CK(cudaMemcpy(k, h.data(), nkv * 2, cudaMemcpyHostToDevice));
+  CK(cudaMemcpy(v, h.data(), nkv * 2, cudaMemcpyHostToDevice));
+  CK(cudaMemset(add, 0, B * S * 2));
+  CK(cudaMemset(keep, 1, B * S));
+  const void *mask = kind == MaskKind::Bool ? static_cast<const void *>(keep) : add;
+  const double flops = 4.0 * B * Hq * S * S * D * (causal != Causal::None ? 0.5 : 1.0);
+  double ms = medianMs([&] {
+    attention<__half>(in<__half>(q, shp({B, Hq, S, D})), in<__half>(k, shp({B, Hk, S, D})),
+                      in<__half>(v, shp({B, Hk, S, D})), mask, shp({B, 1, 1, S}), kind, o, 0.125f,
+                      causal, 0.f);
+  });
+  std::printf("BENCH attention f16 B=%ld Hq=%ld Hk=%ld S=%ld D=%ld %s %s padding mask: %.3f ms, "
+              "%.1f TFLOP/s\n",
+              (long)B, (long)Hq, (long)Hk, (long)S, (long)D,
+              causal != Causal::None ? "causal" : "full", kind == MaskKind::Bool ? "bool" : "additive",
+              ms, flops / ms * 1e-9);
+  cudaFree(q), cudaFree(k), cudaFree(v), cudaFree(o), cudaFree(add), cudaFree(keep);
 }
 
 /// The fp32 (SIMT) kernel.
@@ -634,6 +691,8 @@ int main(int argc, char **argv) {
     if (bench) {
       benchAttention(1, 12, 2048, 64, Causal::UpperLeft);
       benchAttention(32, 12, 512, 64, Causal::UpperLeft);
+      benchAttentionPadded(32, 12, 12, 512, 64, Causal::None, MaskKind::Additive); // BERT-base
+      benchAttentionPadded(1, 32, 4, 2048, 64, Causal::UpperLeft, MaskKind::Bool); // TinyLlama
       benchAttention(1, 12, 2048, 64, Causal::None);
       benchAttention(4, 16, 2048, 128, Causal::UpperLeft);
       benchAttention(1, 32, 4096, 128, Causal::None);

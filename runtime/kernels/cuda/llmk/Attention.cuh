@@ -55,6 +55,10 @@ struct AttnArgs {
   const void *mask;
   int64_t ms[4]; // mask strides on [B, Hq, Sq, Sk]
   int maskKind;  // MaskKind
+  // The mask varies only along keys (and batch): [B, 1, 1, Sk], the padding
+  // masks of BERT and of decoders. The tensor-core kernel then reads each
+  // tile's mask columns once, not once per score (softcap must be 0).
+  int keyMask;
   int causal;    // Causal != None
   int64_t Hq, Hk, group, Sq, Sk, D, Dv, shift;
   float scale, softcap;
@@ -355,6 +359,36 @@ __global__ void __launch_bounds__(NW * 32) flashTc(AttnArgs a) {
             for (int e = 0; e < 4; ++e) {
               const int jl = jt * 8 + 2 * t + (e & 1);
               s[mt][jt][e] = jl <= lim[e >> 1] ? s[mt][jt][e] * scaleLog2 : -INFINITY;
+            }
+        } else if (a.keyMask) {
+          // This thread's 2 * BC / 8 key columns: their mask term in log2
+          // units (-inf for a masked or missing key), the same for every row.
+          float colBias[BC / 8][2];
+#pragma unroll
+          for (int jt = 0; jt < BC / 8; ++jt)
+#pragma unroll
+            for (int c = 0; c < 2; ++c) {
+              const int j = j0 + jt * 8 + 2 * t + c;
+              float bias = -INFINITY;
+              if (j < Sk) {
+                const int64_t at = b * a.ms[0] + j * a.ms[3];
+                if (a.maskKind == static_cast<int>(MaskKind::Bool))
+                  bias = static_cast<const bool *>(a.mask)[at] ? 0.f : -INFINITY;
+                else
+                  bias = static_cast<float>(ld(static_cast<const T *>(a.mask)[at])) * kLog2e;
+              }
+              colBias[jt][c] = bias;
+            }
+#pragma unroll
+          for (int jt = 0; jt < BC / 8; ++jt)
+#pragma unroll
+            for (int e = 0; e < 4; ++e) {
+              const int row = e < 2 ? rowA : rowB;
+              const int i = a.pack ? row % Sq : row;
+              const int j = j0 + jt * 8 + 2 * t + (e & 1);
+              s[mt][jt][e] = (row >= R || (a.causal && j > i + shift))
+                                 ? -INFINITY
+                                 : fmaf(s[mt][jt][e], scaleLog2, colBias[jt][e & 1]);
             }
         } else {
 #pragma unroll
@@ -693,6 +727,7 @@ void attention(const In<T> &q, const In<T> &k, const In<T> &v, const void *maskD
     full.rank = 4;
     full.d[0] = B, full.d[1] = Hq, full.d[2] = Sq, full.d[3] = Sk;
     broadcastStrides(maskShape, full, a.ms);
+    a.keyMask = a.ms[1] == 0 && a.ms[2] == 0 && softcap <= 0;
   }
   a.causal = causal != Causal::None;
   a.Hq = Hq, a.Hk = Hk, a.group = Hk ? Hq / Hk : 1, a.Sq = Sq, a.Sk = Sk, a.D = D, a.Dv = Dv;
