@@ -450,7 +450,8 @@ LinearSize raising::getLinearIndex(Value index) { return linearIndexAt(index, 0)
 
 std::optional<LinearSize> raising::getLinearScalar(Value scalar, unsigned depth) {
   auto type = dyn_cast<RankedTensorType>(scalar.getType());
-  if (!type || type.getNumElements() != 1 || !isa<IntegerType>(type.getElementType()) ||
+  if (!type || !type.hasStaticShape() || type.getNumElements() != 1 ||
+      !isa<IntegerType>(type.getElementType()) ||
       depth > kMaxDimDepth)
     return std::nullopt;
   Operation *def = scalar.getDefiningOp();

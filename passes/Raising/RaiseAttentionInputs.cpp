@@ -354,10 +354,9 @@ std::optional<Positions> matchPositions(Value value, unsigned depth = 0) {
     // positions + c, positions - c, c + positions, where c is a constant or
     // a scalar computed from dims (the past length).
     Value lhs = def->getOperand(0), rhs = def->getOperand(1);
-    auto isScalar = [](Value v) { return cast<RankedTensorType>(v.getType()).getNumElements() == 1; };
-    std::optional<LinearSize> c = isScalar(rhs) ? getScalarOffset(rhs) : std::nullopt;
+    std::optional<LinearSize> c = getScalarOffset(rhs);
     Value positions = lhs;
-    if (!c && isa<AddOp>(def) && isScalar(lhs)) {
+    if (!c && isa<AddOp>(def)) {
       c = getScalarOffset(lhs);
       positions = rhs;
     }
