@@ -437,6 +437,23 @@ static LinearSize linearIndexAt(Value index, unsigned depth) {
       result.add(linearIndexAt(sub.getRhs(), depth + 1), -1);
       return result;
     }
+    // max(x, c) with c <= 0 is x when x is a sum of tensor dims (never
+    // negative) with positive coefficients and a non-negative constant: the importer clamps a
+    // range's length `max(limit - start, 0)`, which for range(past, past +
+    // seq) is seq.
+    if (auto max = index.getDefiningOp<arith::MaxSIOp>()) {
+      for (auto [x, c] : {std::pair(max.getLhs(), max.getRhs()),
+                          std::pair(max.getRhs(), max.getLhs())}) {
+        APInt bound;
+        if (!matchPattern(c, m_ConstantInt(&bound)) || bound.isStrictlyPositive())
+          continue;
+        LinearSize clamped = linearIndexAt(x, depth + 1);
+        if (clamped.constant >= 0 && llvm::all_of(clamped.terms, [](const auto &term) {
+              return term.first.dim >= 0 && term.second > 0;
+            }))
+          return clamped;
+      }
+    }
   }
   DimSize size = indexSizeAt(index, depth);
   // A dim that traces to a concat along it is the sum of the inputs' dims.

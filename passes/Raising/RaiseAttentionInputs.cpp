@@ -336,6 +336,31 @@ std::optional<Positions> matchPositions(Value value, unsigned depth = 0) {
         return Positions{value, d, p->offset};
     return std::nullopt;
   }
+  // A reshape that only adds or drops unit dims (HF's
+  // cache_position.reshape(-1, 1)) keeps the positions along the one dim
+  // that is not 1.
+  if (auto reshape = dyn_cast<ReshapeOp>(def)) {
+    std::optional<Positions> p = matchPositions(reshape.getInput(), depth + 1);
+    if (!p)
+      return std::nullopt;
+    auto isUnit = [](Value v, int64_t d) {
+      return cast<RankedTensorType>(v.getType()).getDimSize(d) == 1;
+    };
+    for (int64_t d = 0; d < rankOf(reshape.getInput()); ++d)
+      if (d != p->dim && !isUnit(reshape.getInput(), d))
+        return std::nullopt;
+    std::optional<int64_t> varying;
+    for (int64_t d = 0; d < rankOf(value); ++d) {
+      if (isUnit(value, d))
+        continue;
+      if (varying || getLinearDim(value, d) != getLinearDim(reshape.getInput(), p->dim))
+        return std::nullopt;
+      varying = d;
+    }
+    if (!varying)
+      return std::nullopt;
+    return Positions{value, *varying, p->offset};
+  }
   if (auto expand = dyn_cast<ExpandOp>(def)) {
     std::optional<Positions> p = matchPositions(expand.getInput(), depth + 1);
     if (!p)

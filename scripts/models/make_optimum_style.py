@@ -23,7 +23,8 @@ Range for positions, Unsqueeze/Expand/Reshape for repeat_kv):
       GPT-2-style: LayerNorm, fused c_attn (one Gemm-like MatMul + Split),
       tanh GELU, learned positions gathered by position_ids, tied lm_head.
       Mask: cache_position = Range(past, past + seq) (the start is the past
-      length); masked = Greater(Range(0, past + seq), cache_position[:, None]);
+      length); masked = Greater(Range(0, past + seq),
+      cache_position.reshape(-1, 1));
       causal = Where(masked, finfo.min, 0); HF's masked_fill with the padding:
       Where(attention_mask[:, None, None, :] == 0, finfo.min, causal); added
       to the scores.
@@ -293,7 +294,8 @@ def build_gpt2():
     one = g.const(np.int64(1))
     cache_position = g.op("Range", [past, total, one])
     key_pos = g.op("Range", [g.const(np.int64(0)), total, one])
-    masked = g.op("Greater", [g.unsqueeze(key_pos, [0]), g.unsqueeze(cache_position, [1])])
+    rows = g.op("Reshape", [cache_position, g.const(np.array([-1, 1], np.int64))])
+    masked = g.op("Greater", [g.unsqueeze(key_pos, [0]), rows])
     causal = g.op("Where", [masked, g.const(np.float32(FINFO_MIN)), g.const(np.float32(0.0))])
     causal = g.op("Expand", [g.unsqueeze(causal, [0, 1]), g.shape_of(batch, 1, seq, total)])
     # HF's causal_mask.masked_fill(attention_mask[:, None, None, :] == 0, min).

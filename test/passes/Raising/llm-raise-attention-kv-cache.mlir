@@ -279,3 +279,37 @@ func.func @sum_with_saturating_padding(%q: tensor<?x4x?x16xf32> {llm.dims = ["ba
   %o = llm.attention %q, %k, %v mask %m : tensor<?x1x?x?xf32> {scale = 0.25 : f32} : tensor<?x4x?x16xf32>, tensor<?x4x?x16xf32>, tensor<?x4x?x16xf32> -> tensor<?x4x?x16xf32>
   return %o : tensor<?x4x?x16xf32>
 }
+
+// -----
+
+// HF's cache_position.reshape(-1, 1) as the importer writes it: the range's
+// length clamped, max((past + seq) - past, 0), which is seq.
+// CHECK-LABEL: func.func @cache_position_reshaped
+// CHECK: llm.attention %{{.+}}, %{{.+}}, %{{.+}} mask %arg4 : tensor<?x1x1x?xi1> {causal = "lower_right", scale = 2.500000e-01 : f32}
+func.func @cache_position_reshaped(%q: tensor<?x4x?x16xf32> {llm.dims = ["batch", "", "seq", ""]},
+                                   %pk: tensor<?x4x?x16xf32> {llm.dims = ["batch", "", "past", ""]},
+                                   %nk: tensor<?x4x?x16xf32> {llm.dims = ["batch", "", "seq", ""]},
+                                   %v: tensor<?x4x?x16xf32>,
+                                   %pad: tensor<?x1x1x?xi1>) -> tensor<?x4x?x16xf32> {
+  %k = llm.concat %pk, %nk {axis = 2 : i64} : (tensor<?x4x?x16xf32>, tensor<?x4x?x16xf32>) -> tensor<?x4x?x16xf32>
+  %zero = llm.constant dense<0> : tensor<i64>
+  %one = llm.constant dense<1> : tensor<i64>
+  %c0 = arith.constant 0 : index
+  %ps = llm.dim %pk, 2 : tensor<?x4x?x16xf32>
+  %qs = llm.dim %q, 2 : tensor<?x4x?x16xf32>
+  %ts = arith.addi %ps, %qs : index
+  %len = arith.subi %ts, %ps : index
+  %rowsn = arith.maxsi %len, %c0 : index
+  %pn = llm.from_dims [%ps] : tensor<i64>
+  %qn = llm.from_dims [%qs] : tensor<i64>
+  %tn = llm.add %pn, %qn : (tensor<i64>, tensor<i64>) -> tensor<i64>
+  %qpos = llm.range %pn, %tn, %one : tensor<i64> -> tensor<?xi64>
+  %kpos = llm.range %zero, %tn, %one : tensor<i64> -> tensor<?xi64>
+  %rows = llm.reshape %qpos [%rowsn, 1] : tensor<?xi64> -> tensor<?x1xi64>
+  %cols = llm.unsqueeze %kpos {axes = array<i64: 0>} : tensor<?xi64> -> tensor<1x?xi64>
+  %masked = llm.gt %cols, %rows : (tensor<1x?xi64>, tensor<?x1xi64>) -> tensor<?x?xi1>
+  %keep = llm.not %masked : tensor<?x?xi1>
+  %m = llm.and %keep, %pad : (tensor<?x?xi1>, tensor<?x1x1x?xi1>) -> tensor<?x1x?x?xi1>
+  %o = llm.attention %q, %k, %v mask %m : tensor<?x1x?x?xi1> {scale = 0.25 : f32} : tensor<?x4x?x16xf32>, tensor<?x4x?x16xf32>, tensor<?x4x?x16xf32> -> tensor<?x4x?x16xf32>
+  return %o : tensor<?x4x?x16xf32>
+}
