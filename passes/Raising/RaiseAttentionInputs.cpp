@@ -9,7 +9,8 @@
 //   - the dynamo exports write k^T as reshape / transpose / reshape, which
 //     the attention pattern transposes back: a round trip to the key;
 //   - causal masks (built from comparisons of ranges, trilu or constant
-//     triangles, and'ed with a padding mask) are `causal = "upper_left"`.
+//     triangles, and'ed with a padding mask) are `causal = "upper_left"`,
+//     or `"lower_right"` for a KV cache's queries at past + arange(q).
 //
 // These patterns rewrite the operands of an existing llm.attention, so they
 // apply whether the attention was raised or imported.
@@ -278,7 +279,6 @@ struct Positions {
   LinearSize offset;
 };
 
-
 /// An integer or float splat constant as an integer, if it is one.
 std::optional<int64_t> getSplatInt(Value value) {
   DenseElementsAttr attr;
@@ -302,8 +302,10 @@ std::optional<LinearSize> getScalarOffset(Value value) {
   return getLinearScalar(value);
 }
 
-/// Positions computed from an `llm.range` with a constant start and step 1,
-/// through unsqueezes, expands of the other dims, casts and added constants.
+/// Positions computed from an `llm.range` with step 1 and a start that is a
+/// constant or a size computed from dims, through unsqueezes, reshapes that
+/// only add unit dims, expands of the other dims, casts and added constants
+/// or dim sizes.
 std::optional<Positions> matchPositions(Value value, unsigned depth = 0) {
   Operation *def = value.getDefiningOp();
   if (!def || depth > 16)
