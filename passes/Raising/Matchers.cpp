@@ -2,7 +2,10 @@
 
 #include "passes/Raising/Matchers.h"
 
+#include "mlir/Dialect/Arith/IR/Arith.h"
+#include "mlir/Dialect/Func/IR/FuncOps.h"
 #include "mlir/IR/Matchers.h"
+#include "mlir/IR/TypeUtilities.h"
 #include "mlir/IR/OperationSupport.h"
 #include "mlir/Interfaces/SideEffectInterfaces.h"
 #include "llvm/ADT/STLExtras.h"
@@ -199,12 +202,60 @@ static DimSize broadcastDimSize(Value result, int64_t dim, ValueRange operands, 
   return common ? *common : DimSize{1, Value(), -1};
 }
 
+/// The input of `concat` whose dims off the concat axis stand for all of
+/// them (they agree). A KV cache's concat(past, new) reads the past from a
+/// function argument, whose dims tie to nothing else, while the new keys'
+/// dims come from the step's own shape computations, which the importer
+/// and the rest of the graph also use for the concat's dims: prefer an
+/// input computed in the graph.
+static Value offAxisConcatInput(ConcatOp concat) {
+  for (Value input : concat.getInputs())
+    if (!isa<BlockArgument>(input))
+      return input;
+  return concat.getInputs().front();
+}
+
+/// The name of dim `dim` of function argument `arg` (its `dim_param`, from
+/// `llm.dims`), or "".
+static StringRef argumentDimName(func::FuncOp func, unsigned argNumber, int64_t dim) {
+  auto names = func.getArgAttrOfType<ArrayAttr>(argNumber, "llm.dims");
+  if (!names || dim >= static_cast<int64_t>(names.size()))
+    return "";
+  auto name = dyn_cast<StringAttr>(names[dim]);
+  return name ? name.getValue() : "";
+}
+
+/// Dim `dim` of a function argument. Input dims with the same name are
+/// equal at run time (the runtime checks it before running: a KV cache's
+/// `past_sequence_length` is one size for every layer), so a named dim is
+/// the first argument dim of that name.
+static DimSize namedArgumentDim(BlockArgument arg, int64_t dim) {
+  DimSize own{ShapedType::kDynamic, arg, dim};
+  auto func = dyn_cast_or_null<func::FuncOp>(arg.getOwner()->getParentOp());
+  if (!func || !arg.getOwner()->isEntryBlock())
+    return own;
+  StringRef name = argumentDimName(func, arg.getArgNumber(), dim);
+  if (name.empty())
+    return own;
+  for (BlockArgument other : func.getArguments()) {
+    auto type = dyn_cast<RankedTensorType>(other.getType());
+    if (!type)
+      continue;
+    for (int64_t d = 0; d < type.getRank(); ++d)
+      if (type.isDynamicDim(d) && argumentDimName(func, other.getArgNumber(), d) == name)
+        return DimSize{ShapedType::kDynamic, other, d};
+  }
+  return own;
+}
+
 static DimSize dimSizeAt(Value tensor, int64_t dim, unsigned depth) {
   auto type = cast<RankedTensorType>(tensor.getType());
   if (!type.isDynamicDim(dim))
     return DimSize{type.getDimSize(dim), Value(), -1};
   DimSize unknown{ShapedType::kDynamic, tensor, dim};
   Operation *def = tensor.getDefiningOp();
+  if (auto arg = dyn_cast<BlockArgument>(tensor))
+    return namedArgumentDim(arg, dim);
   if (!def || depth >= kMaxDimDepth)
     return unknown;
   if (auto reshape = dyn_cast<ReshapeOp>(def))
@@ -258,7 +309,7 @@ static DimSize dimSizeAt(Value tensor, int64_t dim, unsigned depth) {
   if (auto concat = dyn_cast<ConcatOp>(def)) {
     int64_t axis = normalizeAxis(concat.getAxis(), type.getRank());
     if (axis != dim)
-      return dimSizeAt(concat.getInputs().front(), dim, depth + 1);
+      return dimSizeAt(offAxisConcatInput(concat), dim, depth + 1);
     return unknown;
   }
   if (auto slice = dyn_cast<SliceOp>(def)) {
@@ -319,4 +370,172 @@ DimSize raising::getIndexSize(Value index) { return indexSizeAt(index, 0); }
 
 bool raising::haveSameDim(Value a, int64_t dimA, Value b, int64_t dimB) {
   return getDimSize(a, dimA) == getDimSize(b, dimB);
+}
+
+//===----------------------------------------------------------------------===//
+// Linear sizes
+//===----------------------------------------------------------------------===//
+
+void LinearSize::add(const LinearSize &other, int64_t sign) {
+  constant += sign * other.constant;
+  for (const auto &[atom, coefficient] : other.terms)
+    addTerm(atom, sign * coefficient);
+}
+
+void LinearSize::addTerm(const DimSize &atom, int64_t coefficient) {
+  if (atom.isStatic()) {
+    constant += coefficient * atom.size;
+    return;
+  }
+  for (auto *it = terms.begin(); it != terms.end(); ++it)
+    if (it->first == atom) {
+      it->second += coefficient;
+      if (it->second == 0)
+        terms.erase(it);
+      return;
+    }
+  if (coefficient != 0)
+    terms.push_back({atom, coefficient});
+}
+
+bool LinearSize::operator==(const LinearSize &other) const {
+  LinearSize difference = *this;
+  difference.add(other, -1);
+  return difference.constant == 0 && difference.terms.empty();
+}
+
+std::string LinearSize::str() const {
+  std::string text;
+  for (const auto &[atom, coefficient] : terms) {
+    std::string name = "?";
+    if (atom.dim >= 0) {
+      name = "dim " + std::to_string(atom.dim);
+      if (auto arg = dyn_cast<BlockArgument>(atom.value))
+        name += " of argument " + std::to_string(arg.getArgNumber());
+    }
+    text += (text.empty() ? (coefficient < 0 ? "-" : "") : (coefficient < 0 ? " - " : " + "));
+    if (std::abs(coefficient) != 1)
+      text += std::to_string(std::abs(coefficient)) + " * ";
+    text += name;
+  }
+  if (constant != 0 || text.empty())
+    text += text.empty() ? std::to_string(constant)
+                         : (constant < 0 ? " - " : " + ") + std::to_string(std::abs(constant));
+  return text;
+}
+
+static LinearSize linearIndexAt(Value index, unsigned depth) {
+  LinearSize result;
+  if (depth < kMaxDimDepth) {
+    if (auto add = index.getDefiningOp<arith::AddIOp>()) {
+      result = linearIndexAt(add.getLhs(), depth + 1);
+      result.add(linearIndexAt(add.getRhs(), depth + 1));
+      return result;
+    }
+    if (auto sub = index.getDefiningOp<arith::SubIOp>()) {
+      result = linearIndexAt(sub.getLhs(), depth + 1);
+      result.add(linearIndexAt(sub.getRhs(), depth + 1), -1);
+      return result;
+    }
+    // max(x, c) with c <= 0 is x when x is a sum of tensor dims (never
+    // negative) with positive coefficients and a non-negative constant: the importer clamps a
+    // range's length `max(limit - start, 0)`, which for range(past, past +
+    // seq) is seq.
+    if (auto max = index.getDefiningOp<arith::MaxSIOp>()) {
+      for (auto [x, c] : {std::pair(max.getLhs(), max.getRhs()),
+                          std::pair(max.getRhs(), max.getLhs())}) {
+        APInt bound;
+        if (!matchPattern(c, m_ConstantInt(&bound)) || bound.isStrictlyPositive())
+          continue;
+        LinearSize clamped = linearIndexAt(x, depth + 1);
+        if (clamped.constant >= 0 && llvm::all_of(clamped.terms, [](const auto &term) {
+              return term.first.dim >= 0 && term.second > 0;
+            }))
+          return clamped;
+      }
+    }
+  }
+  DimSize size = indexSizeAt(index, depth);
+  // A dim that traces to a concat along it is the sum of the inputs' dims.
+  if (size.dim >= 0 && depth < kMaxDimDepth)
+    return raising::getLinearDim(size.value, size.dim);
+  result.addTerm(size, 1);
+  return result;
+}
+
+LinearSize raising::getLinearIndex(Value index) { return linearIndexAt(index, 0); }
+
+std::optional<LinearSize> raising::getLinearScalar(Value scalar, unsigned depth) {
+  auto type = dyn_cast<RankedTensorType>(scalar.getType());
+  if (!type || !type.hasStaticShape() || type.getNumElements() != 1 ||
+      !isa<IntegerType>(type.getElementType()) ||
+      depth > kMaxDimDepth)
+    return std::nullopt;
+  Operation *def = scalar.getDefiningOp();
+  if (!def)
+    return std::nullopt;
+  if (DenseIntElementsAttr attr; matchPattern(scalar, m_Constant(&attr))) {
+    LinearSize result;
+    result.constant = (*attr.getValues<APInt>().begin()).getSExtValue();
+    return result;
+  }
+  if (auto fromDims = dyn_cast<FromDimsOp>(def)) {
+    if (fromDims.getStaticDims().size() != 1)
+      return std::nullopt;
+    DimSize entry = getMixedEntry(fromDims.getStaticDims(), fromDims.getDims(), 0);
+    if (entry.isStatic() || entry.dim >= 0) {
+      LinearSize result;
+      if (entry.dim >= 0)
+        return getLinearDim(entry.value, entry.dim);
+      result.addTerm(entry, 1);
+      return result;
+    }
+    return getLinearIndex(entry.value);
+  }
+  if (isa<AddOp, SubOp>(def)) {
+    std::optional<LinearSize> lhs = getLinearScalar(def->getOperand(0), depth + 1);
+    std::optional<LinearSize> rhs = getLinearScalar(def->getOperand(1), depth + 1);
+    if (!lhs || !rhs)
+      return std::nullopt;
+    lhs->add(*rhs, isa<AddOp>(def) ? 1 : -1);
+    return lhs;
+  }
+  // Integer casts, unsqueezes and reshapes of one element keep its value.
+  if ((isa<CastOp>(def) && isa<IntegerType>(getElementTypeOrSelf(def->getOperand(0).getType())) &&
+       !type.getElementType().isInteger(1)) ||
+      isa<UnsqueezeOp, ReshapeOp, SqueezeOp>(def))
+    return getLinearScalar(def->getOperand(0), depth + 1);
+  return std::nullopt;
+}
+
+LinearSize raising::getLinearDim(Value tensor, int64_t dim) {
+  DimSize size = getDimSize(tensor, dim);
+  LinearSize result;
+  if (size.dim < 0) {
+    if (size.isStatic() || !size.value)
+      result.addTerm(size, 1);
+    else
+      return getLinearIndex(size.value);
+    return result;
+  }
+  Operation *def = size.value.getDefiningOp();
+  if (auto concat = dyn_cast_or_null<ConcatOp>(def);
+      concat && normalizeAxis(concat.getAxis(), rankOf(concat)) == size.dim) {
+    for (Value input : concat.getInputs())
+      result.add(getLinearDim(input, size.dim));
+    return result;
+  }
+  // range(start, limit, 1) has limit - start elements (when that is not
+  // negative, which a range the graph uses as positions is).
+  if (auto range = dyn_cast_or_null<RangeOp>(def)) {
+    APInt delta;
+    if (matchPattern(range.getDelta(), m_ConstantInt(&delta)) && delta.isOne())
+      if (std::optional<LinearSize> limit = getLinearScalar(range.getLimit()))
+        if (std::optional<LinearSize> start = getLinearScalar(range.getStart())) {
+          limit->add(*start, -1);
+          return *limit;
+        }
+  }
+  result.addTerm(size, 1);
+  return result;
 }

@@ -221,6 +221,38 @@ bool haveSameDim(Value a, int64_t dimA, Value b, int64_t dimB);
 /// `ShapedType::kDynamic` for each of `dynamic`, in order), as a `DimSize`.
 DimSize getMixedEntry(ArrayRef<int64_t> statics, ValueRange dynamic, int64_t i);
 
+/// A size as a sum of symbolic dims with integer coefficients plus a
+/// constant: `dim 2 of argument 3 + dim 1 of argument 0 - 1`. Shape
+/// arithmetic (`arith.addi`, `llm.add` of `from_dims`), concats along a
+/// dim (the inputs' sizes add up) and ranges (`limit - start`) are taken
+/// apart, so a KV cache's `past + seq` equals the concat(past, new)'s dim.
+struct LinearSize {
+  int64_t constant = 0;
+  /// Distinct dynamic atoms and their nonzero coefficients.
+  SmallVector<std::pair<DimSize, int64_t>> terms;
+
+  /// Adds `sign` times `other`.
+  void add(const LinearSize &other, int64_t sign = 1);
+  /// Adds `coefficient` times `atom` (a static atom adds to the constant).
+  void addTerm(const DimSize &atom, int64_t coefficient);
+  bool isConstant() const { return terms.empty(); }
+  bool operator==(const LinearSize &other) const;
+  bool operator!=(const LinearSize &other) const { return !(*this == other); }
+  /// For diagnostics: `dim 2 of argument 3 - 1`.
+  std::string str() const;
+};
+
+/// Dim `dim` of `tensor` as a linear size.
+LinearSize getLinearDim(Value tensor, int64_t dim);
+
+/// An index value as a linear size.
+LinearSize getLinearIndex(Value index);
+
+/// The value of a one-element integer tensor computed from dims and
+/// constants (`from_dims`, `llm.add`/`llm.sub`, casts, unsqueezes), if it is
+/// one.
+std::optional<LinearSize> getLinearScalar(Value scalar, unsigned depth = 0);
+
 /// The factors of a product tree of `llm.mul`s (and divisions by constants),
 /// with the splat constants multiplied into one number.
 struct Product {

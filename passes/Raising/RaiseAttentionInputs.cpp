@@ -9,7 +9,8 @@
 //   - the dynamo exports write k^T as reshape / transpose / reshape, which
 //     the attention pattern transposes back: a round trip to the key;
 //   - causal masks (built from comparisons of ranges, trilu or constant
-//     triangles, and'ed with a padding mask) are `causal = "upper_left"`.
+//     triangles, and'ed with a padding mask) are `causal = "upper_left"`,
+//     or `"lower_right"` for a KV cache's queries at past + arange(q).
 //
 // These patterns rewrite the operands of an existing llm.attention, so they
 // apply whether the attention was raised or imported.
@@ -264,14 +265,18 @@ struct FoldRepeatedKV : RaisePattern<FoldRepeatedKV, AttentionOp, RepeatedKVMatc
 
 /// A constant at or below this, added to a score, masks it out.
 constexpr double kMaskedScore = -1.0e4;
+/// A masked score so large that adding any real score leaves it unchanged
+/// in f32 (as in RaiseAttention.cpp).
+constexpr double kAbsorbingScore = -1.0e30;
 
-/// The positions along one axis of the scores: `range(start, n, 1) + offset`
+/// The positions along one axis of the scores: `range(0, n, 1) + offset`
 /// broadcast along the other dims. `dim` is the dim of `value` they vary
-/// along.
+/// along. The offset may be symbolic: a KV cache's query positions are
+/// `past + arange(seq)` or `arange(past, past + seq)`.
 struct Positions {
   Value value;
   int64_t dim = 0;
-  int64_t offset = 0;
+  LinearSize offset;
 };
 
 /// An integer or float splat constant as an integer, if it is one.
@@ -286,14 +291,27 @@ std::optional<int64_t> getSplatInt(Value value) {
   return std::nullopt;
 }
 
-/// Positions computed from an `llm.range` with a constant start and step 1,
-/// through unsqueezes, expands of the other dims, casts and added constants.
+/// A constant or a one-element integer tensor computed from dims, as a
+/// linear size.
+std::optional<LinearSize> getScalarOffset(Value value) {
+  if (std::optional<int64_t> c = getSplatInt(value)) {
+    LinearSize constant;
+    constant.constant = *c;
+    return constant;
+  }
+  return getLinearScalar(value);
+}
+
+/// Positions computed from an `llm.range` with step 1 and a start that is a
+/// constant or a size computed from dims, through unsqueezes, reshapes that
+/// only add unit dims, expands of the other dims, casts and added constants
+/// or dim sizes.
 std::optional<Positions> matchPositions(Value value, unsigned depth = 0) {
   Operation *def = value.getDefiningOp();
   if (!def || depth > 16)
     return std::nullopt;
   if (auto range = dyn_cast<RangeOp>(def)) {
-    std::optional<int64_t> start = getSplatInt(range.getStart());
+    std::optional<LinearSize> start = getScalarOffset(range.getStart());
     std::optional<int64_t> step = getSplatInt(range.getDelta());
     if (!start || !step || *step != 1)
       return std::nullopt;
@@ -320,6 +338,31 @@ std::optional<Positions> matchPositions(Value value, unsigned depth = 0) {
         return Positions{value, d, p->offset};
     return std::nullopt;
   }
+  // A reshape that only adds or drops unit dims (HF's
+  // cache_position.reshape(-1, 1)) keeps the positions along the one dim
+  // that is not 1.
+  if (auto reshape = dyn_cast<ReshapeOp>(def)) {
+    std::optional<Positions> p = matchPositions(reshape.getInput(), depth + 1);
+    if (!p)
+      return std::nullopt;
+    auto isUnit = [](Value v, int64_t d) {
+      return cast<RankedTensorType>(v.getType()).getDimSize(d) == 1;
+    };
+    for (int64_t d = 0; d < rankOf(reshape.getInput()); ++d)
+      if (d != p->dim && !isUnit(reshape.getInput(), d))
+        return std::nullopt;
+    std::optional<int64_t> varying;
+    for (int64_t d = 0; d < rankOf(value); ++d) {
+      if (isUnit(value, d))
+        continue;
+      if (varying || getLinearDim(value, d) != getLinearDim(reshape.getInput(), p->dim))
+        return std::nullopt;
+      varying = d;
+    }
+    if (!varying)
+      return std::nullopt;
+    return Positions{value, *varying, p->offset};
+  }
   if (auto expand = dyn_cast<ExpandOp>(def)) {
     std::optional<Positions> p = matchPositions(expand.getInput(), depth + 1);
     if (!p)
@@ -335,11 +378,13 @@ std::optional<Positions> matchPositions(Value value, unsigned depth = 0) {
     return Positions{value, d, p->offset};
   }
   if (isa<AddOp, SubOp>(def)) {
+    // positions + c, positions - c, c + positions, where c is a constant or
+    // a scalar computed from dims (the past length).
     Value lhs = def->getOperand(0), rhs = def->getOperand(1);
-    std::optional<int64_t> c = getSplatInt(rhs);
+    std::optional<LinearSize> c = getScalarOffset(rhs);
     Value positions = lhs;
     if (!c && isa<AddOp>(def)) {
-      c = getSplatInt(lhs);
+      c = getScalarOffset(lhs);
       positions = rhs;
     }
     if (!c || rankOf(positions) != rankOf(value))
@@ -347,7 +392,8 @@ std::optional<Positions> matchPositions(Value value, unsigned depth = 0) {
     std::optional<Positions> p = matchPositions(positions, depth + 1);
     if (!p)
       return std::nullopt;
-    return Positions{value, p->dim, p->offset + (isa<AddOp>(def) ? *c : -*c)};
+    p->offset.add(*c, isa<AddOp>(def) ? 1 : -1);
+    return Positions{value, p->dim, p->offset};
   }
   return std::nullopt;
 }
@@ -362,16 +408,41 @@ struct Triangle {
   bool bottomRight = false;
   /// What the triangle was built from, for the reasons.
   std::string spelling;
+  /// The symbolic part of the diagonal's offset (a comparison of `past +
+  /// arange(q)` with key positions); empty when the offset is a constant.
+  LinearSize symbolicOffset;
+  /// In a float mask, the value the triangle gives the masked-out scores,
+  /// when it is one constant.
+  std::optional<double> maskedValue;
 };
 
 /// The triangle's rows span the query sequence and its columns the keys:
 /// a triangle that broadcasts a single row or column is a different mask.
-std::optional<Miss> checkSpan(DimSize rows, DimSize cols, AttentionOp attention) {
-  if (rows != getDimSize(attention.getQuery(), 2))
+/// Sizes compare as linear sums of dims, so that a KV cache's `past + seq`
+/// columns are the key's concat(past, new) positions.
+std::optional<Miss> checkSpan(const LinearSize &rows, const LinearSize &cols,
+                              AttentionOp attention) {
+  if (rows != getLinearDim(attention.getQuery(), 2))
     return nearMiss("the mask's rows are not the query positions");
-  if (cols != getDimSize(attention.getKey(), 2))
-    return nearMiss("the mask's columns are not the key positions");
+  if (cols != getLinearDim(attention.getKey(), 2))
+    return nearMiss("the mask's columns (" + cols.str() + ") are not the key positions (" +
+                    getLinearDim(attention.getKey(), 2).str() + ")");
   return std::nullopt;
+}
+
+/// `size` as a linear size.
+LinearSize linearOf(const DimSize &size) {
+  if (size.dim >= 0)
+    return getLinearDim(size.value, size.dim);
+  if (!size.isStatic() && size.value)
+    return getLinearIndex(size.value);
+  LinearSize result;
+  result.constant = size.size;
+  return result;
+}
+
+std::optional<Miss> checkSpan(DimSize rows, DimSize cols, AttentionOp attention) {
+  return checkSpan(linearOf(rows), linearOf(cols), attention);
 }
 
 /// A comparison of query positions (along the scores' dim 2) with key
@@ -399,21 +470,27 @@ MatchResult<Triangle> matchComparison(Operation *cmp, AttentionOp attention, boo
     swap = !swap;
   }
   const Positions &lhs = swap ? *b : *a, &rhs = swap ? *a : *b;
-  int64_t bound = rhs.offset - lhs.offset - (strict ? 1 : 0);
+  LinearSize bound = rhs.offset;
+  bound.add(lhs.offset, -1);
+  bound.constant -= strict ? 1 : 0;
   Triangle triangle;
   if (fromEnd(lhs) == 0) {
     // j <= i + bound.
     triangle.lower = true;
-    triangle.offset = bound;
   } else {
     // i <= j + bound, so j >= i - bound.
     triangle.lower = false;
-    triangle.offset = -bound;
+    LinearSize negated;
+    negated.add(bound, -1);
+    bound = negated;
   }
+  triangle.offset = bound.constant;
+  bound.constant = 0;
+  triangle.symbolicOffset = bound;
   triangle.spelling = "a comparison of positions";
   const Positions &row = fromEnd(*a) == 1 ? *a : *b, &col = fromEnd(*a) == 1 ? *b : *a;
-  if (std::optional<Miss> miss = checkSpan(getDimSize(row.value, row.dim),
-                                           getDimSize(col.value, col.dim), attention))
+  if (std::optional<Miss> miss = checkSpan(getLinearDim(row.value, row.dim),
+                                           getLinearDim(col.value, col.dim), attention))
     return *miss;
   return triangle;
 }
@@ -436,6 +513,19 @@ bool isFilledWith(Value value, bool masked) {
   if (std::optional<int64_t> i = getSplatInt(value))
     return !masked && (*i == 1 || (*i != 0 && getElementTypeOrSelf(value.getType()).isInteger(1)));
   return false;
+}
+
+/// The value of a float splat, `llm.full` or an expand of one.
+std::optional<double> getFilledFloat(Value value) {
+  value = stripIdentityCasts(value);
+  if (auto expand = value.getDefiningOp<ExpandOp>())
+    return getFilledFloat(expand.getInput());
+  if (auto full = value.getDefiningOp<FullOp>()) {
+    if (auto f = dyn_cast<FloatAttr>(full.getValue()))
+      return f.getValueAsDouble();
+    return std::nullopt;
+  }
+  return getSplatFloat(value);
 }
 
 /// The triangle of a constant's last two dims, if every matrix of it is the
@@ -630,11 +720,18 @@ MatchResult<Triangle> matchAdditiveTerm(Value term, AttentionOp attention) {
   if (auto where = dyn_cast<WhereOp>(def)) {
     std::optional<double> onTrue = getSplatFloat(where.getTrueValue());
     std::optional<double> onFalse = getSplatFloat(where.getFalseValue());
+    MatchResult<Triangle> triangle = notCandidate("");
     if (onTrue && onFalse && *onTrue == 0.0 && *onFalse <= kMaskedScore)
-      return matchKeepTerm(where.getCondition(), attention, false);
-    if (onTrue && onFalse && *onFalse == 0.0 && *onTrue <= kMaskedScore)
-      return matchKeepTerm(where.getCondition(), attention, true);
-    return notCandidate("the where does not select 0 against a large negative constant");
+      triangle = matchKeepTerm(where.getCondition(), attention, false);
+    else if (onTrue && onFalse && *onFalse == 0.0 && *onTrue <= kMaskedScore)
+      triangle = matchKeepTerm(where.getCondition(), attention, true);
+    else
+      return notCandidate("the where does not select 0 against a large negative constant");
+    if (!triangle)
+      return triangle;
+    Triangle shape = *triangle;
+    shape.maskedValue = *onTrue == 0.0 ? *onFalse : *onTrue;
+    return shape;
   }
   Triangle triangle;
   Value table = term;
@@ -656,6 +753,7 @@ MatchResult<Triangle> matchAdditiveTerm(Value term, AttentionOp attention) {
     int64_t k = static_cast<int64_t>(trilu.getK());
     shape = trilu.getUpper() ? Triangle{true, k - 1, false, "a trilu"}
                              : Triangle{false, k + 1, false, "a trilu"};
+    shape.maskedValue = getFilledFloat(trilu.getInput());
   } else if (table.getDefiningOp<ConstantOp>()) {
     std::optional<Triangle> constant = matchConstantTriangle(table, /*additive=*/true);
     if (!constant)
@@ -677,12 +775,29 @@ MatchResult<Triangle> matchAdditiveTerm(Value term, AttentionOp attention) {
 /// How a mask's terms combine.
 enum class Combine { And, Add, Min };
 
-/// `value` with expands and identity casts looked through.
+/// True when `unsqueeze` only adds leading dims: a mask term
+/// `[q, kv]` lifted to `[1, 1, q, kv]` broadcasts the same.
+bool addsLeadingDims(UnsqueezeOp unsqueeze) {
+  int64_t rank = rankOf(unsqueeze);
+  int64_t added = static_cast<int64_t>(unsqueeze.getAxes().size());
+  for (int64_t axis : unsqueeze.getAxes())
+    if (normalizeAxis(axis, rank) >= added)
+      return false;
+  return true;
+}
+
+/// `value` with expands, leading unsqueezes and identity casts looked
+/// through.
 Value stripBroadcasts(Value value) {
   value = stripIdentityCasts(value);
-  while (auto expand = value.getDefiningOp<ExpandOp>())
-    value = stripIdentityCasts(expand.getInput());
-  return value;
+  while (true) {
+    if (auto expand = value.getDefiningOp<ExpandOp>())
+      value = stripIdentityCasts(expand.getInput());
+    else if (auto unsqueeze = value.getDefiningOp<UnsqueezeOp>(); unsqueeze && addsLeadingDims(unsqueeze))
+      value = stripIdentityCasts(unsqueeze.getInput());
+    else
+      return value;
+  }
 }
 
 /// The conjunction (boolean mask, `and`), sum (float, `add`) or minimum
@@ -736,6 +851,26 @@ bool isNonPositive(Value value, unsigned depth = 0) {
   return false;
 }
 
+/// False when every element of the float mask term `value` is provably
+/// finite and above kAbsorbingScore (a splat, a constant, a where of such),
+/// so that it cannot saturate a score.
+bool maySaturate(Value value, unsigned depth = 0) {
+  value = stripBroadcasts(value);
+  if (std::optional<double> splat = getSplatFloat(value))
+    return std::isinf(*splat) || *splat <= kAbsorbingScore;
+  if (DenseElementsAttr attr; matchPattern(value, m_Constant(&attr))) {
+    if (!isa<FloatType>(attr.getElementType()))
+      return true;
+    return llvm::any_of(attr.getValues<APFloat>(), [](const APFloat &v) {
+      return v.isInfinity() || v.isNaN() || v.convertToDouble() <= kAbsorbingScore;
+    });
+  }
+  if (auto where = value.getDefiningOp<WhereOp>(); where && depth < 8)
+    return maySaturate(where.getTrueValue(), depth + 1) ||
+           maySaturate(where.getFalseValue(), depth + 1);
+  return true;
+}
+
 /// The causal attribute and the mask without its causal term.
 struct CausalMatch {
   StringRef causal;
@@ -745,11 +880,17 @@ struct CausalMatch {
   /// A float mask's masked_fill around the terms, `where(fill, value,
   /// terms)` (HF's causal.masked_fill(padding, min)), or null.
   WhereOp fill;
+  /// When set, the mask becomes this boolean (negated with `invertKeep`)
+  /// with masked_rows = "uniform" (see matchRoot).
+  Value booleanKeep;
+  bool invertKeep = false;
 };
 
 /// What a triangle keeps, for the reasons: `keys j <= i + 2`.
 std::string describe(const Triangle &t) {
   std::string offset = t.bottomRight ? " + kv_seq - q_seq" : "";
+  if (!t.symbolicOffset.isConstant())
+    offset += (t.symbolicOffset.terms.front().second < 0 ? " " : " + ") + t.symbolicOffset.str();
   if (t.offset != 0)
     offset += (t.offset > 0 ? " + " : " - ") + std::to_string(std::abs(t.offset));
   return (t.lower ? "keys j <= i" : "keys j >= i") + offset;
@@ -803,12 +944,26 @@ struct RaiseCausalMask : RaisePattern<RaiseCausalMask, AttentionOp, CausalMatch>
       }
       // j <= i + (kv - q) with static sequences is either alignment.
       Triangle t = *triangle;
+      // j <= i + past where past provably is kv_seq - q_seq (a KV cache's
+      // concat(past, new) keys, the queries at past + arange(q)) is
+      // lower_right. Any other symbolic offset stays in the mask.
+      if (!t.symbolicOffset.isConstant()) {
+        LinearSize diagonal = t.symbolicOffset;
+        diagonal.constant = t.offset;
+        LinearSize kvMinusQ = getLinearDim(root.getKey(), 2);
+        kvMinusQ.add(getLinearDim(root.getQuery(), 2), -1);
+        if (!t.bottomRight && diagonal == kvMinusQ) {
+          t.bottomRight = true;
+          t.offset = 0;
+          t.symbolicOffset = LinearSize();
+        }
+      }
       if (!t.bottomRight && !q.isDynamicDim(2) && !k.isDynamicDim(2) &&
           t.offset == k.getDimSize(2) - q.getDimSize(2) && t.offset != 0) {
         t.bottomRight = true;
         t.offset = 0;
       }
-      if (t.lower && t.offset == 0 && !causal) {
+      if (t.lower && t.offset == 0 && t.symbolicOffset.isConstant() && !causal) {
         causal = t;
         continue;
       }
@@ -820,6 +975,15 @@ struct RaiseCausalMask : RaisePattern<RaiseCausalMask, AttentionOp, CausalMatch>
       return nearMiss("mask is not causal: it also keeps only " + describe(*other) +
                       " (a window)");
     if (!causal) {
+      if (other && !other->symbolicOffset.isConstant()) {
+        LinearSize diagonal = other->symbolicOffset;
+        diagonal.constant = other->offset;
+        LinearSize kvMinusQ = getLinearDim(root.getKey(), 2);
+        kvMinusQ.add(getLinearDim(root.getQuery(), 2), -1);
+        return nearMiss("mask is not causal: " + other->spelling + " keeps " + describe(*other) +
+                        ": the offset " + diagonal.str() +
+                        " is not provably kv_seq - q_seq (" + kvMinusQ.str() + ")");
+      }
       if (other)
         return nearMiss("mask is not causal: " + other->spelling + " keeps " + describe(*other) +
                         ", expected keys j <= i");
@@ -833,7 +997,60 @@ struct RaiseCausalMask : RaisePattern<RaiseCausalMask, AttentionOp, CausalMatch>
           return nearMiss("the causal term is combined with min with a term that may be positive "
                           "(min(causal, pad) is causal + pad only for pad <= 0)");
     match.causal = causal->bottomRight ? "lower_right" : "upper_left";
-    return match;
+    if (boolean)
+      return match;
+    // A float mask split into the causal attribute and the rest is exact
+    // for every row that keeps a visible key with a score the rest did not
+    // saturate: the masked-out keys weigh exp(c - max) = 0 either way. A
+    // row whose visible keys the rest saturates is not: in the source every
+    // masked-out key competes with them (HF's masked_fill gives a padded
+    // masked-out key the same c; min(c, pad) and c + 0 give c), so softmax
+    // averages over keys the causal attribute would leave out. Such rows
+    // are the padding rows of a left-padded batch. The spellings where
+    // every key of such a row ends at one c (the fill or the min's where
+    // with the triangle's own finite absorbing c: s + c == c) become a
+    // boolean mask with masked_rows = "uniform", the mean of v over all
+    // keys; a -inf triangle never competes; anything else keeps its mask.
+    bool triangleNeverCompetes =
+        causal->maskedValue && std::isinf(*causal->maskedValue) && *causal->maskedValue < 0;
+    auto absorbsAt = [&](std::optional<double> c) {
+      return c && !std::isinf(*c) && *c <= kAbsorbingScore && causal->maskedValue == *c;
+    };
+    if (match.fill) {
+      if (match.rest.empty() && absorbsAt(getSplatFloat(match.fill.getTrueValue()))) {
+        match.booleanKeep = match.fill.getCondition();
+        match.invertKeep = true;
+        return match;
+      }
+      return nearMiss("the padding fill may mask every visible key of a row, which then weighs "
+                      "the causally masked-out keys too (exact only for a finite absorbing fill "
+                      "equal to the triangle's, e.g. finfo.min in both, and no other term)");
+    }
+    if (triangleNeverCompetes)
+      return match;
+    SmallVector<Value> saturating;
+    for (Value term : match.rest)
+      if (maySaturate(term))
+        saturating.push_back(term);
+    if (saturating.empty())
+      return match;
+    if (match.combine == Combine::Min && match.rest.size() == 1)
+      if (auto where = definingOp<WhereOp>(match.rest.front())) {
+        std::optional<double> onTrue = getSplatFloat(where.getTrueValue());
+        std::optional<double> onFalse = getSplatFloat(where.getFalseValue());
+        if (onTrue == 0.0 && absorbsAt(onFalse)) {
+          match.booleanKeep = where.getCondition();
+          return match;
+        }
+        if (onFalse == 0.0 && absorbsAt(onTrue)) {
+          match.booleanKeep = where.getCondition();
+          match.invertKeep = true;
+          return match;
+        }
+      }
+    return nearMiss("the rest of the float mask may mask every visible key of a row, which then "
+                    "weighs the causally masked-out keys too (exact for a -inf triangle, or "
+                    "min(triangle, where(keep, 0, c)) with the triangle's finite absorbing c)");
   }
 
   static void rewriteRoot(AttentionOp root, const CausalMatch &match, PatternRewriter &rewriter) {
@@ -854,6 +1071,17 @@ struct RaiseCausalMask : RaisePattern<RaiseCausalMask, AttentionOp, CausalMatch>
         mask = MinOp::create(rewriter, root.getLoc(), mask, term).getResult();
         break;
       }
+    }
+    if (match.booleanKeep) {
+      Value keep = match.booleanKeep;
+      if (match.invertKeep)
+        keep = NotOp::create(rewriter, root.getLoc(), keep);
+      rewriter.modifyOpInPlace(root, [&] {
+        root.getMaskMutable().assign(keep);
+        root.setCausal(match.causal);
+        root.setMaskedRows("uniform");
+      });
+      return;
     }
     if (match.fill) {
       WhereOp fill = match.fill;

@@ -38,7 +38,12 @@ function loadOrt() {
   try {
     return require(dir);
   } catch (e) {
-    die(`cannot load ${dir} (run scripts/install-deps.sh --bench): ${e.message}`);
+    // A worktree without its own node_modules can point NODE_PATH at one.
+    try {
+      return require('onnxruntime-node');
+    } catch (_) {
+      die(`cannot load ${dir} nor onnxruntime-node from NODE_PATH (run scripts/install-deps.sh --bench): ${e.message}`);
+    }
   }
 }
 

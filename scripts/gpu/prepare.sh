@@ -17,7 +17,7 @@ cd "$(dirname "$0")/../.."
 
 models=("$@")
 [ ${#models[@]} -gt 0 ] || models=(gpt2_torchscript gpt2_dynamo bert_torchscript bert_dynamo
-                                   llama_torchscript llama_dynamo)
+                                   llama_torchscript llama_dynamo optimum_llama optimum_gpt2)
 precisions=${PRECISIONS:-f32}
 # Reduced-precision variants of these models only (the carry is 64 MiB).
 reduced=${REDUCED_MODELS:-gpt2_torchscript bert_torchscript llama_torchscript llama_dynamo}

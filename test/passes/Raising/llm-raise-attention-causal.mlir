@@ -100,11 +100,13 @@ func.func @float_where_plus_padding(%q: tensor<?x4x?x16xf32>, %k: tensor<?x4x?x1
 // -----
 
 // A float causal mask combined with min (masked_fill style) with a padding
-// mask of 0 / -big: min(causal, pad) is causal + pad since pad <= 0.
+// mask of 0 / -big: min(causal, pad) is causal + pad since pad <= 0. Both
+// are finfo.min, so a row whose visible keys are all padding has finfo.min
+// at every key and averages v over all of them: the padding becomes the
+// boolean mask with masked_rows = "uniform", which gives that row the same.
 // CHECK-LABEL: func.func @float_min_padding
 // CHECK-SAME: (%[[Q:.+]]: tensor<2x4x8x16xf32>, %[[K:.+]]: tensor<2x4x8x16xf32>, %[[V:.+]]: tensor<2x4x8x16xf32>, %[[KEEP:.+]]: tensor<2x1x1x8xi1>)
-// CHECK: %[[PAD:.+]] = llm.where %[[KEEP]]
-// CHECK-NEXT: %[[O:.+]] = llm.attention %[[Q]], %[[K]], %[[V]] mask %[[PAD]] : tensor<2x1x1x8xf32> {causal = "upper_left", scale = 2.500000e-01 : f32}
+// CHECK: %[[O:.+]] = llm.attention %[[Q]], %[[K]], %[[V]] mask %[[KEEP]] : tensor<2x1x1x8xi1> {causal = "upper_left", masked_rows = "uniform", scale = 2.500000e-01 : f32}
 // CHECK-NEXT: return %[[O]]
 func.func @float_min_padding(%q: tensor<2x4x8x16xf32>, %k: tensor<2x4x8x16xf32>, %v: tensor<2x4x8x16xf32>, %keep: tensor<2x1x1x8xi1>) -> tensor<2x4x8x16xf32> {
   %zero = llm.constant dense<0.0> : tensor<f32>
@@ -120,14 +122,14 @@ func.func @float_min_padding(%q: tensor<2x4x8x16xf32>, %k: tensor<2x4x8x16xf32>,
 // -----
 
 // HF's masked_fill spelling: causal.masked_fill(padding, min), the padding
-// selecting the positions to mask: the where stays around what is left of
-// the causal mask (nothing, so 0).
+// selecting the positions to mask. The fill and the triangle are the same
+// finfo.min, so a row whose visible keys are all padding has finfo.min at
+// every key (the source averages v over all keys): the mask becomes the
+// boolean not(padding) with masked_rows = "uniform".
 // CHECK-LABEL: func.func @float_masked_fill
 // CHECK-SAME: (%[[Q:.+]]: tensor<2x4x8x16xf32>, %[[K:.+]]: tensor<2x4x8x16xf32>, %[[V:.+]]: tensor<2x4x8x16xf32>, %[[PAD:.+]]: tensor<2x1x1x8xi1>)
-// CHECK-DAG: %[[MIN:.+]] = llm.constant dense<-3.40282347E+38> : tensor<f32>
-// CHECK-DAG: %[[ZERO:.+]] = llm.constant dense<0.000000e+00> : tensor<f32>
-// CHECK: %[[M:.+]] = llm.where %[[PAD]], %[[MIN]], %[[ZERO]] : (tensor<2x1x1x8xi1>, tensor<f32>, tensor<f32>) -> tensor<2x1x1x8xf32>
-// CHECK-NEXT: %[[O:.+]] = llm.attention %[[Q]], %[[K]], %[[V]] mask %[[M]] : tensor<2x1x1x8xf32> {causal = "upper_left", scale = 2.500000e-01 : f32}
+// CHECK: %[[KEEP:.+]] = llm.not %[[PAD]] : tensor<2x1x1x8xi1>
+// CHECK-NEXT: %[[O:.+]] = llm.attention %[[Q]], %[[K]], %[[V]] mask %[[KEEP]] : tensor<2x1x1x8xi1> {causal = "upper_left", masked_rows = "uniform", scale = 2.500000e-01 : f32}
 // CHECK-NEXT: return %[[O]]
 func.func @float_masked_fill(%q: tensor<2x4x8x16xf32>, %k: tensor<2x4x8x16xf32>, %v: tensor<2x4x8x16xf32>, %pad: tensor<2x1x1x8xi1>) -> tensor<2x4x8x16xf32> {
   %min = llm.constant dense<-3.40282347E+38> : tensor<f32>
