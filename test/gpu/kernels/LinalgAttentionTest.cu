@@ -205,6 +205,11 @@ template <typename T> void linearSuite() {
           testLinear<T>(37, 72, 64, trans, bias, res, a);
   testLinear<T>(1, 96, 80, true, true, false, Activation::GeluTanh);   // decode
   testLinear<T>(33, 50, 33, false, true, true, Activation::Silu);      // odd dims
+  // Unaligned rows of W (N % 8 != 0): the zero-padded path, every epilogue.
+  testLinear<T>(45, 1001, 64, false, true, false, Activation::GeluTanh);
+  testLinear<T>(130, 257, 96, false, false, false, Activation::None);
+  testLinear<T>(7, 83, 40, false, true, false, Activation::Gelu);
+  testLinear<T>(16, 1003, 72, false, true, false, Activation::None);
   testLinear<T>(129, 200, 136, true, true, true, Activation::None);
   testLinear<T>(64, 130, 0, false, true, false, Activation::Relu);     // K = 0
 }

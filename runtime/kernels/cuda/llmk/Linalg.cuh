@@ -348,6 +348,53 @@ void gemm(const T *x, const T *w, T *out, int64_t M, int64_t N, int64_t K, bool 
   naiveGemmLaunch<T>(x, w, out, M, N, K, transW, Batch{}, 1);
 }
 
+/// y = act(x @ W + bias) for a [K, N] half-precision W whose rows are not
+/// 16-byte aligned (N % 8 != 0: GPT-2's 50257-word LM head). cuBLAS(Lt)
+/// only has slow unaligned kernels for it (PyTorch eager lands in an sm75
+/// CUTLASS kernel taking 10 ms for GPT-2-small at 32x512): copy W and the
+/// bias into zero-padded [K, Np] / [Np] buffers, multiply into [M, Np], and
+/// copy the N columns out. The buffers are stream-ordered allocations,
+/// which CUDA-graph capture records. False when any step is unavailable.
+template <typename T>
+bool paddedLinear(const T *x, const T *w, const T *bias, T *y, int64_t M, int64_t N, int64_t K,
+                  Activation act) {
+  const int64_t Np = (N + 7) / 8 * 8;
+  auto round = [](size_t b) { return (b + 255) / 256 * 256; };
+  const size_t wBytes = round(sizeof(T) * K * Np), bBytes = bias ? round(sizeof(T) * Np) : 0;
+  const size_t yBytes = round(sizeof(T) * M * Np);
+  cudaStream_t s = llmk::stream();
+  void *buffer = nullptr;
+  if (cudaMallocAsync(&buffer, wBytes + bBytes + yBytes, s) != cudaSuccess) {
+    (void)cudaGetLastError();
+    return false;
+  }
+  T *wp = static_cast<T *>(buffer);
+  T *bp = bias ? reinterpret_cast<T *>(static_cast<char *>(buffer) + wBytes) : nullptr;
+  T *yp = reinterpret_cast<T *>(static_cast<char *>(buffer) + wBytes + bBytes);
+  const size_t row = sizeof(T) * N, prow = sizeof(T) * Np;
+  LLMK_CUDA_CHECK(cudaMemcpy2DAsync(wp, prow, w, row, row, K, cudaMemcpyDeviceToDevice, s));
+  LLMK_CUDA_CHECK(cudaMemset2DAsync(wp + N, prow, 0, prow - row, K, s));
+  if (bias) {
+    LLMK_CUDA_CHECK(cudaMemcpyAsync(bp, bias, row, cudaMemcpyDeviceToDevice, s));
+    LLMK_CUDA_CHECK(cudaMemsetAsync(bp + N, 0, prow - row, s));
+  }
+  cublasLtEpilogue_t epi = bias ? CUBLASLT_EPILOGUE_BIAS : CUBLASLT_EPILOGUE_DEFAULT;
+  bool fused = true;
+  if (act == Activation::GeluTanh)
+    epi = bias ? CUBLASLT_EPILOGUE_GELU_BIAS : CUBLASLT_EPILOGUE_GELU;
+  else if (act == Activation::Relu)
+    epi = bias ? CUBLASLT_EPILOGUE_RELU_BIAS : CUBLASLT_EPILOGUE_RELU;
+  else if (act != Activation::None)
+    fused = false;
+  const bool ok = ltMatmul<T>(x, wp, bp, nullptr, yp, M, Np, K, false, epi);
+  if (ok)
+    LLMK_CUDA_CHECK(cudaMemcpy2DAsync(y, row, yp, prow, row, M, cudaMemcpyDeviceToDevice, s));
+  LLMK_CUDA_CHECK(cudaFreeAsync(buffer, s));
+  if (ok && !fused)
+    epilogue<T>(y, nullptr, nullptr, M, N, act);
+  return ok;
+}
+
 } // namespace la
 
 /// y[M,N] = act(x[M,K] @ W + bias[N]) + residual[M,N]; W is [K,N], or [N,K]
@@ -363,6 +410,11 @@ void linear(const T *x, const T *w, const T *bias, const T *residual, T *y, int6
     return;
   }
   if constexpr (la::blasType<T>()) {
+    if constexpr (la::isHalf<T>()) {
+      if (!transposeWeight && !residual && N % 8 != 0 &&
+          la::paddedLinear<T>(x, w, bias, y, M, N, K, act))
+        return;
+    }
     // The fused form: everything in cuBLASLt's epilogue.
     if constexpr (!std::is_same_v<T, double>) {
       cublasLtEpilogue_t epi = CUBLASLT_EPILOGUE_DEFAULT;
