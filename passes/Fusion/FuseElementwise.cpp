@@ -89,11 +89,8 @@ struct FuseElementwisePass : llm::impl::FuseElementwisePassBase<FuseElementwiseP
   void fuseNormWithPrologue(Operation *norm, DenseSet<Operation *> &taken) {
     Operation *producer = norm->getOperand(0).getDefiningOp();
     if (!producer || taken.contains(producer) || producer->getBlock() != norm->getBlock() ||
-        !isFusibleElementwise(producer)) {
-      if (reportMisses)
-        norm->emitRemark("llm-fuse-elementwise: no elementwise prologue to fuse into this norm");
-      return;
-    }
+        !isFusibleElementwise(producer))
+      return; // not a candidate: nothing elementwise to take (a linear's output, say)
     if (const char *why = whyNotRowNorm(norm)) {
       if (reportMisses)
         norm->emitRemark("llm-fuse-elementwise: the norm does not take its prologue: ") << why;

@@ -62,7 +62,7 @@ def FuseElementwisePass : Pass<"llm-fuse-elementwise", "::mlir::func::FuncOp"> {
   }];
   let options = [
     Option<"reportMisses", "report-misses", "bool", /*default=*/"false",
-           "Remark at every norm that does not take an elementwise prologue, and why">,
+           "Remark at every norm that does not take the elementwise op computing its input, and why">,
   ];
   let dependentDialects = ["::mlir::llm::LLMDialect"];
 }

@@ -1,5 +1,5 @@
 // RUN: llm-opt %s -split-input-file -llm-fuse-elementwise | FileCheck %s
-// RUN: llm-opt %s -split-input-file -llm-fuse-elementwise=report-misses=1 -o /dev/null 2>&1 | FileCheck %s --check-prefix=MISS
+// RUN: llm-opt %s -split-input-file -llm-fuse-elementwise=report-misses=1 -o /dev/null 2>&1 | FileCheck %s --check-prefix=MISS --implicit-check-not=remark
 
 // A layer or RMS norm over the last axis takes the elementwise group that
 // computes its input as its prologue: one llm.fused region ending in the
@@ -82,7 +82,6 @@ func.func @two_axes(%x: tensor<?x4x8xf32>, %y: tensor<?x4x8xf32>) -> tensor<?x4x
 // epilogue already did the add).
 // CHECK-LABEL: func.func @linear_producer
 // CHECK-NOT: llm.fused
-// MISS: remark: llm-fuse-elementwise: no elementwise prologue to fuse into this norm
 func.func @linear_producer(%x: tensor<?x8xf32>, %w: tensor<8x8xf32>, %g: tensor<8xf32>) -> tensor<?x8xf32> {
   %0 = llm.linear %x, %w : (tensor<?x8xf32>, tensor<8x8xf32>) -> tensor<?x8xf32>
   %n = llm.rms_norm %0 scale %g : tensor<8xf32> {axis = 1 : i64, epsilon = 1.0e-06 : f32} : tensor<?x8xf32>
