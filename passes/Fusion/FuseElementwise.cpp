@@ -91,6 +91,9 @@ struct FuseElementwisePass : llm::impl::FuseElementwisePassBase<FuseElementwiseP
     if (!producer || taken.contains(producer) || producer->getBlock() != norm->getBlock() ||
         !isFusibleElementwise(producer))
       return; // not a candidate: nothing elementwise to take (a linear's output, say)
+    // A scale that is the prologue's own value would have no row to read.
+    if (llvm::is_contained(norm->getOperands().drop_front(), producer->getResult(0)))
+      return;
     if (const char *why = whyNotRowNorm(norm)) {
       if (reportMisses)
         norm->emitRemark("llm-fuse-elementwise: the norm does not take its prologue: ") << why;
