@@ -1255,20 +1255,35 @@ LogicalResult FunctionEmitter::emitOp(Operation *op) {
 //===----------------------------------------------------------------------===//
 
 LogicalResult FunctionEmitter::emitFused(FusedOp op) {
-  SmallVector<Value> inputs(op.getInputs());
-  setDims(op.getResult(), inputs.empty() ? dims(op.getResult()) : broadcastDims(op, inputs), op);
-  if (failed(defineResult(op, 0)))
-    return failure();
+  Operation *norm = op.getRowNormalization();
   Block &body = op.getBody().front();
+  // The inputs the elementwise code reads; a norm's scale and bias are
+  // passed to the kernel as pointers instead.
+  SmallVector<BlockArgument> args;
+  for (BlockArgument arg : body.getArguments())
+    if (llvm::any_of(arg.getUsers(), [&](Operation *user) { return user != norm; }) ||
+        (norm && norm->getOperand(0) == arg))
+      args.push_back(arg);
+  SmallVector<Value> inputs;
+  for (BlockArgument arg : args)
+    inputs.push_back(op.getInputs()[arg.getArgNumber()]);
+  Dims shapeDims = inputs.empty() ? dims(op->getResult(0)) : broadcastDims(op, inputs);
+  for (unsigned i = 0; i < op->getNumResults(); ++i) {
+    setDims(op->getResult(i), shapeDims, op);
+    if (failed(defineResult(op, i)))
+      return failure();
+  }
   DenseMap<Value, std::string> scalar;
-  std::string params, args, code;
-  for (auto [i, arg] : llvm::enumerate(body.getArguments())) {
+  std::string params, inArgs, code;
+  for (auto [i, arg] : llvm::enumerate(args)) {
     scalar[arg] = fmt::format("x{}", i);
     params += fmt::format("{}auto x{}", i ? ", " : "", i);
-    args += ", " + in(inputs[i]);
+    inArgs += ", " + in(inputs[i]);
   }
   int64_t next = 0;
   for (Operation &inner : body.without_terminator()) {
+    if (&inner == norm)
+      continue;
     std::optional<std::string> fn = scalarBody(&inner);
     if (!fn)
       return inner.emitError("codegen: unsupported op in a fused region");
@@ -1283,10 +1298,48 @@ LogicalResult FunctionEmitter::emitFused(FusedOp op) {
                         name, elt(inner.getResult(0)), lambdaParams, *fn, operands);
     scalar[inner.getResult(0)] = name;
   }
-  Value yielded = cast<YieldOp>(body.getTerminator()).getValue();
-  run += fmt::format("  llmk::elementwise({}, {}, [] LLMK_FN ({}) {{\n{}      return {};\n    }}{});\n",
-                     shape(op.getResult()), ptr(op.getResult()), params, code,
-                     scalar.lookup(yielded), args);
+  if (!norm) {
+    Value yielded = cast<YieldOp>(body.getTerminator()).getValues()[0];
+    run += fmt::format("  llmk::elementwise({}, {}, [] LLMK_FN ({}) {{\n{}      return {};\n    }}{});\n",
+                       shape(op->getResult(0)), ptr(op->getResult(0)), params, code,
+                       scalar.lookup(yielded), inArgs);
+    return success();
+  }
+  // One row kernel: the lambda computes the norm's input element by element
+  // (rounded to its type, as the unfused program stores it), the kernel
+  // normalizes each row and writes the prologue's value too when the region
+  // returns it.
+  std::string t = elt(op->getResult(0));
+  std::string cols = shapeDims.back();
+  auto param = [&](Value v) -> std::pair<std::string, std::string> {
+    if (!v)
+      return {"nullptr", "0"};
+    Value outer = op.getInputs()[cast<BlockArgument>(v).getArgNumber()];
+    check(fmt::format("{} == {} || {} == 1", numel(outer), cols, numel(outer)), op,
+          "scale/bias must have one element per normalized element");
+    return {ptr(outer), numel(outer)};
+  };
+  std::pair<std::string, std::string> scale, bias{"nullptr", "0"};
+  float epsilon;
+  bool subtractMean = false;
+  if (auto layerNorm = dyn_cast<LayerNormOp>(norm)) {
+    scale = param(layerNorm.getScale());
+    bias = param(layerNorm.getBias());
+    epsilon = layerNorm.getEpsilon().convertToFloat();
+    subtractMean = true;
+  } else {
+    auto rmsNorm = cast<RmsNormOp>(norm);
+    scale = param(rmsNorm.getScale());
+    epsilon = rmsNorm.getEpsilon().convertToFloat();
+  }
+  std::string prologueOut = op->getNumResults() > 1
+                                ? ptr(op->getResult(1))
+                                : fmt::format("static_cast<{} *>(nullptr)", t);
+  run += fmt::format("  llmk::fusedLayerNorm<{}>({}, {}, {}, [] LLMK_FN ({}) {{\n{}      return {};\n    }}, "
+                     "{}, {}, {}, {}, {}, {}{});\n",
+                     t, shape(op->getResult(0)), ptr(op->getResult(0)), prologueOut, params, code,
+                     scalar.lookup(norm->getOperand(0)), scale.first, scale.second, bias.first,
+                     bias.second, hexFloat(epsilon), subtractMean ? "true" : "false", inArgs);
   return success();
 }
 

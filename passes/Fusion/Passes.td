@@ -47,9 +47,23 @@ def FuseElementwisePass : Pass<"llm-fuse-elementwise", "::mlir::func::FuncOp"> {
     single loop over the result, reading each input once and keeping the
     intermediates in registers. A group grows from its root (the op whose
     result leaves the group) backwards through producers in the same block
-    whose every user is already in the group. Reductions, norms and
-    data-movement ops end a group (they are kernels of their own).
+    whose every user is already in the group. Reductions and data-movement
+    ops end a group (they are kernels of their own).
+
+    A layer or RMS norm over the last axis whose input an elementwise op
+    computes (a residual or bias add, casts, scaling) takes that op's group
+    as its prologue: the region ends in the norm and codegen emits one row
+    kernel that reads the prologue's operands once, normalizes the row in
+    registers and writes it. The prologue's value may have users outside
+    the region (the residual stream a later layer adds to): the region then
+    also returns it, written by the same kernel. Norms over more than the
+    last axis, or whose scale or bias has several rows or another element
+    type, keep their own kernel.
   }];
+  let options = [
+    Option<"reportMisses", "report-misses", "bool", /*default=*/"false",
+           "Remark at every norm that does not take the elementwise op computing its input, and why">,
+  ];
   let dependentDialects = ["::mlir::llm::LLMDialect"];
 }
 

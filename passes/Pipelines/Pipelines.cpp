@@ -54,8 +54,11 @@ void mlir::llm::buildLLMOptimizePipeline(OpPassManager &pm, const LLMOptimizeOpt
     pm.addPass(createCanonicalizerPass());
   }
   // Last: the epilogues and composites above have taken what they can.
-  if (options.fuseElementwise)
-    pm.addNestedPass<func::FuncOp>(createFuseElementwisePass());
+  if (options.fuseElementwise) {
+    FuseElementwisePassOptions fuseOptions;
+    fuseOptions.reportMisses = options.reportMisses;
+    pm.addNestedPass<func::FuncOp>(createFuseElementwisePass(fuseOptions));
+  }
   pm.addPass(createSymbolDCEPass());
 }
 

@@ -28,7 +28,8 @@ struct LLMOptimizeOptions : public PassPipelineOptions<LLMOptimizeOptions> {
       llvm::cl::init(true)};
   Option<bool> fuseElementwise{
       *this, "fuse-elementwise",
-      llvm::cl::desc("Group elementwise ops into llm.fused regions (one loop each)"),
+      llvm::cl::desc("Group elementwise ops into llm.fused regions (one loop each), with "
+                     "the last-axis norm they feed (one row kernel)"),
       llvm::cl::init(true)};
   Option<std::string> precision{
       *this, "precision",

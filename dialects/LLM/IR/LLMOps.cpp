@@ -1049,6 +1049,18 @@ bool mlir::llm::isFusibleElementwise(Operation *op) {
              IsNanOp, GeluOp, SwiGluOp, WhereOp, CastOp>(op);
 }
 
+/// The normalization an llm.fused region may end in: over the last axis
+/// only, which makes each row of the prologue one contiguous kernel row.
+static bool isRowNormalization(Operation *op) { return isa<LayerNormOp, RmsNormOp>(op); }
+
+Operation *FusedOp::getRowNormalization() {
+  Block &body = getBody().front();
+  if (body.getOperations().size() < 2)
+    return nullptr;
+  Operation *last = body.getTerminator()->getPrevNode();
+  return isRowNormalization(last) ? last : nullptr;
+}
+
 LogicalResult FusedOp::verify() {
   Block &body = getBody().front();
   if (body.getNumArguments() != getInputs().size())
@@ -1061,10 +1073,34 @@ LogicalResult FusedOp::verify() {
   auto yield = dyn_cast<YieldOp>(body.getTerminator());
   if (!yield)
     return emitOpError() << "region must end with llm.yield";
-  if (yield.getValue().getType() != getType())
-    return emitOpError() << "yields " << yield.getValue().getType() << " but returns " << getType();
+  if (yield.getValues().getTypes() != getResultTypes())
+    return emitOpError() << "yields " << yield.getValues().getTypes() << " but returns "
+                         << getResultTypes();
+  Operation *norm = getRowNormalization();
   for (Operation &op : body.without_terminator())
-    if (!isFusibleElementwise(&op))
-      return op.emitOpError() << "is not an elementwise op and cannot be in an llm.fused region";
+    if (&op != norm && !isFusibleElementwise(&op))
+      return op.emitOpError() << "is not an elementwise op and cannot be in an llm.fused region"
+                              << (isRowNormalization(&op) ? " (a normalization must be its last op)"
+                                                          : "");
+  if (!norm) {
+    if (getNumResults() != 1)
+      return emitOpError() << "an elementwise region yields one value, not " << getNumResults();
+    return success();
+  }
+  Value input = norm->getOperand(0);
+  int64_t rank = cast<RankedTensorType>(input.getType()).getRank();
+  int64_t axis = isa<LayerNormOp>(norm) ? cast<LayerNormOp>(norm).getAxis()
+                                        : cast<RmsNormOp>(norm).getAxis();
+  if (rank == 0 || (axis < 0 ? axis + rank : axis) != rank - 1)
+    return norm->emitOpError() << "in an llm.fused region must normalize the last axis only";
+  for (Value param : norm->getOperands().drop_front())
+    if (!isa<BlockArgument>(param))
+      return norm->emitOpError()
+             << "in an llm.fused region must take its scale and bias from the region's inputs";
+  ValueRange yielded = yield.getValues();
+  if (yielded.empty() || yielded.size() > 2 || yielded[0] != norm->getResult(0) ||
+      (yielded.size() == 2 && yielded[1] != input))
+    return emitOpError() << "with a normalization yields the normalized value and optionally "
+                            "the normalization's input, in that order";
   return success();
 }

@@ -887,7 +887,7 @@ def LLM_QuantizedMatmulOp : LLM_InferredOp<"quantized_matmul"> {
 //===----------------------------------------------------------------------===//
 
 def LLM_FusedOp : LLM_Op<"fused", [Pure, IsolatedFromAbove, SingleBlock]> {
-  let summary = "elementwise ops fused into one loop over the result";
+  let summary = "elementwise ops, optionally ending in a row normalization, as one kernel";
   let description = [{
     A region of elementwise llm ops (arithmetic, comparisons, logic, unary
     math, activations, casts, where) that codegen emits as one loop: each
@@ -904,20 +904,48 @@ def LLM_FusedOp : LLM_Op<"fused", [Pure, IsolatedFromAbove, SingleBlock]> {
       llm.yield %t : tensor<?x768xf32>
     }
     ```
+
+    The region may end in one row normalization (`llm.layer_norm` or
+    `llm.rms_norm` over the last axis, its scale and bias block arguments):
+    the elementwise ops before it are its prologue, computed per row and
+    normalized without a round trip through memory (a residual add followed
+    by a layer norm, ONNX Runtime's SkipLayerNorm, is one kernel). The region
+    then yields the normalized value and, as an optional second result, the
+    prologue's value before normalization (the residual stream that later
+    layers read again).
+
+    ```mlir
+    %y, %h = llm.fused (%x, %r, %g, %b) : (tensor<?x768xf32>, tensor<?x768xf32>, tensor<768xf32>, tensor<768xf32>) -> (tensor<?x768xf32>, tensor<?x768xf32>) {
+    ^bb0(%a: tensor<?x768xf32>, %c: tensor<?x768xf32>, %s: tensor<768xf32>, %t: tensor<768xf32>):
+      %sum = llm.add %a, %c : (tensor<?x768xf32>, tensor<?x768xf32>) -> tensor<?x768xf32>
+      %n = llm.layer_norm %sum scale %s : tensor<768xf32> bias %t : tensor<768xf32> {axis = 1 : i64, epsilon = 1.0e-05 : f32} : tensor<?x768xf32>
+      llm.yield %n, %sum : tensor<?x768xf32>, tensor<?x768xf32>
+    }
+    ```
+
+    The normalization is an op of the region rather than a fused op of its
+    own so that the prologue is the same elementwise region, verified and
+    emitted by the same code, and the norm keeps its own attributes and
+    verifier; a row reduction is the only non-elementwise op allowed, last.
   }];
   let arguments = (ins Variadic<LLM_Tensor>:$inputs);
-  let results = (outs LLM_Tensor:$result);
+  let results = (outs Variadic<LLM_Tensor>:$results);
   let regions = (region SizedRegion<1>:$body);
   let assemblyFormat = [{
     `(` $inputs `)` attr-dict `:` functional-type($inputs, results) $body
+  }];
+  let extraClassDeclaration = [{
+    /// The row normalization that ends the region, or null for an
+    /// elementwise-only region.
+    ::mlir::Operation *getRowNormalization();
   }];
   let hasVerifier = 1;
 }
 
 def LLM_YieldOp : LLM_Op<"yield", [Pure, Terminator, ReturnLike, HasParent<"FusedOp">]> {
-  let summary = "the result of an llm.fused region";
-  let arguments = (ins LLM_Tensor:$value);
-  let assemblyFormat = "$value attr-dict `:` type($value)";
+  let summary = "the results of an llm.fused region";
+  let arguments = (ins Variadic<LLM_Tensor>:$values);
+  let assemblyFormat = "$values attr-dict `:` type($values)";
 }
 
 #endif // LLM_OPS_TD

@@ -1476,3 +1476,58 @@ func.func @storage_cast_signedness(%x: tensor<4xui8>) -> tensor<4x!quant.uniform
   %0 = llm.storage_cast %x : tensor<4xui8> to tensor<4x!quant.uniform<i8:f32, 0.5>>
   return %0 : tensor<4x!quant.uniform<i8:f32, 0.5>>
 }
+
+// -----
+
+// A normalization in a fused region must be its last op.
+func.func @fused_norm_not_last(%x: tensor<?x8xf32>) -> tensor<?x8xf32> {
+  %0 = llm.fused(%x) : (tensor<?x8xf32>) -> tensor<?x8xf32> {
+  ^bb0(%a: tensor<?x8xf32>):
+    // expected-error @+1 {{is not an elementwise op and cannot be in an llm.fused region (a normalization must be its last op)}}
+    %n = llm.rms_norm %a {axis = 1 : i64, epsilon = 1.0e-06 : f32} : tensor<?x8xf32>
+    %t = llm.neg %n : tensor<?x8xf32>
+    llm.yield %t : tensor<?x8xf32>
+  }
+  return %0 : tensor<?x8xf32>
+}
+
+// -----
+
+// The fused row kernel normalizes the last axis only.
+func.func @fused_norm_axes(%x: tensor<?x4x8xf32>) -> tensor<?x4x8xf32> {
+  %0 = llm.fused(%x) : (tensor<?x4x8xf32>) -> tensor<?x4x8xf32> {
+  ^bb0(%a: tensor<?x4x8xf32>):
+    %t = llm.neg %a : tensor<?x4x8xf32>
+    // expected-error @+1 {{in an llm.fused region must normalize the last axis only}}
+    %n = llm.layer_norm %t {axis = 1 : i64, epsilon = 1.0e-05 : f32} : tensor<?x4x8xf32>
+    llm.yield %n : tensor<?x4x8xf32>
+  }
+  return %0 : tensor<?x4x8xf32>
+}
+
+// -----
+
+// The second result of a normalizing region is the normalization's input.
+func.func @fused_norm_yields(%x: tensor<?x8xf32>) -> (tensor<?x8xf32>, tensor<?x8xf32>) {
+  // expected-error @+1 {{with a normalization yields the normalized value and optionally the normalization's input, in that order}}
+  %0:2 = llm.fused(%x) : (tensor<?x8xf32>) -> (tensor<?x8xf32>, tensor<?x8xf32>) {
+  ^bb0(%a: tensor<?x8xf32>):
+    %t = llm.neg %a : tensor<?x8xf32>
+    %n = llm.rms_norm %t {axis = 1 : i64, epsilon = 1.0e-06 : f32} : tensor<?x8xf32>
+    llm.yield %n, %a : tensor<?x8xf32>, tensor<?x8xf32>
+  }
+  return %0#0, %0#1 : tensor<?x8xf32>, tensor<?x8xf32>
+}
+
+// -----
+
+// An elementwise region has one result.
+func.func @fused_two_results(%x: tensor<?x8xf32>) -> (tensor<?x8xf32>, tensor<?x8xf32>) {
+  // expected-error @+1 {{an elementwise region yields one value, not 2}}
+  %0:2 = llm.fused(%x) : (tensor<?x8xf32>) -> (tensor<?x8xf32>, tensor<?x8xf32>) {
+  ^bb0(%a: tensor<?x8xf32>):
+    %t = llm.neg %a : tensor<?x8xf32>
+    llm.yield %t, %a : tensor<?x8xf32>, tensor<?x8xf32>
+  }
+  return %0#0, %0#1 : tensor<?x8xf32>, tensor<?x8xf32>
+}

@@ -510,6 +510,27 @@ func.func @slice_static_negative(%x: tensor<?x10xf32>) -> (tensor<?x5xf32>, tens
   return %0, %1 : tensor<?x5xf32>, tensor<?x10xf32>
 }
 
+// A fused region ending in a norm, returning the norm and its input.
+// CHECK-LABEL: func.func @fused_norm
+// CHECK-NEXT:    %[[F:.+]]:2 = llm.fused(%{{.+}}, %{{.+}}, %{{.+}}) : (tensor<?x8xf16>, tensor<?x8xf32>, tensor<8xf32>) -> (tensor<?x8xf32>, tensor<?x8xf32>) {
+// CHECK-NEXT:    ^bb0(%[[A:.+]]: tensor<?x8xf16>, %[[B:.+]]: tensor<?x8xf32>, %[[G:.+]]: tensor<8xf32>):
+// CHECK-NEXT:      %[[C:.+]] = llm.cast %[[A]] : tensor<?x8xf16> to tensor<?x8xf32>
+// CHECK-NEXT:      %[[S:.+]] = llm.add %[[C]], %[[B]]
+// CHECK-NEXT:      %[[N:.+]] = llm.rms_norm %[[S]] scale %[[G]] : tensor<8xf32> {axis = 1 : i64, epsilon = 9.99999997E-7 : f32} : tensor<?x8xf32>
+// CHECK-NEXT:      llm.yield %[[N]], %[[S]] : tensor<?x8xf32>, tensor<?x8xf32>
+// CHECK-NEXT:    }
+// CHECK-NEXT:    return %[[F]]#0, %[[F]]#1
+func.func @fused_norm(%x: tensor<?x8xf16>, %r: tensor<?x8xf32>, %g: tensor<8xf32>) -> (tensor<?x8xf32>, tensor<?x8xf32>) {
+  %0:2 = llm.fused(%x, %r, %g) : (tensor<?x8xf16>, tensor<?x8xf32>, tensor<8xf32>) -> (tensor<?x8xf32>, tensor<?x8xf32>) {
+  ^bb0(%a: tensor<?x8xf16>, %b: tensor<?x8xf32>, %s: tensor<8xf32>):
+    %c = llm.cast %a : tensor<?x8xf16> to tensor<?x8xf32>
+    %sum = llm.add %c, %b : (tensor<?x8xf32>, tensor<?x8xf32>) -> tensor<?x8xf32>
+    %n = llm.rms_norm %sum scale %s : tensor<8xf32> {axis = 1 : i64, epsilon = 1.0e-06 : f32} : tensor<?x8xf32>
+    llm.yield %n, %sum : tensor<?x8xf32>, tensor<?x8xf32>
+  }
+  return %0#0, %0#1 : tensor<?x8xf32>, tensor<?x8xf32>
+}
+
 // split into three equal pieces (fused QKV).
 // CHECK-LABEL: func.func @split
 // CHECK-SAME:    (%[[QKV:.+]]: tensor<?x?x2304xf32>)

@@ -588,6 +588,62 @@ template <typename T> void softmaxCase(int64_t outer, int64_t len, int64_t inner
         o.getD(), want, tolFor<T>());
 }
 
+/// fusedLayerNorm of a prologue over [batch, seq, cols] operands x and r and
+/// a third operand c: a [cols] bias added (x + r + c), or, with rowScale, a
+/// [batch, seq, 1] value per row multiplying the sum ((x + r) * c). The sum
+/// is written out when withSum is set (the residual stream).
+template <typename T>
+void fusedLayerNormCase(int64_t batch, int64_t seq, int64_t cols, bool subtractMean, bool withSum,
+                        bool rowScale, size_t misalign = 0) {
+  const int64_t rows = batch * seq, n = rows * cols;
+  const Shape sx = shapeOf({batch, seq, cols});
+  const Shape sc = rowScale ? shapeOf({batch, seq, 1}) : shapeOf({cols});
+  auto hx = randVec<T>(n, -3, 5), hr = randVec<T>(n);
+  auto hc = rowScale ? randVec<T>(rows, 0.5, 2) : randVec<T>(cols);
+  auto hs = randVec<T>(cols, 0.5, 1.5), hb = randVec<T>(cols);
+  Dev<T> x(hx, misalign), r(hr, misalign), c(hc), s(hs), b(hb), o(n, misalign), sum(n, misalign);
+  const float eps = 1e-5f;
+  if (rowScale)
+    llmk::fusedLayerNorm<T>(sx, o.p, withSum ? sum.p : nullptr,
+                            [] LLMK_FN(auto a, auto bb, auto cc) { return (a + bb) * cc; }, s.p,
+                            cols, b.p, cols, eps, subtractMean, llmk::in(x.p, sx),
+                            llmk::in(r.p, sx), llmk::in(c.p, sc));
+  else
+    llmk::fusedLayerNorm<T>(sx, o.p, withSum ? sum.p : nullptr,
+                            [] LLMK_FN(auto a, auto bb, auto cc) { return a + bb + cc; }, s.p, cols,
+                            b.p, cols, eps, subtractMean, llmk::in(x.p, sx), llmk::in(r.p, sx),
+                            llmk::in(c.p, sc));
+  // The prologue rounded to T (as the kernel and the unfused program store
+  // it), then the norm in double.
+  std::vector<double> h(n), want(n);
+  for (int64_t i = 0; i < n; ++i) {
+    const double a = toD(hx[i]) + toD(hr[i]);
+    h[i] = toD(fromD<T>(rowScale ? a * toD(hc[i / cols]) : a + toD(hc[i % cols])));
+  }
+  for (int64_t row = 0; row < rows; ++row) {
+    double mean = 0, var = 0;
+    if (subtractMean) {
+      for (int64_t j = 0; j < cols; ++j)
+        mean += h[row * cols + j];
+      mean /= cols;
+    }
+    for (int64_t j = 0; j < cols; ++j)
+      var += (h[row * cols + j] - mean) * (h[row * cols + j] - mean);
+    var /= cols;
+    const double inv = 1 / std::sqrt(var + eps);
+    for (int64_t j = 0; j < cols; ++j)
+      want[row * cols + j] =
+          toD(fromD<T>((h[row * cols + j] - mean) * inv * toD(hs[j]) + toD(hb[j])));
+  }
+  const std::string name = std::string(subtractMean ? "fusedLayerNorm " : "fusedRmsNorm ") +
+                           typeName<T>() + " " + std::to_string(rows) + "x" +
+                           std::to_string(cols) + (rowScale ? " row scale" : " bias") +
+                           (misalign ? " misaligned" : "");
+  check(name, o.getD(), want, tolFor<T>());
+  if (withSum)
+    check(name + " sum", sum.getD(), h, tolFor<T>());
+}
+
 template <typename T> void layerNormCase(int64_t rows, int64_t cols, bool subtractMean, int scaleMode,
                                          int biasMode, size_t misalign = 0) {
   // scaleMode/biasMode: 0 none, 1 one element, 2 cols elements.
@@ -780,6 +836,14 @@ void testReduce() {
   layerNormCase<f16>(2, 20000, true, 2, 2);    // beyond: uncached
   layerNormCase<bf16>(4, 1000, true, 1, 1);
   layerNormCase<float>(9, 4100, false, 1, 0);
+
+  fusedLayerNormCase<float>(2, 17, 768, true, true, false);   // GPT-2's residual stream
+  fusedLayerNormCase<f16>(3, 5, 4096, false, true, false);    // Llama's, f16
+  fusedLayerNormCase<bf16>(1, 300, 64, true, false, false);
+  fusedLayerNormCase<float>(2, 3, 1000, true, false, true);   // per-row operand
+  fusedLayerNormCase<f16>(1, 7, 37, true, true, false);       // odd row: element-wise kernel
+  fusedLayerNormCase<float>(1, 5, 768, true, true, false, 1); // misaligned: element-wise kernel
+  fusedLayerNormCase<float>(2, 2, 20000, true, true, true);   // beyond the cached row
 
   cumsumCase<float>(3, 100, 4, false, false);
   cumsumCase<float>(3, 100, 4, true, true);

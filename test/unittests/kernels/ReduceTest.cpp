@@ -115,6 +115,127 @@ TEST(LayerNorm, AllVariants) {
   }
 }
 
+// fusedLayerNorm: the row is computed by a lambda from broadcast operands
+// (a residual add plus a bias, a per-row scaling), normalized, and
+// optionally written out before normalization. The reference computes the
+// prologue and the statistics in double; the kernel rounds the prologue to T
+// (as the unfused program stores it), then normalizes like layerNorm.
+namespace {
+
+/// The float64 layer/RMS norm of `rows` rows of `cols` values.
+std::vector<double> referenceNorm(const std::vector<double> &x, int64_t rows, int64_t cols,
+                                  const float *scale, const float *bias, double eps,
+                                  bool subtractMean) {
+  std::vector<double> ref(x.size());
+  for (int64_t r = 0; r < rows; ++r) {
+    const double *p = x.data() + r * cols;
+    double mean = 0, var = 0;
+    if (subtractMean) {
+      for (int64_t j = 0; j < cols; ++j)
+        mean += p[j];
+      mean /= cols;
+    }
+    for (int64_t j = 0; j < cols; ++j)
+      var += (p[j] - mean) * (p[j] - mean);
+    var /= cols;
+    const double inv = 1 / std::sqrt(var + eps);
+    for (int64_t j = 0; j < cols; ++j)
+      ref[r * cols + j] =
+          (p[j] - mean) * inv * (scale ? scale[j] : 1.0) + (bias ? bias[j] : 0.0);
+  }
+  return ref;
+}
+
+} // namespace
+
+// layer_norm(h + proj + bias) with the sum written out (GPT-2's residual
+// stream): [2, 65, 300] operands, a [300] bias; threaded (39000 elements).
+TEST(FusedLayerNorm, ResidualBiasWithPrologueOut) {
+  const int64_t b = 2, s = 65, cols = 300, rows = b * s, n = rows * cols;
+  std::mt19937 rng(40);
+  std::vector<float> h = randomFloats(rng, n, 1.f, 5.f), proj = randomFloats(rng, n),
+                     bias = randomFloats(rng, cols), scale = randomFloats(rng, cols),
+                     shift = randomFloats(rng, cols);
+  std::vector<float> out(n, 12345.f), sum(n, 12345.f);
+  const float eps = 1e-5f;
+  llmk::fusedLayerNorm<float>(
+      shapeOf({b, s, cols}), out.data(), sum.data(),
+      [](auto x, auto y, auto z) { return x + y + z; }, scale.data(), cols, shift.data(), cols,
+      eps, true, llmk::in(h.data(), shapeOf({b, s, cols})),
+      llmk::in(proj.data(), shapeOf({b, s, cols})), llmk::in(bias.data(), shapeOf({cols})));
+  std::vector<double> refSum(n);
+  for (int64_t i = 0; i < n; ++i)
+    refSum[i] = static_cast<double>(h[i]) + proj[i] + bias[i % cols];
+  // The sum of three floats rounded to float: a few ulps of its terms.
+  std::vector<double> mag(n);
+  for (int64_t i = 0; i < n; ++i)
+    mag[i] = std::fabs(h[i]) + std::fabs(proj[i]) + std::fabs(bias[i % cols]);
+  EXPECT_CLOSE("prologue", allClose(sum, refSum, 2e-7, 0, &mag));
+  EXPECT_CLOSE("layer_norm", allClose(out, referenceNorm(refSum, rows, cols, scale.data(),
+                                                         shift.data(), eps, true),
+                                      1e-5, 1e-6));
+}
+
+// rms_norm(x * s) with s one value per row ([rows, 1]: the strided path),
+// no prologue output, a scalar scale.
+TEST(FusedLayerNorm, RmsPerRowScaleNoPrologueOut) {
+  const int64_t rows = 37, cols = 129, n = rows * cols;
+  std::mt19937 rng(41);
+  std::vector<float> x = randomFloats(rng, n), perRow = randomFloats(rng, rows, 0.5f, 3.f),
+                     scale = randomFloats(rng, 1);
+  std::vector<float> out(n, 12345.f);
+  const float eps = 1e-6f;
+  llmk::fusedLayerNorm<float>(shapeOf({rows, cols}), out.data(), static_cast<float *>(nullptr),
+                              [](auto a, auto c) { return a * c; }, scale.data(), 1, nullptr, 0,
+                              eps, false, llmk::in(x.data(), shapeOf({rows, cols})),
+                              llmk::in(perRow.data(), shapeOf({rows, 1})));
+  std::vector<double> prologue(n);
+  for (int64_t i = 0; i < n; ++i)
+    prologue[i] = static_cast<double>(static_cast<float>(x[i] * perRow[i / cols]));
+  std::vector<float> fullScale(cols, scale[0]);
+  EXPECT_CLOSE("rms_norm", allClose(out, referenceNorm(prologue, rows, cols, fullScale.data(),
+                                                       nullptr, eps, false),
+                                    1e-5, 1e-6));
+}
+
+// f16: the prologue (a bf16 operand cast up, plus an f16 residual) is
+// rounded to f16 before the statistics, as the unfused program stores it;
+// the reference rounds its double sum to f16 the same way, and the output is
+// within an f16 ulp or two (rtol 2e-3).
+TEST(FusedLayerNorm, HalfWithCastOperand) {
+  const int64_t rows = 130, cols = 256, n = rows * cols;
+  std::mt19937 rng(42);
+  std::vector<float> xf = randomFloats(rng, n), rf = randomFloats(rng, n),
+                     scale = randomFloats(rng, cols), shift = randomFloats(rng, cols);
+  std::vector<llmk::bf16> x(n);
+  std::vector<llmk::f16> r(n), scale16(cols), shift16(cols), out(n), sum(n);
+  for (int64_t i = 0; i < n; ++i) {
+    x[i] = llmk::convert<llmk::bf16>(xf[i]);
+    r[i] = llmk::convert<llmk::f16>(rf[i]);
+  }
+  for (int64_t j = 0; j < cols; ++j) {
+    scale16[j] = llmk::convert<llmk::f16>(scale[j]);
+    shift16[j] = llmk::convert<llmk::f16>(shift[j]);
+    scale[j] = static_cast<float>(scale16[j]);
+    shift[j] = static_cast<float>(shift16[j]);
+  }
+  const float eps = 1e-5f;
+  llmk::fusedLayerNorm<llmk::f16>(
+      shapeOf({rows, cols}), out.data(), sum.data(),
+      [](auto a, auto b) { return llmk::load(llmk::convert<llmk::f16>(a)) + b; }, scale16.data(),
+      cols, shift16.data(), cols, eps, true, llmk::in(x.data(), shapeOf({rows, cols})),
+      llmk::in(r.data(), shapeOf({rows, cols})));
+  std::vector<double> refSum(n);
+  for (int64_t i = 0; i < n; ++i) {
+    const double a = static_cast<float>(llmk::convert<llmk::f16>(static_cast<float>(x[i])));
+    refSum[i] = static_cast<float>(llmk::convert<llmk::f16>(static_cast<float>(a + static_cast<float>(r[i]))));
+  }
+  EXPECT_CLOSE("prologue", allClose(sum, refSum, 1e-3, 1e-7));
+  EXPECT_CLOSE("layer_norm f16", allClose(out, referenceNorm(refSum, rows, cols, scale.data(),
+                                                             shift.data(), eps, true),
+                                          2e-3, 1e-3));
+}
+
 namespace {
 
 using llmk::ReduceKind;

@@ -112,6 +112,41 @@ LLMK_HD void broadcastStrides(const Shape &in, const Shape &out, int64_t *stride
   }
 }
 
+/// How N operands broadcast to `out` are walked row by row along its last
+/// axis (fusedLayerNorm's prologue): where each starts a row, and whether it
+/// steps along the row (1) or repeats one element (0, a per-row value).
+template <int N> struct RowWalk {
+  int rank = 0; // the leading dims of `out`, every one but the last
+  int64_t dims[kMaxRank] = {};
+  int64_t strides[N > 0 ? N : 1][kMaxRank] = {};
+  int64_t step[N > 0 ? N : 1] = {};
+
+  LLMK_HD RowWalk(const Shape &out, const Shape *const *shapes) {
+    rank = out.rank > 0 ? out.rank - 1 : 0;
+    for (int i = 0; i < rank; ++i)
+      dims[i] = out.d[i];
+    for (int k = 0; k < N; ++k) {
+      int64_t full[kMaxRank];
+      broadcastStrides(*shapes[k], out, full);
+      for (int i = 0; i < rank; ++i)
+        strides[k][i] = full[i];
+      step[k] = out.rank > 0 ? full[out.rank - 1] : 0;
+    }
+  }
+
+  /// The offset of each operand's first element of row `row`.
+  LLMK_HD void rowOffsets(int64_t row, int64_t *offsets) const {
+    for (int k = 0; k < N; ++k)
+      offsets[k] = 0;
+    for (int i = rank - 1; i >= 0; --i) {
+      const int64_t idx = row % dims[i];
+      row /= dims[i];
+      for (int k = 0; k < N; ++k)
+        offsets[k] += idx * strides[k][i];
+    }
+  }
+};
+
 /// Numpy broadcasting of two dims; -1 when they are incompatible.
 LLMK_HD int64_t broadcastDim(int64_t a, int64_t b) {
   if (a == b || b == 1)

@@ -209,6 +209,91 @@ void layerNorm(const T *x, const T *scale, int64_t scaleN, const T *bias, int64_
   }
 }
 
+namespace detail {
+
+template <typename T, typename F, typename Tuple, size_t... I>
+void fusedLayerNormImpl(const Shape &shape, T *out, T *prologueOut, F &f, const T *scale,
+                        int64_t scaleN, const T *bias, int64_t biasN, float epsilon,
+                        bool subtractMean, const Tuple &ins, std::index_sequence<I...>) {
+  constexpr int N = sizeof...(I);
+  using C = compute_t<T>;
+  const int64_t n = shape.numel();
+  if (n == 0)
+    return;
+  const int64_t cols = shape.d[shape.rank - 1], rows = n / cols;
+  const Shape *shapes[N > 0 ? N : 1] = {&std::get<I>(ins).s...};
+  const RowWalk<N> walk(shape, shapes);
+  bool contiguous = true;
+  for (int k = 0; k < N; ++k)
+    contiguous &= walk.step[k] == 1;
+#pragma omp parallel if (worthThreads(n) && rows > 1)
+  {
+    // The prologue's row, as stored in T and read back (what the unfused
+    // norm would read from memory), so that both programs agree.
+    std::vector<C> row(cols);
+#pragma omp for schedule(static)
+    for (int64_t r = 0; r < rows; ++r) {
+      int64_t off[N > 0 ? N : 1];
+      walk.rowOffsets(r, off);
+      if (contiguous) {
+        std::tuple<decltype(std::get<I>(ins).p)...> base{(std::get<I>(ins).p + off[I])...};
+#pragma omp simd
+        for (int64_t j = 0; j < cols; ++j)
+          row[j] = load(convert<T>(f(load(std::get<I>(base)[j])...)));
+      } else {
+        for (int64_t j = 0; j < cols; ++j)
+          row[j] = load(convert<T>(f(load(std::get<I>(ins).p[off[I] + j * walk.step[I]])...)));
+      }
+      if (prologueOut) {
+        T *h = prologueOut + r * cols;
+        for (int64_t j = 0; j < cols; ++j)
+          h[j] = convert<T>(row[j]);
+      }
+      // The statistics and the normalization of layerNorm.
+      double mean = 0;
+      if (subtractMean) {
+        for (int64_t j = 0; j < cols; ++j)
+          mean += static_cast<float>(row[j]);
+        mean /= static_cast<double>(cols);
+      }
+      double var = 0;
+      for (int64_t j = 0; j < cols; ++j) {
+        double c = static_cast<float>(row[j]) - mean;
+        var += c * c;
+      }
+      var /= static_cast<double>(cols);
+      const float inv = static_cast<float>(1.0 / std::sqrt(var + epsilon));
+      const float m = static_cast<float>(mean);
+      T *q = out + r * cols;
+      for (int64_t j = 0; j < cols; ++j) {
+        float v = (static_cast<float>(row[j]) - m) * inv;
+        if (scale)
+          v *= static_cast<float>(scale[scaleN == 1 ? 0 : j]);
+        if (bias)
+          v += static_cast<float>(bias[biasN == 1 ? 0 : j]);
+        q[j] = convert<T>(v);
+      }
+    }
+  }
+}
+
+} // namespace detail
+
+/// layerNorm (RMS normalization without subtractMean) over the last axis of
+/// `shape`, of a row computed on the fly: element j of a row is
+/// f(ins[j]...), each operand broadcast to `shape` (numpy rules), rounded to
+/// T. The operands are read once and the row never goes through memory
+/// unless `prologueOut` is given, which then receives it (the pre-norm
+/// value of a residual stream).
+template <typename T, typename F, typename... TI>
+void fusedLayerNorm(const Shape &shape, T *out, T *prologueOut, F f, const T *scale,
+                    int64_t scaleN, const T *bias, int64_t biasN, float epsilon,
+                    bool subtractMean, const In<TI> &...ins) {
+  auto tuple = std::make_tuple(ins...);
+  detail::fusedLayerNormImpl(shape, out, prologueOut, f, scale, scaleN, bias, biasN, epsilon,
+                             subtractMean, tuple, std::index_sequence_for<TI...>{});
+}
+
 /// Cumulative sum along the axis splitting the tensor into [outer, len, inner].
 template <typename T>
 void cumsum(const T *x, T *out, int64_t outer, int64_t len, int64_t inner, bool exclusive,

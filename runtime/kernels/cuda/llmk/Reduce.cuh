@@ -12,6 +12,11 @@
 //              fp32 (double for double) max, sum and exp, numerically stable.
 //   layerNorm  a block per row, fp32 accumulation, two passes (mean, then
 //              the variance of x - mean), 16-byte loads when aligned.
+//   fusedLayerNorm  layerNorm of a row computed by an elementwise lambda from
+//              broadcast operands (a residual add, say): the cached kernel
+//              computes its part of the row into registers with 16-byte
+//              loads, then normalizes it; long or unaligned rows take an
+//              element-wise kernel that recomputes the row in each pass.
 //   cumsum     a thread per column (simple).
 //   topk       a block per row, k rounds of a block-wide arg-best.
 //
@@ -712,6 +717,185 @@ void layerNorm(const T *x, const T *scale, int64_t scaleN, const T *bias, int64_
     detail::layerNormKernel<T, 1><<<grid, t1, 0, stream()>>>(x, scale, scaleN, bias, biasN, out, rows,
                                                              cols, epsilon, subtractMean);
   }
+}
+
+namespace detail {
+
+/// fusedLayerNorm, rows of at most blockDim * MAXV * V elements (V dividing
+/// cols, every operand that steps along the row and every output aligned to
+/// V elements): layerNormCachedKernel whose row is computed by `f` from the
+/// operands, V columns per 16-byte access, instead of read from memory.
+template <typename T, int V, int MAXV, typename F, typename Types, size_t... I>
+__global__ void __launch_bounds__(512)
+    fusedLayerNormCachedKernel(T *out, T *prologueOut, F f, Ptrs<sizeof...(I)> ptrs,
+                               RowWalk<sizeof...(I)> walk, const T *scale, int64_t scaleN,
+                               const T *bias, int64_t biasN, int64_t rows, int64_t cols,
+                               float epsilon, bool subtractMean, std::index_sequence<I...>) {
+  constexpr int N = sizeof...(I);
+  __shared__ float scratch[32];
+  auto add = [](float a, float b) { return a + b; };
+  const int nvec = static_cast<int>(cols / V);
+  const int group = blockDim.x;
+  for (int64_t r = blockIdx.x; r < rows; r += gridDim.x) {
+    int64_t off[N > 0 ? N : 1];
+    walk.rowOffsets(r, off);
+    float vals[MAXV][V];
+    float s = 0;
+#pragma unroll
+    for (int k = 0; k < MAXV; ++k) {
+      const int vi = threadIdx.x + k * group;
+      if (vi < nvec) {
+        VecTuple<V, TypeAt<Types, I>...> ins;
+        (loadVec<V>(getVec<I>(ins),
+                    static_cast<const TypeAt<Types, I> *>(ptrs.p[I]) + off[I] +
+                        walk.step[I] * static_cast<int64_t>(vi) * V,
+                    walk.step[I] == 0),
+         ...);
+        Vec<T, V> h;
+#pragma unroll
+        for (int j = 0; j < V; ++j) {
+          // Rounded to T, as the unfused program stores the row.
+          h.v[j] = convert<T>(f(load(getVec<I>(ins).v[j])...));
+          vals[k][j] = static_cast<float>(load(h.v[j]));
+          s += vals[k][j];
+        }
+        if (prologueOut)
+          reinterpret_cast<Vec<T, V> *>(prologueOut + r * cols)[vi] = h;
+      }
+    }
+    const float mean = subtractMean ? blockReduce(s, add, scratch) / static_cast<float>(cols) : 0.f;
+    float ss = 0;
+#pragma unroll
+    for (int k = 0; k < MAXV; ++k)
+      if (threadIdx.x + k * group < nvec) {
+#pragma unroll
+        for (int j = 0; j < V; ++j) {
+          vals[k][j] -= mean;
+          ss += vals[k][j] * vals[k][j];
+        }
+      }
+    const float inv = rsqrtf(blockReduce(ss, add, scratch) / static_cast<float>(cols) + epsilon);
+    const float s0 = scale && scaleN == 1 ? static_cast<float>(load(scale[0])) : 1.f;
+    const float b0 = bias && biasN == 1 ? static_cast<float>(load(bias[0])) : 0.f;
+    Vec<T, V> *q = reinterpret_cast<Vec<T, V> *>(out + r * cols);
+#pragma unroll
+    for (int k = 0; k < MAXV; ++k) {
+      const int vi = threadIdx.x + k * group;
+      if (vi < nvec) {
+        Vec<T, V> sv, bv, o;
+        if (scale && scaleN != 1)
+          sv = reinterpret_cast<const Vec<T, V> *>(scale)[vi];
+        if (bias && biasN != 1)
+          bv = reinterpret_cast<const Vec<T, V> *>(bias)[vi];
+#pragma unroll
+        for (int j = 0; j < V; ++j) {
+          float y = vals[k][j] * inv;
+          y *= (scale && scaleN != 1) ? static_cast<float>(load(sv.v[j])) : s0;
+          y += (bias && biasN != 1) ? static_cast<float>(load(bv.v[j])) : b0;
+          o.v[j] = convert<T>(y);
+        }
+        q[vi] = o;
+      }
+    }
+  }
+}
+
+/// fusedLayerNorm of any row: element by element, `f` evaluated again in
+/// each of the three passes (sum, variance, normalization) rather than the
+/// row kept anywhere; the first pass writes the prologue's value.
+template <typename T, typename F, typename Types, size_t... I>
+__global__ void __launch_bounds__(256)
+    fusedLayerNormKernel(T *out, T *prologueOut, F f, Ptrs<sizeof...(I)> ptrs,
+                         RowWalk<sizeof...(I)> walk, const T *scale, int64_t scaleN,
+                         const T *bias, int64_t biasN, int64_t rows, int64_t cols, float epsilon,
+                         bool subtractMean, std::index_sequence<I...>) {
+  constexpr int N = sizeof...(I);
+  __shared__ float scratch[32];
+  auto add = [](float a, float b) { return a + b; };
+  for (int64_t r = blockIdx.x; r < rows; r += gridDim.x) {
+    int64_t off[N > 0 ? N : 1];
+    walk.rowOffsets(r, off);
+    auto at = [&](int64_t c) {
+      return convert<T>(
+          f(load(static_cast<const TypeAt<Types, I> *>(ptrs.p[I])[off[I] + c * walk.step[I]])...));
+    };
+    float s = 0;
+    for (int64_t c = threadIdx.x; c < cols; c += blockDim.x) {
+      const T h = at(c);
+      if (prologueOut)
+        prologueOut[r * cols + c] = h;
+      s += static_cast<float>(load(h));
+    }
+    const float mean = subtractMean ? blockReduce(s, add, scratch) / static_cast<float>(cols) : 0.f;
+    float ss = 0;
+    for (int64_t c = threadIdx.x; c < cols; c += blockDim.x) {
+      const float d = static_cast<float>(load(at(c))) - mean;
+      ss += d * d;
+    }
+    const float inv = rsqrtf(blockReduce(ss, add, scratch) / static_cast<float>(cols) + epsilon);
+    for (int64_t c = threadIdx.x; c < cols; c += blockDim.x) {
+      float y = (static_cast<float>(load(at(c))) - mean) * inv;
+      if (scale)
+        y *= static_cast<float>(load(scale[scaleN == 1 ? 0 : c]));
+      if (bias)
+        y += static_cast<float>(load(bias[biasN == 1 ? 0 : c]));
+      out[r * cols + c] = convert<T>(y);
+    }
+  }
+}
+
+} // namespace detail
+
+/// layerNorm (RMS normalization without subtractMean) over the last axis of
+/// `shape`, of a row computed on the fly as on the CPU: element j of a row
+/// is f(ins[j]...) (an LLMK_FN lambda), each operand broadcast to `shape`,
+/// rounded to T; `prologueOut`, when given, receives the row before
+/// normalization. One kernel: the operands are read once per row.
+template <typename T, typename F, typename... TI>
+void fusedLayerNorm(const Shape &shape, T *out, T *prologueOut, F f, const T *scale,
+                    int64_t scaleN, const T *bias, int64_t biasN, float epsilon,
+                    bool subtractMean, const In<TI> &...ins) {
+  constexpr int N = sizeof...(TI);
+  using Types = std::tuple<TI...>;
+  const int64_t n = shape.numel();
+  if (n <= 0)
+    return;
+  const int64_t cols = shape.d[shape.rank - 1], rows = n / cols;
+  const Shape *shapes[N > 0 ? N : 1] = {&ins.s...};
+  const RowWalk<N> walk(shape, shapes);
+  const detail::Ptrs<N> ptrs{{static_cast<const void *>(ins.p)...}};
+  const auto seq = std::index_sequence_for<TI...>{};
+  const int sms = context().numSMs > 0 ? context().numSMs : 132;
+  constexpr size_t maxSize = std::max({sizeof(T), sizeof(TI)...});
+  constexpr int V = maxSize >= 16 ? 1 : static_cast<int>(16 / maxSize);
+  auto aligned = [](const void *p, size_t size) {
+    return reinterpret_cast<uintptr_t>(p) % (size * V) == 0;
+  };
+  bool vectorOk = V > 1 && cols % V == 0 && aligned(out, sizeof(T)) &&
+                  (!prologueOut || aligned(prologueOut, sizeof(T))) &&
+                  (!scale || scaleN == 1 || aligned(scale, sizeof(T))) &&
+                  (!bias || biasN == 1 || aligned(bias, sizeof(T)));
+  const size_t sizes[N > 0 ? N : 1] = {sizeof(TI)...};
+  for (int k = 0; k < N; ++k)
+    vectorOk = vectorOk && (walk.step[k] == 0 || aligned(ptrs.p[k], sizes[k]));
+  if constexpr (V > 1 && (std::is_same_v<T, float> || is16BitFloat<T>)) {
+    // 32 floats of the row per thread, at most 512 threads.
+    constexpr int MAXV = 32 / V > 0 ? 32 / V : 1;
+    const int64_t nvec = cols / V;
+    if (vectorOk && nvec <= 512 * MAXV) {
+      const int t = static_cast<int>(std::max<int64_t>(64, ((nvec + MAXV - 1) / MAXV + 31) / 32 * 32));
+      const unsigned g = static_cast<unsigned>(std::min<int64_t>(rows, int64_t(sms) * 64));
+      detail::fusedLayerNormCachedKernel<T, V, MAXV, F, Types><<<g, t, 0, stream()>>>(
+          out, prologueOut, f, ptrs, walk, scale, scaleN, bias, biasN, rows, cols, epsilon,
+          subtractMean, seq);
+      return;
+    }
+  }
+  const unsigned grid = static_cast<unsigned>(std::min<int64_t>(rows, int64_t(sms) * 32));
+  const int threads = cols >= 1024 ? 256 : (cols >= 256 ? 128 : (cols >= 64 ? 64 : 32));
+  detail::fusedLayerNormKernel<T, F, Types><<<grid, threads, 0, stream()>>>(
+      out, prologueOut, f, ptrs, walk, scale, scaleN, bias, biasN, rows, cols, epsilon,
+      subtractMean, seq);
 }
 
 namespace detail {
