@@ -27,14 +27,14 @@
 // the only ones left.
 //
 // The merged weight, [K = 4, N = 12], is each row of q, k and v side by side:
-// row 0 is 1 2 3 4 | 17 18 19 20 | 33 34 35 36 (f32 hex 0000803F = 1.0,
-// 00008841 = 17.0, 00000442 = 33.0, after the 4-byte alignment header).
+// row 0 is 1 2 3 4 | 17 18 19 20 | 33 34 35 36 (a dense attribute: the
+// members are small dense constants, LLMWeightRecipes.h).
 // With precision=f16 (llm-convert-precision after the merge, before
-// elementwise fusion) the same ops compute in f16: the merged weight keeps
-// its name in f16, the f32 arguments are cast down where they are read and
-// the result is cast up.
+// elementwise fusion) the same ops compute in f16: the merged weight (a
+// dense attribute, merged from dense ones) is converted to f16, the f32
+// arguments are cast down where they are read and the result is cast up.
 // F16-LABEL: func.func @gpt2_block
-// F16: llm.constant dense_resource<"constant+constant+constant"> : tensor<4x12xf16>
+// F16: llm.constant dense<{{\[\[}}1.000000e+00, 2.000000e+00, 3.000000e+00, 4.000000e+00, 1.700000e+01, {{.*}}]]> : tensor<4x12xf16>
 // F16: %[[X16:.+]] = llm.cast %arg0 : tensor<?x?x4xf32> to tensor<?x?x4xf16>
 // F16: %[[LN:.+]] = llm.layer_norm %[[X16]] {{.*}} : tensor<?x?x4xf16>
 // F16: llm.linear %[[LN]], {{.*}} -> tensor<?x?x12xf16>
@@ -43,11 +43,10 @@
 // F16: %[[RES:.+]] = llm.linear %[[OUT]], {{.*}} -> tensor<?x?x4xf16>
 // F16-NEXT: %[[R32:.+]] = llm.cast %[[RES]] : tensor<?x?x4xf16> to tensor<?x?x4xf32>
 // F16-NEXT: return %[[R32]] : tensor<?x?x4xf32>
-// F16: "constant+constant+constant": "0x10000000003C004000420044404C804CC04C004D2050
 // CHECK-LABEL: func.func @gpt2_block
 // CHECK-SAME: (%[[X:[^:]+]]: tensor<?x?x4xf32>, %[[KEEP:[^:]+]]: tensor<?x1x?x?xi1>, %[[G1:[^:]+]]: tensor<4xf32>, %[[B1:[^:]+]]: tensor<4xf32>, %[[WO:[^:]+]]: tensor<4x4xf32>, %[[BO:[^:]+]]: tensor<4xf32>, %[[G2:[^:]+]]: tensor<4xf32>, %[[B2:[^:]+]]: tensor<4xf32>, %[[WFC:[^:]+]]: tensor<4x8xf32>, %[[BFC:[^:]+]]: tensor<8xf32>, %[[WPR:[^:]+]]: tensor<8x4xf32>, %[[BPR:[^:]+]]: tensor<4xf32>)
-// CHECK-NEXT: %[[B:.+]] = llm.constant dense_resource<"constant+constant+constant.bias"> : tensor<12xf32>
-// CHECK-NEXT: %[[W:.+]] = llm.constant dense_resource<"constant+constant+constant"> : tensor<4x12xf32>
+// CHECK-NEXT: %[[B:.+]] = llm.constant dense<[1.000000e-01, {{.*}}]> : tensor<12xf32>
+// CHECK-NEXT: %[[W:.+]] = llm.constant dense<{{\[\[}}1.000000e+00, {{.*}}]]> : tensor<4x12xf32>
 // CHECK-NEXT: %[[D0:.+]] = llm.dim %[[X]], 0
 // CHECK-NEXT: %[[D1:.+]] = llm.dim %[[X]], 1
 // CHECK-NEXT: %[[LN1:.+]] = llm.layer_norm %[[X]] scale %[[G1]] : tensor<4xf32> bias %[[B1]] : tensor<4xf32> {axis = 2 : i64, epsilon = 9.99999974E-6 : f32} : tensor<?x?x4xf32>
@@ -67,8 +66,6 @@
 // CHECK-NEXT: %[[F:.+]] = llm.linear %[[LN2]], %[[WFC]], %[[BFC]] {activation = "gelu_tanh"} : (tensor<?x?x4xf32>, tensor<4x8xf32>, tensor<8xf32>) -> tensor<?x?x8xf32>
 // CHECK-NEXT: %[[Y:.+]] = llm.linear %[[F]], %[[WPR]], %[[BPR]] residual %[[X1]] : (tensor<?x?x8xf32>, tensor<8x4xf32>, tensor<4xf32>, tensor<?x?x4xf32>) -> tensor<?x?x4xf32>
 // CHECK-NEXT: return %[[Y]]
-// CHECK-DAG: "constant+constant+constant": "0x100000000000803F0000004000004040000080400000884100009041000098410000A041000004420000084200000C4200001042
-// CHECK-DAG: "constant+constant+constant.bias": "0x10000000CDCCCC3DCDCC4C3E9A99993ECDCCCC3E0000003F9A99193F3333333FCDCC4C3F6666663F0000803FCDCC8C3F9A99993F"
 
 // merge-linears=0: the same, but q, k and v stay three linears, each with
 // its own weight and bias.

@@ -128,7 +128,7 @@ TEST_F(ImporterTest, UnpacksSignedInt4LowNibbleFirst) {
   EXPECT_EQ(got, (SmallVector<int64_t>{-7, 7, 1}));
 }
 
-TEST_F(ImporterTest, LargeTensorsBecomeResources) {
+TEST_F(ImporterTest, LargeInitializersBecomeResources) {
   onnx::ModelProto model = reluModel();
   ONNXImportOptions options;
   options.denseElementLimit = 4;
@@ -139,13 +139,19 @@ TEST_F(ImporterTest, LargeTensorsBecomeResources) {
   t.add_dims(8);
   for (int i = 0; i < 8; ++i)
     t.add_float_data(i);
-  auto attr = importer.convertTensor(t, UnknownLoc::get(&context));
+  auto attr = importer.convertTensor(t, UnknownLoc::get(&context), /*isInitializer=*/true);
   ASSERT_TRUE(succeeded(attr));
   auto resource = dyn_cast<DenseResourceElementsAttr>(*attr);
   ASSERT_TRUE(resource);
   ArrayRef<char> data = resource.getRawHandle().getBlob()->getData();
   ASSERT_EQ(data.size(), 8 * sizeof(float));
   EXPECT_EQ(reinterpret_cast<const float *>(data.data())[5], 5.0f);
+
+  // The same tensor as a Constant node's value is part of the program, not
+  // a checkpoint weight: a dense attribute whatever its size.
+  auto constant = importer.convertTensor(t, UnknownLoc::get(&context));
+  ASSERT_TRUE(succeeded(constant));
+  EXPECT_TRUE(isa<DenseElementsAttr>(*constant));
 }
 
 TEST_F(ImporterTest, RejectsRawDataOfTheWrongSize) {

@@ -15,6 +15,7 @@
 
 #include "llmk/Elementwise.h"
 
+#include <algorithm>
 #include <cblas.h>
 #include <oneapi/dnnl/dnnl.h>
 
@@ -37,6 +38,15 @@ void gemm(int64_t M, int64_t N, int64_t K, const T *A, int64_t lda, const T *B, 
           bool transB, T *C, int64_t ldc, bool accumulate) {
   if (M == 0 || N == 0)
     return;
+  if (K == 0) {
+    // An empty sum: C = 0 (or stays C). dnnl_sgemm leaves C untouched here,
+    // which is only right when C already is zero (a fresh arena, not an
+    // output buffer the code writes straight into).
+    if (!accumulate)
+      for (int64_t i = 0; i < M; ++i)
+        std::fill(C + i * ldc, C + i * ldc + N, convert<T>(0));
+    return;
+  }
   if constexpr (std::is_same_v<T, float>) {
     // dnnl_sgemm is row-major, like the rest of the library. Small products
     // run on the calling thread: waking the pool costs more than they do.
