@@ -128,13 +128,9 @@ struct FuseElementwisePass : llm::impl::FuseElementwisePassBase<FuseElementwiseP
       taken.insert(op);
     taken.insert(norm);
 
-    SmallVector<Operation *> ops(group.begin(), group.end());
-    llvm::sort(ops, [](Operation *a, Operation *b) { return a->isBeforeInBlock(b); });
+    SmallVector<Operation *> ops;
     SetVector<Value> inputs;
-    for (Operation *op : ops)
-      for (Value operand : op->getOperands())
-        if (!group.contains(operand.getDefiningOp()))
-          inputs.insert(operand);
+    orderAndCollectInputs(group, ops, inputs);
     for (Value param : norm->getOperands().drop_front())
       inputs.insert(param);
 
@@ -190,15 +186,22 @@ struct FuseElementwisePass : llm::impl::FuseElementwisePassBase<FuseElementwiseP
     return group;
   }
 
-  void buildRegion(Operation *root, const SetVector<Operation *> &group) {
-    // Program order inside the region, and the values read from outside.
-    SmallVector<Operation *> ops(group.begin(), group.end());
+  /// The group's ops in program order (the region's order), and the values
+  /// they read from outside it (the region's inputs), first use first.
+  static void orderAndCollectInputs(const SetVector<Operation *> &group,
+                                    SmallVectorImpl<Operation *> &ops, SetVector<Value> &inputs) {
+    ops.assign(group.begin(), group.end());
     llvm::sort(ops, [](Operation *a, Operation *b) { return a->isBeforeInBlock(b); });
-    SetVector<Value> inputs;
     for (Operation *op : ops)
       for (Value operand : op->getOperands())
         if (!group.contains(operand.getDefiningOp()))
           inputs.insert(operand);
+  }
+
+  void buildRegion(Operation *root, const SetVector<Operation *> &group) {
+    SmallVector<Operation *> ops;
+    SetVector<Value> inputs;
+    orderAndCollectInputs(group, ops, inputs);
 
     OpBuilder builder(root);
     SmallVector<Location> locs;
