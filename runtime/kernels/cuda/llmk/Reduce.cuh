@@ -614,6 +614,52 @@ __global__ void __launch_bounds__(256) layerNormKernel(const T *x, const T *scal
   }
 }
 
+/// The second half of the register-cached norm kernels: `vals` holds this
+/// thread's part of a row (columns threadIdx.x + k * blockDim.x, V at a
+/// time) and `s` its sum. Subtracts the mean (layer norm), scales by the
+/// inverse RMS, applies scale and bias, and stores the row to q.
+template <typename T, int V, int MAXV>
+__device__ __forceinline__ void normalizeCachedRow(float (&vals)[MAXV][V], float s, int nvec,
+                                                   int64_t cols, float epsilon, bool subtractMean,
+                                                   const T *scale, int64_t scaleN, const T *bias,
+                                                   int64_t biasN, Vec<T, V> *q, float *scratch) {
+  auto add = [](float a, float b) { return a + b; };
+  const int group = blockDim.x;
+  const float mean = subtractMean ? blockReduce(s, add, scratch) / static_cast<float>(cols) : 0.f;
+  float ss = 0;
+#pragma unroll
+  for (int k = 0; k < MAXV; ++k)
+    if (threadIdx.x + k * group < nvec) {
+#pragma unroll
+      for (int j = 0; j < V; ++j) {
+        vals[k][j] -= mean;
+        ss += vals[k][j] * vals[k][j];
+      }
+    }
+  const float inv = rsqrtf(blockReduce(ss, add, scratch) / static_cast<float>(cols) + epsilon);
+  const float s0 = scale && scaleN == 1 ? static_cast<float>(load(scale[0])) : 1.f;
+  const float b0 = bias && biasN == 1 ? static_cast<float>(load(bias[0])) : 0.f;
+#pragma unroll
+  for (int k = 0; k < MAXV; ++k) {
+    const int vi = threadIdx.x + k * group;
+    if (vi < nvec) {
+      Vec<T, V> sv, bv, o;
+      if (scale && scaleN != 1)
+        sv = reinterpret_cast<const Vec<T, V> *>(scale)[vi];
+      if (bias && biasN != 1)
+        bv = reinterpret_cast<const Vec<T, V> *>(bias)[vi];
+#pragma unroll
+      for (int j = 0; j < V; ++j) {
+        float y = vals[k][j] * inv;
+        y *= (scale && scaleN != 1) ? static_cast<float>(load(sv.v[j])) : s0;
+        y += (bias && biasN != 1) ? static_cast<float>(load(bv.v[j])) : b0;
+        o.v[j] = convert<T>(y);
+      }
+      q[vi] = o;
+    }
+  }
+}
+
 /// Rows of at most blockDim * MAXV * V elements (V dividing cols, 16-byte
 /// aligned operands): each thread keeps its part of the row in registers, so
 /// x is read once.
@@ -623,7 +669,6 @@ __global__ void __launch_bounds__(512) layerNormCachedKernel(const T *x, const T
                                                               int64_t rows, int64_t cols,
                                                               float epsilon, bool subtractMean) {
   __shared__ float scratch[32];
-  auto add = [](float a, float b) { return a + b; };
   const int nvec = static_cast<int>(cols / V);
   const int group = blockDim.x;
   for (int64_t r = blockIdx.x; r < rows; r += gridDim.x) {
@@ -643,39 +688,8 @@ __global__ void __launch_bounds__(512) layerNormCachedKernel(const T *x, const T
         }
       }
     }
-    const float mean = subtractMean ? blockReduce(s, add, scratch) / static_cast<float>(cols) : 0.f;
-    float ss = 0;
-#pragma unroll
-    for (int k = 0; k < MAXV; ++k)
-      if (threadIdx.x + k * group < nvec) {
-#pragma unroll
-        for (int j = 0; j < V; ++j) {
-          vals[k][j] -= mean;
-          ss += vals[k][j] * vals[k][j];
-        }
-      }
-    const float inv = rsqrtf(blockReduce(ss, add, scratch) / static_cast<float>(cols) + epsilon);
-    const float s0 = scale && scaleN == 1 ? static_cast<float>(load(scale[0])) : 1.f;
-    const float b0 = bias && biasN == 1 ? static_cast<float>(load(bias[0])) : 0.f;
-#pragma unroll
-    for (int k = 0; k < MAXV; ++k) {
-      const int vi = threadIdx.x + k * group;
-      if (vi < nvec) {
-        Vec<T, V> sv, bv, o;
-        if (scale && scaleN != 1)
-          sv = reinterpret_cast<const Vec<T, V> *>(scale)[vi];
-        if (bias && biasN != 1)
-          bv = reinterpret_cast<const Vec<T, V> *>(bias)[vi];
-#pragma unroll
-        for (int j = 0; j < V; ++j) {
-          float y = vals[k][j] * inv;
-          y *= (scale && scaleN != 1) ? static_cast<float>(load(sv.v[j])) : s0;
-          y += (bias && biasN != 1) ? static_cast<float>(load(bv.v[j])) : b0;
-          o.v[j] = convert<T>(y);
-        }
-        q[vi] = o;
-      }
-    }
+    normalizeCachedRow<T, V, MAXV>(vals, s, nvec, cols, epsilon, subtractMean, scale, scaleN, bias,
+                                   biasN, q, scratch);
   }
 }
 
@@ -733,7 +747,6 @@ __global__ void __launch_bounds__(512)
                                float epsilon, bool subtractMean, std::index_sequence<I...>) {
   constexpr int N = sizeof...(I);
   __shared__ float scratch[32];
-  auto add = [](float a, float b) { return a + b; };
   const int nvec = static_cast<int>(cols / V);
   const int group = blockDim.x;
   for (int64_t r = blockIdx.x; r < rows; r += gridDim.x) {
@@ -763,40 +776,8 @@ __global__ void __launch_bounds__(512)
           reinterpret_cast<Vec<T, V> *>(prologueOut + r * cols)[vi] = h;
       }
     }
-    const float mean = subtractMean ? blockReduce(s, add, scratch) / static_cast<float>(cols) : 0.f;
-    float ss = 0;
-#pragma unroll
-    for (int k = 0; k < MAXV; ++k)
-      if (threadIdx.x + k * group < nvec) {
-#pragma unroll
-        for (int j = 0; j < V; ++j) {
-          vals[k][j] -= mean;
-          ss += vals[k][j] * vals[k][j];
-        }
-      }
-    const float inv = rsqrtf(blockReduce(ss, add, scratch) / static_cast<float>(cols) + epsilon);
-    const float s0 = scale && scaleN == 1 ? static_cast<float>(load(scale[0])) : 1.f;
-    const float b0 = bias && biasN == 1 ? static_cast<float>(load(bias[0])) : 0.f;
-    Vec<T, V> *q = reinterpret_cast<Vec<T, V> *>(out + r * cols);
-#pragma unroll
-    for (int k = 0; k < MAXV; ++k) {
-      const int vi = threadIdx.x + k * group;
-      if (vi < nvec) {
-        Vec<T, V> sv, bv, o;
-        if (scale && scaleN != 1)
-          sv = reinterpret_cast<const Vec<T, V> *>(scale)[vi];
-        if (bias && biasN != 1)
-          bv = reinterpret_cast<const Vec<T, V> *>(bias)[vi];
-#pragma unroll
-        for (int j = 0; j < V; ++j) {
-          float y = vals[k][j] * inv;
-          y *= (scale && scaleN != 1) ? static_cast<float>(load(sv.v[j])) : s0;
-          y += (bias && biasN != 1) ? static_cast<float>(load(bv.v[j])) : b0;
-          o.v[j] = convert<T>(y);
-        }
-        q[vi] = o;
-      }
-    }
+    normalizeCachedRow<T, V, MAXV>(vals, s, nvec, cols, epsilon, subtractMean, scale, scaleN, bias,
+                                   biasN, reinterpret_cast<Vec<T, V> *>(out + r * cols), scratch);
   }
 }
 
