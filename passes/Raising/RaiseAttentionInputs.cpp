@@ -657,25 +657,15 @@ MatchResult<Value> matchTableSlice(SliceOp outer, AttentionOp attention, Triangl
                   "kv_seq)");
 }
 
-/// A boolean mask term that keeps a triangle (`negate`: that masks out
-/// one): a comparison of positions, a trilu of ones or a constant
-/// triangle, possibly sliced from a larger table.
-MatchResult<Triangle> matchKeepTerm(Value term, AttentionOp attention, bool negate) {
-  term = stripIdentityCasts(term);
-  Operation *def = term.getDefiningOp();
-  if (!def)
-    return notCandidate("the mask term is an argument");
-  if (auto notOp = dyn_cast<NotOp>(def))
-    return matchKeepTerm(notOp.getInput(), attention, !negate);
-  if (isa<LeOp, LtOp, GeOp, GtOp>(def))
-    return matchComparison(def, attention, negate);
-  // A cast to bool of a 0/1 triangle.
-  if (auto cast = dyn_cast<CastOp>(def))
-    if (getElementTypeOrSelf(cast.getType()).isInteger(1))
-      return matchKeepTerm(cast.getInput(), attention, negate);
+/// The triangle of a mask table: a trilu (of ones in a boolean mask, of a
+/// large negative constant in an additive one) or a constant, possibly
+/// sliced from a larger table. `negate`: the boolean term masks the triangle
+/// out instead of keeping it.
+MatchResult<Triangle> matchTriangleTable(Value term, AttentionOp attention, bool additive,
+                                         bool negate) {
   Triangle triangle;
   Value table = term;
-  if (auto slice = dyn_cast<SliceOp>(def)) {
+  if (auto slice = term.getDefiningOp<SliceOp>()) {
     MatchResult<Value> sliced = matchTableSlice(slice, attention, triangle);
     if (!sliced)
       return sliced.getMiss();
@@ -686,11 +676,21 @@ MatchResult<Triangle> matchKeepTerm(Value term, AttentionOp attention, bool nega
     return notCandidate("the mask term is not a triangle");
   Triangle shape;
   if (auto trilu = table.getDefiningOp<TriluOp>()) {
-    if (!isFilledWith(trilu.getInput(), /*masked=*/false))
-      return nearMiss("the trilu is not of ones");
-    shape = Triangle{!trilu.getUpper(), static_cast<int64_t>(trilu.getK()), false, "a trilu"};
+    if (!isFilledWith(trilu.getInput(), /*masked=*/additive))
+      return nearMiss(additive ? "the trilu is not of a large negative constant"
+                               : "the trilu is not of ones");
+    int64_t k = static_cast<int64_t>(trilu.getK());
+    if (!additive) {
+      shape = Triangle{!trilu.getUpper(), k, false, "a trilu"};
+    } else {
+      // trilu(-big, upper, k) masks j >= i + k out: it keeps j <= i + k - 1;
+      // the lower one masks j <= i + k out: it keeps j >= i + k + 1.
+      shape = trilu.getUpper() ? Triangle{true, k - 1, false, "a trilu"}
+                               : Triangle{false, k + 1, false, "a trilu"};
+      shape.maskedValue = getFilledFloat(trilu.getInput());
+    }
   } else if (table.getDefiningOp<ConstantOp>()) {
-    std::optional<Triangle> constant = matchConstantTriangle(table, /*additive=*/false);
+    std::optional<Triangle> constant = matchConstantTriangle(table, additive);
     if (!constant)
       return notCandidate("the constant mask is not a triangle");
     shape = *constant;
@@ -707,6 +707,25 @@ MatchResult<Triangle> matchKeepTerm(Value term, AttentionOp attention, bool nega
       return *miss;
   }
   return shape;
+}
+
+/// A boolean mask term that keeps a triangle (`negate`: that masks out
+/// one): a comparison of positions, a trilu of ones or a constant
+/// triangle, possibly sliced from a larger table.
+MatchResult<Triangle> matchKeepTerm(Value term, AttentionOp attention, bool negate) {
+  term = stripIdentityCasts(term);
+  Operation *def = term.getDefiningOp();
+  if (!def)
+    return notCandidate("the mask term is an argument");
+  if (auto notOp = dyn_cast<NotOp>(def))
+    return matchKeepTerm(notOp.getInput(), attention, !negate);
+  if (isa<LeOp, LtOp, GeOp, GtOp>(def))
+    return matchComparison(def, attention, negate);
+  // A cast to bool of a 0/1 triangle.
+  if (auto cast = dyn_cast<CastOp>(def))
+    if (getElementTypeOrSelf(cast.getType()).isInteger(1))
+      return matchKeepTerm(cast.getInput(), attention, negate);
+  return matchTriangleTable(term, attention, /*additive=*/false, negate);
 }
 
 /// An additive mask term that is 0 on a triangle and at or below
@@ -733,43 +752,7 @@ MatchResult<Triangle> matchAdditiveTerm(Value term, AttentionOp attention) {
     shape.maskedValue = *onTrue == 0.0 ? *onFalse : *onTrue;
     return shape;
   }
-  Triangle triangle;
-  Value table = term;
-  if (auto slice = dyn_cast<SliceOp>(def)) {
-    MatchResult<Value> sliced = matchTableSlice(slice, attention, triangle);
-    if (!sliced)
-      return sliced.getMiss();
-    table = *sliced;
-  }
-  int64_t rank = rankOf(table);
-  if (rank < 2)
-    return notCandidate("the mask term is not a triangle");
-  Triangle shape;
-  if (auto trilu = table.getDefiningOp<TriluOp>()) {
-    if (!isFilledWith(trilu.getInput(), /*masked=*/true))
-      return nearMiss("the trilu is not of a large negative constant");
-    // trilu(-big, upper, k) masks j >= i + k out: it keeps j <= i + k - 1;
-    // the lower one masks j <= i + k out: it keeps j >= i + k + 1.
-    int64_t k = static_cast<int64_t>(trilu.getK());
-    shape = trilu.getUpper() ? Triangle{true, k - 1, false, "a trilu"}
-                             : Triangle{false, k + 1, false, "a trilu"};
-    shape.maskedValue = getFilledFloat(trilu.getInput());
-  } else if (table.getDefiningOp<ConstantOp>()) {
-    std::optional<Triangle> constant = matchConstantTriangle(table, /*additive=*/true);
-    if (!constant)
-      return notCandidate("the constant mask is not a triangle");
-    shape = *constant;
-  } else {
-    return notCandidate("the mask term is not a triangle");
-  }
-  shape.offset += triangle.offset;
-  shape.bottomRight = triangle.bottomRight;
-  if (table == term) {
-    if (std::optional<Miss> miss = checkSpan(getDimSize(table, rank - 2),
-                                             getDimSize(table, rank - 1), attention))
-      return *miss;
-  }
-  return shape;
+  return matchTriangleTable(term, attention, /*additive=*/true, /*negate=*/false);
 }
 
 /// How a mask's terms combine.
