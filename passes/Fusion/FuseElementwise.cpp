@@ -143,13 +143,8 @@ struct FuseElementwisePass : llm::impl::FuseElementwisePassBase<FuseElementwiseP
     SmallVector<Type> resultTypes{norm->getResult(0).getType()};
     if (!others.empty())
       resultTypes.push_back(producer->getResult(0).getType());
-    auto fusedOp = FusedOp::create(builder, loc, resultTypes, inputs.getArrayRef());
-    Block *body = builder.createBlock(&fusedOp.getBody());
     IRMapping mapping;
-    for (Value input : inputs)
-      mapping.map(input, body->addArgument(input.getType(), input.getLoc()));
-    for (Operation *op : ops)
-      builder.clone(*op, mapping);
+    FusedOp fusedOp = createRegion(builder, loc, resultTypes, inputs, ops, mapping);
     builder.clone(*norm, mapping);
     SmallVector<Value> yielded{mapping.lookup(norm->getResult(0))};
     if (!others.empty())
@@ -198,6 +193,21 @@ struct FuseElementwisePass : llm::impl::FuseElementwisePassBase<FuseElementwiseP
           inputs.insert(operand);
   }
 
+  /// A new llm.fused of `resultTypes` reading `inputs`, whose body is the
+  /// clones of `ops` (`mapping`: originals to clones); the builder is left at
+  /// the body's end for the caller's last ops and yield.
+  static FusedOp createRegion(OpBuilder &builder, Location loc, TypeRange resultTypes,
+                              const SetVector<Value> &inputs, ArrayRef<Operation *> ops,
+                              IRMapping &mapping) {
+    auto fusedOp = FusedOp::create(builder, loc, resultTypes, inputs.getArrayRef());
+    Block *body = builder.createBlock(&fusedOp.getBody());
+    for (Value input : inputs)
+      mapping.map(input, body->addArgument(input.getType(), input.getLoc()));
+    for (Operation *op : ops)
+      builder.clone(*op, mapping);
+    return fusedOp;
+  }
+
   void buildRegion(Operation *root, const SetVector<Operation *> &group) {
     SmallVector<Operation *> ops;
     SetVector<Value> inputs;
@@ -208,14 +218,9 @@ struct FuseElementwisePass : llm::impl::FuseElementwisePassBase<FuseElementwiseP
     for (Operation *op : ops)
       locs.push_back(op->getLoc());
     Location loc = builder.getFusedLoc(locs);
-    auto fusedOp = FusedOp::create(builder, loc, TypeRange{root->getResult(0).getType()},
-                                   inputs.getArrayRef());
-    Block *body = builder.createBlock(&fusedOp.getBody());
     IRMapping mapping;
-    for (Value input : inputs)
-      mapping.map(input, body->addArgument(input.getType(), input.getLoc()));
-    for (Operation *op : ops)
-      builder.clone(*op, mapping);
+    FusedOp fusedOp = createRegion(builder, loc, TypeRange{root->getResult(0).getType()}, inputs,
+                                   ops, mapping);
     YieldOp::create(builder, loc, ValueRange{mapping.lookup(root->getResult(0))});
     root->getResult(0).replaceAllUsesWith(fusedOp->getResult(0));
     for (Operation *op : llvm::reverse(ops))
