@@ -38,11 +38,13 @@ using namespace mlir::llm;
 #define LLM_RUNTIME_INCLUDE_DIR ""
 #endif
 
-LogicalResult mlir::llm::prepareForCodegen(ModuleOp module, bool optimize, StringRef precision) {
+LogicalResult mlir::llm::prepareForCodegen(ModuleOp module, bool optimize, StringRef precision,
+                                           bool keepIOTypes) {
   PassManager pm(module.getContext(), ModuleOp::getOperationName());
   if (optimize) {
     LLMOptimizeOptions optimizeOptions;
     optimizeOptions.precision = precision.str();
+    optimizeOptions.keepIOTypes = keepIOTypes;
     buildLLMOptimizePipeline(pm, optimizeOptions);
   }
   pm.addNestedPass<func::FuncOp>(createPlanMemoryPass());
@@ -318,7 +320,7 @@ LogicalResult mlir::llm::writeModuleDirectory(ModuleOp module, const ModuleWrite
     return module.emitError("unknown target '") << options.target << "' (supported: cpu, cuda)";
   if (options.outputDir.empty())
     return module.emitError("--emit=module needs an output directory (-o DIR)");
-  if (failed(prepareForCodegen(module, options.optimize, options.precision)))
+  if (failed(prepareForCodegen(module, options.optimize, options.precision, options.keepIOTypes)))
     return failure();
   codegen::EmitOptions emitOptions;
   emitOptions.target = *target;

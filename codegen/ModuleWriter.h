@@ -22,6 +22,9 @@ struct ModuleWriteOptions {
   bool optimize = true;
   /// The pipeline's `precision` option: f32 (unchanged), f16 or bf16.
   std::string precision = "f32";
+  /// The pipeline's `keep-io-types` option: with f16/bf16, false makes the
+  /// f32 inputs and outputs f16/bf16 too.
+  bool keepIOTypes = true;
   /// Host C++ compiler; empty = $LLM_CXX, else the compiler llm-opt was built with.
   std::string cxx;
   /// Time every op and print a profile at exit (llm-opt --profile-ops).
@@ -32,7 +35,8 @@ struct ModuleWriteOptions {
 
 /// Runs the passes codegen needs on `module`: the optimization pipeline
 /// (when `optimize`, computing in `precision`) and memory planning.
-LogicalResult prepareForCodegen(ModuleOp module, bool optimize, StringRef precision = "f32");
+LogicalResult prepareForCodegen(ModuleOp module, bool optimize, StringRef precision = "f32",
+                                bool keepIOTypes = true);
 
 /// The generated source of a prepared module, for --emit=cpp.
 FailureOr<std::string> emitModuleSource(ModuleOp module, StringRef target);

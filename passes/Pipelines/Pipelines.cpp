@@ -50,6 +50,7 @@ void mlir::llm::buildLLMOptimizePipeline(OpPassManager &pm, const LLMOptimizeOpt
   if (options.precision != "f32") {
     ConvertPrecisionPassOptions precisionOptions;
     precisionOptions.dtype = options.precision;
+    precisionOptions.keepIOTypes = options.keepIOTypes;
     pm.addPass(createConvertPrecisionPass(precisionOptions));
     pm.addPass(createCanonicalizerPass());
   }

@@ -36,6 +36,11 @@ struct LLMOptimizeOptions : public PassPipelineOptions<LLMOptimizeOptions> {
       llvm::cl::desc("Compute type of the f32 ops: f32 (unchanged), f16 or bf16 "
                      "(llm-convert-precision)"),
       llvm::cl::init("f32")};
+  Option<bool> keepIOTypes{
+      *this, "keep-io-types",
+      llvm::cl::desc("With precision f16/bf16: keep f32 arguments and results f32 (false: "
+                     "they take the compute type)"),
+      llvm::cl::init(true)};
   Option<bool> reportMisses{
       *this, "report-misses",
       llvm::cl::desc("Remark at every pattern candidate that did not fuse, and every weight "

@@ -117,9 +117,65 @@ struct ConvertPrecisionPass : llm::impl::ConvertPrecisionPassBase<ConvertPrecisi
       for (Operation *op : kept)
         if (isa<ConstantOp>(op))
           keptConstants.insert(op);
-    for (auto &[func, kept] : keptOfFunc)
+    for (auto &[func, kept] : keptOfFunc) {
       if (failed(convert(func, kept)))
         return signalPassFailure();
+      if (!keepIOTypes)
+        convertInterface(func);
+    }
+  }
+
+  /// keep-io-types=0: the f32 arguments and results of `func` take the
+  /// compute type. The casts that `convert` put at either end disappear; a
+  /// user kept in f32 reads the argument through a new up-cast.
+  void convertInterface(func::FuncOp func) {
+    Block &entry = func.getBody().front();
+    Type f32 = Float32Type::get(&getContext());
+    for (BlockArgument arg : entry.getArguments()) {
+      if (!isF32Tensor(arg.getType()))
+        continue;
+      auto lowType = cast<RankedTensorType>(arg.getType()).clone(low);
+      arg.setType(lowType);
+      SmallVector<OpOperand *> uses;
+      for (OpOperand &use : arg.getUses())
+        uses.push_back(&use);
+      Value upCast;
+      for (OpOperand *use : uses) {
+        auto down = dyn_cast<CastOp>(use->getOwner());
+        if (down && down.getType() == lowType) {
+          down.getResult().replaceAllUsesWith(arg);
+          down.erase();
+          continue;
+        }
+        if (!upCast) {
+          OpBuilder builder = OpBuilder::atBlockBegin(&entry);
+          upCast = CastOp::create(builder, arg.getLoc(), lowType.clone(f32), arg);
+        }
+        use->set(upCast);
+      }
+    }
+    func.walk([&](func::ReturnOp ret) {
+      for (OpOperand &operand : ret->getOpOperands()) {
+        Value value = operand.get();
+        if (!isF32Tensor(value.getType()))
+          continue;
+        auto up = value.getDefiningOp<CastOp>();
+        if (up && getElementTypeOrSelf(up.getInput().getType()) == low) {
+          operand.set(up.getInput());
+          if (up->use_empty())
+            up.erase();
+          continue;
+        }
+        OpBuilder builder(ret);
+        operand.set(CastOp::create(builder, value.getLoc(),
+                                   cast<RankedTensorType>(value.getType()).clone(low), value));
+      }
+    });
+    auto results = llvm::to_vector(func.getFunctionType().getResults());
+    for (Type &result : results)
+      if (isF32Tensor(result))
+        result = cast<RankedTensorType>(result).clone(low);
+    func.setType(FunctionType::get(&getContext(), entry.getArgumentTypes(), results));
   }
 
   /// The ops of `func` that compute in f32: the fragile ones, then every

@@ -13,7 +13,10 @@ def ConvertPrecisionPass : Pass<"llm-convert-precision", "::mlir::ModuleOp"> {
     `dense_resource` blobs) are rounded to nearest even at compile time into
     blobs of the same name, and `llm.full` fill values are converted. The
     function's interface does not change: f32 arguments are cast down where
-    they are read and f32 results are cast up before the return.
+    they are read and f32 results are cast up before the return. With
+    `keep-io-types=0` it does: f32 arguments and results take the compute
+    type (onnxconverter-common's `keep_io_types=False`), which saves a cast
+    pass over the outputs (GPT-2's logits are 50257 wide).
 
     Ops whose *result* is numerically fragile stay in f32, with casts around
     them: `reduce_sum`, `reduce_prod`, `cumsum` (sums over long extents),
@@ -34,6 +37,10 @@ def ConvertPrecisionPass : Pass<"llm-convert-precision", "::mlir::ModuleOp"> {
   let options = [
     Option<"dtype", "dtype", "std::string", "\"f16\"",
            "The compute type of f32 ops: f16 or bf16">,
+    Option<"keepIOTypes", "keep-io-types", "bool", "true",
+           "Keep the functions' f32 arguments and results f32 (false: they take "
+           "the compute type, as the inputs and outputs of a PyTorch .half() "
+           "model do, and no cast runs at either end)">,
   ];
   let dependentDialects = ["::mlir::llm::LLMDialect"];
 }

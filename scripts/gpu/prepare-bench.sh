@@ -10,6 +10,8 @@
 # compiler's constants (constants.safetensors, bytes) only
 # into .device-carry/gpu/bench/NAME: the weights (up to 2.2 GB) are made again
 # on the GPU machine, where bench.py writes the checkpoint both sides load.
+# The modules return f16 logits, as the PyTorch peer (a .half() model) does:
+# --keep-io-types=false (KEEP_IO_TYPES=true keeps them f32, with a cast pass).
 # PROFILE=1 compiles with --profile-ops into NAME-profile instead: run it there
 # with llm-run-standalone --weights CHECKPOINT and LLMRT_CUDA_GRAPHS=0 (each op
 # synchronizes to time itself, which a captured graph cannot) for a per-op
@@ -19,6 +21,7 @@ cd "$(dirname "$0")/../.."
 models=("$@")
 [ ${#models[@]} -gt 0 ] || models=(gpt2 bert llama)
 precision=${PRECISION:-f16}
+keep_io_types=${KEEP_IO_TYPES:-false}
 profile=()
 suffix=
 if [ "${PROFILE:-0}" = 1 ]; then profile=(--profile-ops); suffix=-profile; fi
@@ -42,6 +45,7 @@ for model in "${models[@]}"; do
   out=build/bench-modules-cuda/$name$suffix
   start=$SECONDS
   build/bin/llm-opt "build/bench-models/$name.onnx" --target=cuda --precision="$precision" \
+    --keep-io-types="$keep_io_types" \
     ${profile[@]+"${profile[@]}"} --emit=module -o "$out"
   echo "prepare-bench: $name compiled in $((SECONDS - start)) s"
   carried=.device-carry/gpu/bench/$name$suffix

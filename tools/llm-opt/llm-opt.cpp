@@ -84,8 +84,15 @@ llvm::cl::opt<bool> noOptimize(
 llvm::cl::opt<std::string> precision(
     "precision",
     llvm::cl::desc("With --emit=cpp/module: compute the f32 model in f16 or bf16 "
-                   "(llm-optimize's precision option; the interface stays f32)"),
+                   "(llm-optimize's precision option; the interface stays f32 unless "
+                   "--keep-io-types=false)"),
     llvm::cl::init("f32"), llvm::cl::cat(codegenCategory));
+
+llvm::cl::opt<bool> keepIOTypes(
+    "keep-io-types",
+    llvm::cl::desc("With --precision=f16/bf16: keep the model's f32 inputs and outputs f32 "
+                   "(default); false makes them f16/bf16, as a PyTorch .half() model's are"),
+    llvm::cl::init(true), llvm::cl::cat(codegenCategory));
 
 llvm::cl::opt<bool> profileOps(
     "profile-ops",
@@ -158,6 +165,7 @@ LogicalResult finish(ModuleOp module, llvm::StringRef inputFilename,
     options.outputDir = outputFilename.str();
     options.optimize = !noOptimize;
     options.precision = precision;
+    options.keepIOTypes = keepIOTypes;
     options.profileOps = profileOps;
     options.source = inputFilename.str();
     return llm::writeModuleDirectory(module, options);
@@ -169,7 +177,7 @@ LogicalResult finish(ModuleOp module, llvm::StringRef inputFilename,
     return failure();
   }
   if (emitKind == EmitKind::Cpp) {
-    if (failed(llm::prepareForCodegen(module, !noOptimize, precision)))
+    if (failed(llm::prepareForCodegen(module, !noOptimize, precision, keepIOTypes)))
       return failure();
     FailureOr<std::string> source = llm::emitModuleSource(module, target);
     if (failed(source))

@@ -290,7 +290,8 @@ struct AttnCase {
   MaskKind mask; // Bool: [B,1,Sq,Sk] with a fully masked row; Additive: [Sq,Sk]
   float softcap;
   // The mask is [B,1,1,Sk] instead (a padding mask: the kernel's per-key
-  // path); Bool then masks all of batch 0's keys past its first third.
+  // path); Bool then masks batch 0's keys past its first third, batch 1's
+  // first quarter and all of batch 2's.
   bool keyMask = false;
 };
 
@@ -317,6 +318,10 @@ template <typename T> void testAttention(const AttnCase &c) {
     if (c.keyMask) {
       for (int64_t j = Sk / 3; j < Sk; ++j) // batch 0: right padding
         tmp[j] = maskH[j] = 0;
+      for (int64_t j = 0; B > 1 && j < Sk / 4; ++j) // batch 1: left padding (causal: rows see nothing)
+        tmp[Sk + j] = maskH[Sk + j] = 0;
+      for (int64_t j = 0; B > 2 && j < Sk; ++j) // batch 2: no key at all
+        tmp[2 * Sk + j] = maskH[2 * Sk + j] = 0;
     } else {
       for (int64_t j = 0; j < Sk; ++j) // row 1 of batch 0: fully masked
         tmp[1 * Sk + j] = maskH[1 * Sk + j] = 0;
@@ -423,6 +428,14 @@ template <typename T> void attentionSuite() {
       {2, 4, 2, 70, 190, 128, 128, Causal::LowerRight, MaskKind::Additive, 0, true},
       {3, 2, 2, 97, 97, 64, 64, Causal::None, MaskKind::Additive, 0, true},
       {1, 2, 2, 40, 90, 64, 64, Causal::None, MaskKind::Bool, 2.0f, true}, // softcap: general path
+      // ... many key tiles (the next tile's terms are fetched during this one),
+      // and packed GQA decoding with split keys.
+      {1, 2, 2, 600, 600, 128, 128, Causal::UpperLeft, MaskKind::Bool, 0, true},
+      {2, 3, 3, 333, 700, 64, 64, Causal::LowerRight, MaskKind::Additive, 0, true},
+      {2, 8, 2, 3, 900, 64, 64, Causal::LowerRight, MaskKind::Bool, 0, true},
+      {3, 4, 2, 100, 140, 64, 64, Causal::LowerRight, MaskKind::Bool, 0, true},
+      {3, 2, 2, 70, 70, 128, 128, Causal::None, MaskKind::Bool, 0, true},
+      {2, 8, 2, 1, 500, 128, 128, Causal::LowerRight, MaskKind::Additive, 0, true},
   };
   for (const AttnCase &c : cases)
     testAttention<T>(c);
@@ -557,16 +570,22 @@ void benchAttentionPadded(int64_t B, int64_t Hq, int64_t Hk, int64_t S, int64_t 
   CK(cudaMemset(keep, 1, B * S));
   const void *mask = kind == MaskKind::Bool ? static_cast<const void *>(keep) : add;
   const double flops = 4.0 * B * Hq * S * S * D * (causal != Causal::None ? 0.5 : 1.0);
-  double ms = medianMs([&] {
-    attention<__half>(in<__half>(q, shp({B, Hq, S, D})), in<__half>(k, shp({B, Hk, S, D})),
-                      in<__half>(v, shp({B, Hk, S, D})), mask, shp({B, 1, 1, S}), kind, o, 0.125f,
-                      causal, 0.f);
-  });
-  std::printf("BENCH attention f16 B=%ld Hq=%ld Hk=%ld S=%ld D=%ld %s %s padding mask: %.3f ms, "
-              "%.1f TFLOP/s\n",
-              (long)B, (long)Hq, (long)Hk, (long)S, (long)D,
-              causal != Causal::None ? "causal" : "full", kind == MaskKind::Bool ? "bool" : "additive",
-              ms, flops / ms * 1e-9);
+  for (int cfg : {1, 2, 3, 4, 5}) {
+    if ((cfg >= 4) != (D == 128) && cfg != 1)
+      continue;
+    la::attentionConfig = cfg;
+    double ms = medianMs([&] {
+      attention<__half>(in<__half>(q, shp({B, Hq, S, D})), in<__half>(k, shp({B, Hk, S, D})),
+                        in<__half>(v, shp({B, Hk, S, D})), mask, shp({B, 1, 1, S}), kind, o,
+                        0.125f, causal, 0.f);
+    });
+    std::printf("BENCH attention f16 B=%ld Hq=%ld Hk=%ld S=%ld D=%ld %s %s padding mask "
+                "config=%d: %.3f ms, %.1f TFLOP/s\n",
+                (long)B, (long)Hq, (long)Hk, (long)S, (long)D,
+                causal != Causal::None ? "causal" : "full",
+                kind == MaskKind::Bool ? "bool" : "additive", cfg, ms, flops / ms * 1e-9);
+  }
+  la::attentionConfig = 0;
   cudaFree(q), cudaFree(k), cudaFree(v), cudaFree(o), cudaFree(add), cudaFree(keep);
 }
 
@@ -638,6 +657,38 @@ void benchLinear(int64_t M, int64_t N, int64_t K, bool bias, Activation act, boo
   cudaFree(x), cudaFree(w), cudaFree(b), cudaFree(y);
 }
 
+/// GPT-2's LM head: N = 50257 is not a multiple of 8. W as [K, N] (rows not
+/// 16-byte aligned: linear() multiplies zero-padded copies), W as [N, K]
+/// (transposeWeight: operands aligned, only the output's rows are not), and
+/// the aligned GEMM into [M, Np] as the reference rate.
+void benchLmHead(int64_t M, int64_t N, int64_t K) {
+  const int64_t Np = (N + 7) / 8 * 8;
+  __half *x, *w, *y;
+  CK(cudaMalloc(&x, M * K * 2));
+  CK(cudaMalloc(&w, K * Np * 2));
+  CK(cudaMalloc(&y, M * Np * 2));
+  std::vector<__half> h(std::max(M * K, K * Np));
+  std::uniform_real_distribution<float> u(-1, 1);
+  for (auto &v : h)
+    v = __float2half(u(rng));
+  CK(cudaMemcpy(x, h.data(), M * K * 2, cudaMemcpyHostToDevice));
+  CK(cudaMemcpy(w, h.data(), K * Np * 2, cudaMemcpyHostToDevice));
+  const double flops = 2.0 * M * N * K;
+  auto report = [&](const char *what, double ms) {
+    std::printf("BENCH lm-head f16 M=%ld N=%ld K=%ld %s: %.4f ms, %.1f TFLOP/s\n", (long)M, (long)N,
+                (long)K, what, ms, flops / ms * 1e-9);
+  };
+  report("W [K,N] (padded copies)",
+         medianMs([&] { linear<__half>(x, w, nullptr, nullptr, y, M, N, K, false, Activation::None); }));
+  report("W [N,K] transposed",
+         medianMs([&] { linear<__half>(x, w, nullptr, nullptr, y, M, N, K, true, Activation::None); }));
+  report("aligned [M,Np], W [Np,K]",
+         medianMs([&] { linear<__half>(x, w, nullptr, nullptr, y, M, Np, K, true, Activation::None); }));
+  report("aligned [M,Np], W [K,Np] (the padded path's GEMM)",
+         medianMs([&] { linear<__half>(x, w, nullptr, nullptr, y, M, Np, K, false, Activation::None); }));
+  cudaFree(x), cudaFree(w), cudaFree(y);
+}
+
 int main(int argc, char **argv) {
   bool bench = true, tests = true;
   for (int i = 1; i < argc; ++i) {
@@ -698,6 +749,9 @@ int main(int argc, char **argv) {
       benchAttention(32, 12, 512, 64, Causal::UpperLeft);
       benchAttentionPadded(32, 12, 12, 512, 64, Causal::None, MaskKind::Additive); // BERT-base
       benchAttentionPadded(1, 32, 4, 2048, 64, Causal::UpperLeft, MaskKind::Bool); // TinyLlama
+      benchAttentionPadded(32, 12, 12, 512, 64, Causal::UpperLeft, MaskKind::Bool); // GPT-2
+      benchLmHead(16384, 50257, 768); // GPT-2-small at 32x512
+      benchLmHead(128, 50257, 768);   // and at 1x128
       benchAttention(1, 12, 2048, 64, Causal::None);
       benchAttention(4, 16, 2048, 128, Causal::UpperLeft);
       benchAttention(1, 32, 4096, 128, Causal::None);

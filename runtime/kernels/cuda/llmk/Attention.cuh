@@ -17,7 +17,10 @@
 //   as the A fragments of P without touching shared memory. Causal CTAs stop
 //   at the last key their last row may see, warps skip tiles wholly above
 //   their diagonal, and only tiles that cross the diagonal (or the end of the
-//   keys) evaluate a limit. Masks and softcap use a second instantiation.
+//   keys) evaluate a limit. A key mask ([B,1,1,Sk], the padding masks) and
+//   other masks or softcap use two more instantiations (ScorePath); the key
+//   mask is fetched a tile ahead into shared memory, so it costs one FFMA a
+//   score.
 //   Short queries (Sq < 64, decoding) pack the query heads of a GQA group into
 //   one CTA's rows and, when that leaves the GPU idle, split the keys across
 //   CTAs: partials go to the cuBLASLt workspace of the context (used only in
@@ -57,7 +60,7 @@ struct AttnArgs {
   int maskKind;  // MaskKind
   // The mask varies only along keys (and batch): [B, 1, 1, Sk], the padding
   // masks of BERT and of decoders. The tensor-core kernel then reads each
-  // tile's mask columns once, not once per score (softcap must be 0).
+  // key's term once a CTA, not once per score (softcap must be 0).
   int keyMask;
   int causal;    // Causal != None
   int64_t Hq, Hk, group, Sq, Sk, D, Dv, shift;
@@ -166,17 +169,22 @@ template <typename T> __device__ __forceinline__ uint32_t pack2(float lo, float 
   }
 }
 
-/// Shared memory of the tensor-core kernel: Q (Br x D) and two K and two V
-/// buffers (BC x D each).
+/// Shared memory of the tensor-core kernel: Q (Br x D), two K and two V
+/// buffers (BC x D each), and two tiles of key-mask terms (BC floats each).
 template <int D, int NW, int MT, int BC> constexpr int tcSmemBytes() {
-  return (16 * NW * MT + 4 * BC) * D * 2;
+  return (16 * NW * MT + 4 * BC) * D * 2 + 2 * BC * 4;
 }
 
+/// How the tensor-core kernel scores: only the causal and key-range limits;
+/// a key mask [B, 1, 1, Sk] (prefetched a tile ahead into shared memory, one
+/// FFMA a score); or the general path (any mask broadcast, softcap).
+enum class ScorePath { Plain, KeyMask, General };
+
 /// NW warps, each of 16*MT query rows (MT m16 tiles that share every K and V
-/// fragment it loads), key tiles of BC. GEN: a mask or a softcap (the general
-/// score path); else only the causal and key-range limits, in int32.
-template <typename T, int D, int NW, int MT, int BC, bool GEN>
+/// fragment it loads), key tiles of BC, scoring along PATH.
+template <typename T, int D, int NW, int MT, int BC, ScorePath PATH>
 __global__ void __launch_bounds__(NW * 32) flashTc(AttnArgs a) {
+  constexpr bool KEYMASK = PATH == ScorePath::KeyMask;
   constexpr int Br = NW * 16 * MT, CH = D / 8, NT = NW * 32, WR = 16 * MT;
   // Q fragments in registers when they are few, else re-read from shared
   // memory at each k-step.
@@ -186,6 +194,7 @@ __global__ void __launch_bounds__(NW * 32) flashTc(AttnArgs a) {
   T *sQ = reinterpret_cast<T *>(smemRaw);
   T *sK = sQ + Br * D; // two buffers of BC x D
   T *sV = sK + 2 * BC * D;
+  float *sBias = reinterpret_cast<float *>(sV + 2 * BC * D); // two tiles of BC key terms
   const int tid = threadIdx.x, warp = tid / 32, lane = tid % 32, g = lane / 4, t = lane % 4;
   // A unit is (b, h), or (b, hk) when packed; its R rows are contiguous in q
   // and out from row `base` on. Row r is query position r (r % Sq packed) of
@@ -260,14 +269,43 @@ __global__ void __launch_bounds__(NW * 32) flashTc(AttnArgs a) {
   const float scaleLog2 = a.scale * kLog2e;
   const uint32_t qBase = smemAddr(sQ);
 
+  // KEYMASK: threads tid < BC fetch the mask terms of the next key tile while
+  // this one computes, and store them (log2 units; -inf for a masked key or
+  // one past Sk) after its P V, so the load's latency is off the softmax.
+  const bool keyFetcher = KEYMASK && tid < BC;
+  constexpr uint32_t kPastKeys = 0xffffffffu;
+  auto loadKeyRaw = [&](int j) -> uint32_t {
+    if (j >= Sk)
+      return kPastKeys;
+    const int64_t at = b * a.ms[0] + j * a.ms[3];
+    if (a.maskKind == static_cast<int>(MaskKind::Bool))
+      return static_cast<const unsigned char *>(a.mask)[at];
+    return static_cast<const uint16_t *>(a.mask)[at];
+  };
+  auto keyTerm = [&](uint32_t raw) -> float {
+    if (raw == kPastKeys)
+      return -INFINITY;
+    if (a.maskKind == static_cast<int>(MaskKind::Bool))
+      return raw ? 0.f : -INFINITY;
+    const uint16_t bits = static_cast<uint16_t>(raw);
+    T term;
+    memcpy(&term, &bits, sizeof(term));
+    return static_cast<float>(term) * kLog2e;
+  };
+
   if (nBegin < nEnd) {
     loadTile(RowsBr{}, sQ, qp, i0, R);
     loadTile(RowsBC{}, sK, kp, nBegin * BC, Sk);
     cpAsyncCommit();
+    if (keyFetcher)
+      sBias[tid] = keyTerm(loadKeyRaw(nBegin * BC + tid));
   }
   for (int n = nBegin; n < nEnd; ++n) {
     const int buf = (n - nBegin) & 1;
     const int j0 = n * BC;
+    uint32_t nextKeyRaw = kPastKeys;
+    if (keyFetcher && n + 1 < nEnd)
+      nextKeyRaw = loadKeyRaw(j0 + BC + tid);
     loadTile(RowsBC{}, sV + buf * BC * D, vp, j0, Sk);
     cpAsyncCommit();
     cpAsyncWait<1>();
@@ -322,7 +360,8 @@ __global__ void __launch_bounds__(NW * 32) flashTc(AttnArgs a) {
         }
       }
       // Online softmax, in log2 units.
-      const bool needMask = GEN || j0 + BC > Sk || (a.causal && j0 + BC - 1 > w0Pos + shift);
+      const bool needMask =
+          PATH != ScorePath::Plain || j0 + BC > Sk || (a.causal && j0 + BC - 1 > w0Pos + shift);
 #pragma unroll
       for (int mt = 0; mt < MT; ++mt) {
         const int rowA = w0 + mt * 16 + g, rowB = rowA + 8;
@@ -339,7 +378,7 @@ __global__ void __launch_bounds__(NW * 32) flashTc(AttnArgs a) {
               for (int e = 0; e < 4; ++e)
                 s[mt][jt][e] *= scaleLog2;
           }
-        } else if constexpr (!GEN) {
+        } else if constexpr (PATH == ScorePath::Plain) {
           // Last visible key of each row, relative to j0 (rows past Sq are
           // never stored and need no limit).
           const int keyLim = min(Sk - j0, BC) - 1;
@@ -360,36 +399,26 @@ __global__ void __launch_bounds__(NW * 32) flashTc(AttnArgs a) {
               const int jl = jt * 8 + 2 * t + (e & 1);
               s[mt][jt][e] = jl <= lim[e >> 1] ? s[mt][jt][e] * scaleLog2 : -INFINITY;
             }
-        } else if (a.keyMask) {
-          // This thread's 2 * BC / 8 key columns: their mask term in log2
-          // units (-inf for a masked or missing key), the same for every row.
-          float colBias[BC / 8][2];
+        } else if constexpr (KEYMASK) {
+          // The key terms are the same for every row; only tiles that cross
+          // a row's causal diagonal need a limit (keys past Sk are -inf).
+          const float2 *terms = reinterpret_cast<const float2 *>(sBias + buf * BC);
+          const bool diagonal = a.causal && j0 + BC - 1 > w0Pos + shift;
 #pragma unroll
-          for (int jt = 0; jt < BC / 8; ++jt)
-#pragma unroll
-            for (int c = 0; c < 2; ++c) {
-              const int j = j0 + jt * 8 + 2 * t + c;
-              float bias = -INFINITY;
-              if (j < Sk) {
-                const int64_t at = b * a.ms[0] + j * a.ms[3];
-                if (a.maskKind == static_cast<int>(MaskKind::Bool))
-                  bias = static_cast<const bool *>(a.mask)[at] ? 0.f : -INFINITY;
-                else
-                  bias = static_cast<float>(ld(static_cast<const T *>(a.mask)[at])) * kLog2e;
-              }
-              colBias[jt][c] = bias;
-            }
-#pragma unroll
-          for (int jt = 0; jt < BC / 8; ++jt)
+          for (int jt = 0; jt < BC / 8; ++jt) {
+            const float2 term = terms[jt * 4 + t];
 #pragma unroll
             for (int e = 0; e < 4; ++e) {
-              const int row = e < 2 ? rowA : rowB;
-              const int i = a.pack ? row % Sq : row;
-              const int j = j0 + jt * 8 + 2 * t + (e & 1);
-              s[mt][jt][e] = (row >= R || (a.causal && j > i + shift))
-                                 ? -INFINITY
-                                 : fmaf(s[mt][jt][e], scaleLog2, colBias[jt][e & 1]);
+              float x = fmaf(s[mt][jt][e], scaleLog2, (e & 1) ? term.y : term.x);
+              if (diagonal) {
+                const int row = e < 2 ? rowA : rowB;
+                const int i = a.pack ? row % Sq : row;
+                if (j0 + jt * 8 + 2 * t + (e & 1) > i + shift)
+                  x = -INFINITY;
+              }
+              s[mt][jt][e] = x;
             }
+          }
         } else {
 #pragma unroll
           for (int jt = 0; jt < BC / 8; ++jt)
@@ -472,6 +501,10 @@ __global__ void __launch_bounds__(NW * 32) flashTc(AttnArgs a) {
         }
       }
     }
+    // Read in the next iteration, after its first barrier; this buffer's
+    // last readers (tile n - 1's softmax) passed this iteration's barriers.
+    if (keyFetcher && n + 1 < nEnd)
+      sBias[(buf ^ 1) * BC + tid] = keyTerm(nextKeyRaw);
   }
   // Normalize and store.
 #pragma unroll
@@ -505,16 +538,16 @@ __global__ void __launch_bounds__(NW * 32) flashTc(AttnArgs a) {
   }
 }
 
-template <typename T, int D, int NW, int MT, int BC, bool GEN>
+template <typename T, int D, int NW, int MT, int BC, ScorePath PATH>
 void launchTcAs(const AttnArgs &a, int64_t BH) {
   constexpr int Br = NW * 16 * MT;
   constexpr int smem = tcSmemBytes<D, NW, MT, BC>();
   static size_t done[64] = {};
-  ensureSmem(flashTc<T, D, NW, MT, BC, GEN>, smem, done);
+  ensureSmem(flashTc<T, D, NW, MT, BC, PATH>, smem, done);
   const int64_t R = a.pack ? a.group * a.Sq : a.Sq;
   dim3 grid(static_cast<unsigned>(BH), static_cast<unsigned>((R + Br - 1) / Br),
             static_cast<unsigned>(a.splits));
-  flashTc<T, D, NW, MT, BC, GEN><<<grid, NW * 32, smem, llmk::stream()>>>(a);
+  flashTc<T, D, NW, MT, BC, PATH><<<grid, NW * 32, smem, llmk::stream()>>>(a);
 }
 
 /// out = the splits' partial results merged (units x R rows of D).
@@ -543,10 +576,12 @@ __global__ void combineSplits(AttnArgs a, int64_t units, int64_t R) {
   }
 }
 template <typename T, int D, int NW, int MT, int BC> void launchTc(const AttnArgs &a, int64_t BH) {
-  if (a.maskKind != 0 || a.softcap > 0)
-    launchTcAs<T, D, NW, MT, BC, true>(a, BH);
+  if (a.softcap > 0 || (a.maskKind != 0 && !a.keyMask))
+    launchTcAs<T, D, NW, MT, BC, ScorePath::General>(a, BH);
+  else if (a.maskKind != 0)
+    launchTcAs<T, D, NW, MT, BC, ScorePath::KeyMask>(a, BH);
   else
-    launchTcAs<T, D, NW, MT, BC, false>(a, BH);
+    launchTcAs<T, D, NW, MT, BC, ScorePath::Plain>(a, BH);
 }
 
 //===----------------------------------------------------------------------===//
@@ -871,6 +906,51 @@ __global__ void uniformMaskedRowsKernel(const T *v, const bool *mask, T *out, in
   }
 }
 
+/// The same for a key mask [B, 1, 1, Sk] (a padding mask), one block per
+/// (b, h): a row sees a key only from the batch's first unmasked key f on,
+/// so with causality the rows left with nothing are those with i + shift < f,
+/// and all rows when no key is unmasked (f = Sk). They are usually none: the block
+/// leaves after one scan of the mask row; the per-row kernel above took a
+/// block per query row (65536 a layer for TinyLlama at 2048 tokens).
+template <typename T>
+__global__ void uniformMaskedRowsKeyMaskKernel(const T *v, const bool *mask, T *out, int64_t Hq,
+                                               int64_t Sq, int64_t Hk, int64_t Sk, int64_t Dv,
+                                               int64_t group, int64_t shift, bool causal,
+                                               int64_t m0, int64_t m3) {
+  const int64_t bh = blockIdx.x, b = bh / Hq, h = bh % Hq;
+  __shared__ int64_t first;
+  if (threadIdx.x == 0)
+    first = Sk;
+  __syncthreads();
+  int64_t mine = Sk;
+  for (int64_t j = threadIdx.x; j < Sk; j += blockDim.x)
+    if (mask[b * m0 + j * m3]) {
+      mine = j;
+      break;
+    }
+  if (mine < Sk)
+    atomicMin(reinterpret_cast<unsigned long long *>(&first), static_cast<unsigned long long>(mine));
+  __syncthreads();
+  const int64_t f = first;
+  int64_t rows = 0; // rows [0, rows) see no key
+  if (f == Sk)
+    rows = Sq;
+  else if (causal)
+    rows = min(max(f - shift, int64_t(0)), Sq);
+  if (rows == 0)
+    return;
+  const T *vp = v + (b * Hk + h / group) * Sk * Dv;
+  T *op = out + bh * Sq * Dv;
+  for (int64_t d = threadIdx.x; d < Dv; d += blockDim.x) {
+    float sum = 0.f;
+    for (int64_t j = 0; j < Sk; ++j)
+      sum += static_cast<float>(load(vp[j * Dv + d]));
+    const T mean = convert<T>(Sk ? sum / static_cast<float>(Sk) : 0.f);
+    for (int64_t i = 0; i < rows; ++i)
+      op[i * Dv + d] = mean;
+  }
+}
+
 } // namespace la
 
 /// The rows of attention(..) in which the boolean mask and `causal` leave no
@@ -888,6 +968,13 @@ void attentionUniformMaskedRows(const In<T> &q, const In<T> &v, const void *mask
   full.d[0] = B, full.d[1] = Hq, full.d[2] = Sq, full.d[3] = Sk;
   int64_t ms[kMaxRank] = {0, 0, 0, 0};
   broadcastStrides(maskShape, full, ms);
+  const int64_t shift = causal == Causal::LowerRight ? Sk - Sq : 0;
+  if (ms[1] == 0 && ms[2] == 0) {
+    la::uniformMaskedRowsKeyMaskKernel<T><<<static_cast<unsigned>(B * Hq), 256, 0, llmk::stream()>>>(
+        v.p, static_cast<const bool *>(maskData), out, Hq, Sq, Hk, Sk, Dv, Hk ? Hq / Hk : 1, shift,
+        causal != Causal::None, ms[0], ms[3]);
+    return;
+  }
   la::uniformMaskedRowsKernel<T><<<static_cast<unsigned>(rows), 128, 0, llmk::stream()>>>(
       v.p, static_cast<const bool *>(maskData), out, Hq, Sq, Hk, Sk, Dv, Hk ? Hq / Hk : 1,
       causal == Causal::LowerRight ? Sk - Sq : 0, causal != Causal::None, ms[0], ms[1], ms[2],
