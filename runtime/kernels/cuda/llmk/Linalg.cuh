@@ -352,26 +352,38 @@ void gemm(const T *x, const T *w, T *out, int64_t M, int64_t N, int64_t K, bool 
 /// dst[r, c] = c < cols ? src[r, c] : 0 for c < dstCols: rows between
 /// buffers of different pitches (in elements), zero-padding on the right.
 /// cudaMemcpy2DAsync with a pitch that is not a multiple of 16 bytes (GPT-2's
-/// 50257-wide logits) moved only about 0.9 TB/s on an H200; element-wise
-/// coalesced copies here, a row per blockIdx.y.
-template <typename T>
+/// 50257-wide logits) moved only about 0.9 TB/s on an H200. Here a row per
+/// blockIdx.y, element-wise coalesced accesses, and each thread's kPerThread
+/// loads issued before its stores (one load in flight per thread moved 1.9
+/// TB/s: too few bytes in flight to cover the memory latency).
+template <typename T, int kPerThread>
 __global__ void copyRowsKernel(const T *src, int64_t srcPitch, int64_t cols, T *dst,
                                int64_t dstPitch, int64_t dstCols, int64_t rows) {
+  const int64_t c0 = blockIdx.x * int64_t(blockDim.x) * kPerThread + threadIdx.x;
   for (int64_t r = blockIdx.y; r < rows; r += gridDim.y) {
     const T *s = src + r * srcPitch;
     T *d = dst + r * dstPitch;
-    for (int64_t c = blockIdx.x * int64_t(blockDim.x) + threadIdx.x; c < dstCols;
-         c += int64_t(gridDim.x) * blockDim.x)
-      d[c] = c < cols ? s[c] : T(0);
+    T v[kPerThread];
+#pragma unroll
+    for (int k = 0; k < kPerThread; ++k) {
+      const int64_t c = c0 + int64_t(k) * blockDim.x;
+      v[k] = c < cols ? s[c] : T(0);
+    }
+#pragma unroll
+    for (int k = 0; k < kPerThread; ++k) {
+      const int64_t c = c0 + int64_t(k) * blockDim.x;
+      if (c < dstCols)
+        d[c] = v[k];
+    }
   }
 }
 template <typename T>
 void copyRows(const T *src, int64_t srcPitch, int64_t cols, T *dst, int64_t dstPitch,
               int64_t dstCols, int64_t rows) {
-  constexpr int kThreads = 256, kPerThread = 4;
+  constexpr int kThreads = 256, kPerThread = 8;
   const dim3 grid(static_cast<unsigned>((dstCols + kThreads * kPerThread - 1) / (kThreads * kPerThread)),
                   static_cast<unsigned>(std::min<int64_t>(rows, 65535)));
-  copyRowsKernel<T><<<grid, kThreads, 0, llmk::stream()>>>(src, srcPitch, cols, dst, dstPitch,
+  copyRowsKernel<T, kPerThread><<<grid, kThreads, 0, llmk::stream()>>>(src, srcPitch, cols, dst, dstPitch,
                                                           dstCols, rows);
 }
 
