@@ -915,9 +915,11 @@ LogicalResult FunctionEmitter::emitOp(Operation *op) {
       .Case([&](AttentionOp attention) -> LogicalResult {
         const Dims &q = dims(attention.getQuery()), &k = dims(attention.getKey()),
                    &v = dims(attention.getValue());
-        check(fmt::format("{} == {} && {} == {} && {} == {}", q[3], k[3], k[2], v[2], k[1], v[1]),
+        const int64_t hd = attention.getHeadsDim(), sd = attention.getSeqDim();
+        check(fmt::format("{} == {} && {} == {} && {} == {}", q[3], k[3], k[sd], v[sd], k[hd],
+                          v[hd]),
               op, "query/key/value dims are inconsistent");
-        check(fmt::format("{} > 0 && {} % {} == 0", k[1], q[1], k[1]), op,
+        check(fmt::format("{} > 0 && {} % {} == 0", k[hd], q[hd], k[hd]), op,
               "query heads are not a multiple of key/value heads");
         setDims(attention.getResult(), {q[0], q[1], q[2], v[3]}, op);
         if (failed(defineResult(op, 0)))
@@ -932,22 +934,21 @@ LogicalResult FunctionEmitter::emitOp(Operation *op) {
           maskKind = getElementTypeOrSelf(mask.getType()).isInteger(1) ? "Bool" : "Additive";
         }
         StringRef causal = attention.getCausal();
+        StringRef causalName = causal == "upper_left"    ? "UpperLeft"
+                               : causal == "lower_right" ? "LowerRight"
+                                                         : "None";
+        StringRef layout = attention.getLayout() == "bshd" ? "BSHD" : "BHSD";
         run += fmt::format(
             "  llmk::attention({}, {}, {}, {}, {}, llmk::MaskKind::{}, {}, {}, llmk::Causal::{}, "
-            "{});\n",
+            "{}, llmk::HeadLayout::{});\n",
             in(attention.getQuery()), in(attention.getKey()), in(attention.getValue()), maskPtr,
-            maskShape, maskKind, ptr(attention.getResult()), scale,
-            causal == "upper_left"    ? "UpperLeft"
-            : causal == "lower_right" ? "LowerRight"
-                                      : "None",
-            hexFloat(attention.getSoftcap().convertToFloat()));
+            maskShape, maskKind, ptr(attention.getResult()), scale, causalName,
+            hexFloat(attention.getSoftcap().convertToFloat()), layout);
         if (attention.getMaskedRows() == "uniform" && maskKind == "Bool")
-          run += fmt::format("  llmk::attentionUniformMaskedRows({}, {}, {}, {}, {}, llmk::Causal::{});\n",
+          run += fmt::format("  llmk::attentionUniformMaskedRows({}, {}, {}, {}, {}, "
+                             "llmk::Causal::{}, llmk::HeadLayout::{});\n",
                              in(attention.getQuery()), in(attention.getValue()), maskPtr,
-                             maskShape, ptr(attention.getResult()),
-                             causal == "upper_left"    ? "UpperLeft"
-                             : causal == "lower_right" ? "LowerRight"
-                                                       : "None");
+                             maskShape, ptr(attention.getResult()), causalName, layout);
         return success();
       })
       .Case([&](RotaryEmbeddingOp rotary) -> LogicalResult {

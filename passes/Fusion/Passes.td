@@ -39,6 +39,28 @@ def MergeParallelLinearsPass : Pass<"llm-merge-parallel-linears", "::mlir::Modul
   let dependentDialects = ["::mlir::llm::LLMDialect"];
 }
 
+def FoldHeadTransposesPass : Pass<"llm-fold-head-transposes", "::mlir::func::FuncOp"> {
+  let summary = "Let llm.attention read and write [B, S, H, D] instead of transposing its heads";
+  let description = [{
+    `attention(transpose(q), transpose(k), transpose(v))` with every
+    transpose `[0, 2, 1, 3]` (the exporters' head split after the q/k/v
+    projections) becomes `attention(q, k, v) {layout = "bshd"}`; users of
+    the result that transpose it back with `[0, 2, 1, 3]` (the head merge
+    before the output projection) read the new result directly, and any
+    other user reads a transpose of it. Four copies of the heads a layer
+    disappear; the kernels read rows with a stride instead.
+
+    An attention whose inputs are not all such transposes (a rotary
+    embedding or a KV-cache concat in between) is left alone, with a remark
+    under `report-misses`.
+  }];
+  let options = [
+    Option<"reportMisses", "report-misses", "bool", /*default=*/"false",
+           "Remark at each attention left in [B, H, S, D], with the reason">,
+  ];
+  let dependentDialects = ["::mlir::llm::LLMDialect"];
+}
+
 def FuseElementwisePass : Pass<"llm-fuse-elementwise", "::mlir::func::FuncOp"> {
   let summary = "Group elementwise ops into llm.fused regions, one loop each";
   let description = [{

@@ -44,6 +44,14 @@ void mlir::llm::buildLLMOptimizePipeline(OpPassManager &pm, const LLMOptimizeOpt
     pm.addPass(createMergeParallelLinearsPass());
     pm.addPass(createCanonicalizerPass());
   }
+  // After raising (the attention exists) and merging (its q/k/v come from
+  // one split); before elementwise fusion, which would not fuse a transpose
+  // anyway.
+  if (options.foldHeadTransposes) {
+    FoldHeadTransposesPassOptions headOptions;
+    headOptions.reportMisses = options.reportMisses;
+    pm.addNestedPass<func::FuncOp>(createFoldHeadTransposesPass(headOptions));
+  }
   // After the epilogues and merging, whose patterns and constant
   // concatenations see the f32 model as imported; before elementwise fusion,
   // so that the casts around the ops kept in f32 fuse into the loops.
@@ -68,6 +76,6 @@ void mlir::llm::registerLLMOptimizePipeline() {
       "llm-optimize",
       "The optimization pipeline of the CPU and CUDA targets: raise composites (norms, "
       "activations, attention), canonicalize and CSE, fold weight transforms, fuse GEMM epilogues, merge parallel linears, "
-      "convert precision (optional), fuse elementwise regions",
+      "fold head transposes into attention, convert precision (optional), fuse elementwise regions",
       buildLLMOptimizePipeline);
 }

@@ -26,6 +26,11 @@ struct LLMOptimizeOptions : public PassPipelineOptions<LLMOptimizeOptions> {
       *this, "merge-linears",
       llvm::cl::desc("Merge linears that read the same input (q, k, v) into one"),
       llvm::cl::init(true)};
+  Option<bool> foldHeadTransposes{
+      *this, "fold-head-transposes",
+      llvm::cl::desc("Let attention read and write [B, S, H, D] instead of transposing its "
+                     "heads (llm-fold-head-transposes)"),
+      llvm::cl::init(true)};
   Option<bool> fuseElementwise{
       *this, "fuse-elementwise",
       llvm::cl::desc("Group elementwise ops into llm.fused regions (one loop each), with "

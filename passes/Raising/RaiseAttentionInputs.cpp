@@ -53,6 +53,8 @@ struct FoldKeyRoundTrip : RaisePattern<FoldKeyRoundTrip, AttentionOp, KeyRoundTr
   static constexpr llvm::StringLiteral missPrefix = "not folded into llm.attention's key";
 
   static MatchResult<KeyRoundTripMatch> matchRoot(AttentionOp root) {
+    if (root.getLayout() != "bhsd")
+      return notCandidate("the attention's layout is not bhsd");
     auto swap = root.getKey().getDefiningOp<TransposeOp>();
     if (!swap || !llvm::equal(swap.getPermutation(), ArrayRef<int64_t>{0, 1, 3, 2}))
       return notCandidate("the key is not a transpose [0, 1, 3, 2]");
@@ -216,6 +218,8 @@ struct FoldRepeatedKV : RaisePattern<FoldRepeatedKV, AttentionOp, RepeatedKVMatc
       "not folded into llm.attention's grouped-query heads";
 
   static MatchResult<RepeatedKVMatch> matchRoot(AttentionOp root) {
+    if (root.getLayout() != "bhsd")
+      return notCandidate("the attention's layout is not bhsd");
     MatchResult<Repeat> key = matchRepeat(root.getKey(), "key");
     MatchResult<Repeat> value = matchRepeat(root.getValue(), "value");
     if (!key && !value) {
@@ -886,6 +890,8 @@ struct RaiseCausalMask : RaisePattern<RaiseCausalMask, AttentionOp, CausalMatch>
   static constexpr llvm::StringLiteral missPrefix = "not folded into llm.attention's causal";
 
   static MatchResult<CausalMatch> matchRoot(AttentionOp root) {
+    if (root.getLayout() != "bhsd")
+      return notCandidate("the attention's layout is not bhsd");
     if (!root.getMask())
       return notCandidate("no mask");
     if (root.getCausal() != "none")

@@ -493,7 +493,8 @@ LogicalResult AttentionOp::inferReturnTypes(MLIRContext *ctx, std::optional<Loca
   auto v = rankedOf(adaptor.getValue().getType());
   if (q.getRank() != 4 || v.getRank() != 4)
     return emitOptionalError(loc, "query, key and value must be 4-D [batch, heads, seq, "
-                                  "head_dim]");
+                                  "head_dim] or [batch, seq, heads, head_dim]");
+  // [B, H, Sq, Dv] or, with layout = "bshd", [B, Sq, H, Dv].
   types.push_back(RankedTensorType::get(
       {q.getDimSize(0), q.getDimSize(1), q.getDimSize(2), v.getDimSize(3)},
       q.getElementType()));
@@ -502,15 +503,26 @@ LogicalResult AttentionOp::inferReturnTypes(MLIRContext *ctx, std::optional<Loca
 
 LogicalResult AttentionOp::verify() {
   auto q = getQuery().getType(), k = getKey().getType(), v = getValue().getType();
+  if (getLayout() != "bhsd" && getLayout() != "bshd")
+    return emitOpError() << "layout must be \"bhsd\" or \"bshd\", got \"" << getLayout() << "\"";
+  const bool bshd = getLayout() == "bshd";
+  const int64_t hd = getHeadsDim(), sd = getSeqDim();
   // The result-type inference runs after this verifier, so check the ranks
   // here before reading any dim.
   if (q.getRank() != 4)
-    return emitOpError() << "query must be 4-D [batch, heads, q_seq, head_dim], got " << q;
+    return emitOpError() << "query must be 4-D "
+                         << (bshd ? "[batch, q_seq, heads, head_dim]" : "[batch, heads, q_seq, head_dim]")
+                         << ", got " << q;
   if (k.getRank() != 4)
-    return emitOpError() << "key must be 4-D [batch, kv_heads, kv_seq, head_dim], got " << k;
+    return emitOpError() << "key must be 4-D "
+                         << (bshd ? "[batch, kv_seq, kv_heads, head_dim]"
+                                  : "[batch, kv_heads, kv_seq, head_dim]")
+                         << ", got " << k;
   if (v.getRank() != 4)
-    return emitOpError() << "value must be 4-D [batch, kv_heads, kv_seq, v_head_dim], got "
-                         << v;
+    return emitOpError() << "value must be 4-D "
+                         << (bshd ? "[batch, kv_seq, kv_heads, v_head_dim]"
+                                  : "[batch, kv_heads, kv_seq, v_head_dim]")
+                         << ", got " << v;
   auto mismatch = [](int64_t a, int64_t b) {
     return !ShapedType::isDynamic(a) && !ShapedType::isDynamic(b) && a != b;
   };
@@ -523,7 +535,7 @@ LogicalResult AttentionOp::verify() {
                          << k.getDimSize(3);
   if (mismatch(k.getDimSize(1), v.getDimSize(1)) || mismatch(k.getDimSize(2), v.getDimSize(2)))
     return emitOpError() << "key and value disagree on heads or sequence: " << k << " vs " << v;
-  int64_t qHeads = q.getDimSize(1), kvHeads = k.getDimSize(1);
+  int64_t qHeads = q.getDimSize(hd), kvHeads = k.getDimSize(hd);
   if (!ShapedType::isDynamic(qHeads) && !ShapedType::isDynamic(kvHeads) &&
       (kvHeads == 0 || qHeads % kvHeads != 0))
     return emitOpError() << "query heads (" << qHeads << ") must be a multiple of kv heads ("
@@ -544,8 +556,8 @@ LogicalResult AttentionOp::verify() {
     Type element = maskType.getElementType();
     if (!element.isInteger(1) && element != q.getElementType())
       return emitOpError() << "mask must be i1 or " << q.getElementType() << ", got " << element;
-    SmallVector<int64_t> scores = {q.getDimSize(0), q.getDimSize(1), q.getDimSize(2),
-                                   k.getDimSize(2)};
+    SmallVector<int64_t> scores = {q.getDimSize(0), q.getDimSize(hd), q.getDimSize(sd),
+                                   k.getDimSize(sd)};
     if (!broadcastsTo(maskType.getShape(), scores))
       return emitOpError() << "mask shape " << shapeString(maskType.getShape())
                            << " does not broadcast to the scores " << shapeString(scores);

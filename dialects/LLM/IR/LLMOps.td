@@ -479,8 +479,16 @@ def LLM_AttentionOp : LLM_InferredOp<"attention"> {
     every score of such a row is that same value, so softmax weighs the keys
     equally. (Left-padded batches have such rows.)
 
+    `layout` is `"bhsd"` (the default: the dims above) or `"bshd"`: query,
+    key, value and the result are `[batch, seq, heads, head_dim]`, the layout
+    in which the q/k/v projections produce their heads and the output
+    projection reads them, so that no transpose copies them (see
+    `llm-fold-head-transposes`). The mask still broadcasts to the scores
+    `[batch, q_heads, q_seq, kv_seq]`.
+
     ```mlir
     %o = llm.attention %q, %k, %v {causal = "lower_right"} : tensor<?x32x?x64xf32>, tensor<?x8x?x64xf32>, tensor<?x8x?x64xf32> -> tensor<?x32x?x64xf32>
+    %p = llm.attention %q2, %k2, %v2 {layout = "bshd"} : tensor<?x?x12x64xf16>, tensor<?x?x12x64xf16>, tensor<?x?x12x64xf16> -> tensor<?x?x12x64xf16>
     ```
   }];
   let arguments = (ins LLM_FloatTensor:$query, LLM_FloatTensor:$key,
@@ -488,8 +496,14 @@ def LLM_AttentionOp : LLM_InferredOp<"attention"> {
                        OptionalAttr<F32Attr>:$scale,
                        DefaultValuedAttr<StrAttr, "\"none\"">:$causal,
                        DefaultValuedAttr<F32Attr, "0.0f">:$softcap,
-                       DefaultValuedAttr<StrAttr, "\"zero\"">:$masked_rows);
+                       DefaultValuedAttr<StrAttr, "\"zero\"">:$masked_rows,
+                       DefaultValuedAttr<StrAttr, "\"bhsd\"">:$layout);
   let results = (outs LLM_FloatTensor:$result);
+  let extraClassDeclaration = [{
+    /// The dims of heads and of the sequence in query, key, value and result.
+    int64_t getHeadsDim() { return getLayout() == "bshd" ? 2 : 1; }
+    int64_t getSeqDim() { return getLayout() == "bshd" ? 1 : 2; }
+  }];
   let assemblyFormat = [{
     $query `,` $key `,` $value (`mask` $mask^ `:` type($mask))? attr-dict `:`
     type($query) `,` type($key) `,` type($value) `->` type($result)

@@ -580,6 +580,24 @@ func.func @attention_causal(%q: tensor<?x12x?x64xf32>) -> tensor<?x12x?x64xf32> 
 
 // -----
 
+// layout is "bhsd" or "bshd".
+func.func @attention_layout(%q: tensor<?x12x?x64xf32>) -> tensor<?x12x?x64xf32> {
+  // expected-error @+1 {{layout must be "bhsd" or "bshd", got "sbhd"}}
+  %0 = llm.attention %q, %q, %q {layout = "sbhd"} : tensor<?x12x?x64xf32>, tensor<?x12x?x64xf32>, tensor<?x12x?x64xf32> -> tensor<?x12x?x64xf32>
+  return %0 : tensor<?x12x?x64xf32>
+}
+
+// -----
+
+// With layout = "bshd" the heads are dim 2: 12 query heads over 5 kv heads.
+func.func @attention_bshd_heads(%q: tensor<?x?x12x64xf32>, %k: tensor<?x?x5x64xf32>) -> tensor<?x?x12x64xf32> {
+  // expected-error @+1 {{query heads (12) must be a multiple of kv heads (5)}}
+  %0 = llm.attention %q, %k, %k {layout = "bshd"} : tensor<?x?x12x64xf32>, tensor<?x?x5x64xf32>, tensor<?x?x5x64xf32> -> tensor<?x?x12x64xf32>
+  return %0 : tensor<?x?x12x64xf32>
+}
+
+// -----
+
 // masked_rows is "zero" or "uniform".
 func.func @attention_masked_rows(%q: tensor<?x12x?x64xf32>, %m: tensor<?x1x1x?xi1>) -> tensor<?x12x?x64xf32> {
   // expected-error @+1 {{masked_rows must be "zero" or "uniform", got "mean"}}

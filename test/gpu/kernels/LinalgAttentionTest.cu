@@ -293,7 +293,23 @@ struct AttnCase {
   // path); Bool then masks batch 0's keys past its first third, batch 1's
   // first quarter and all of batch 2's.
   bool keyMask = false;
+  // q, k, v and the output are stored [B, S, H, D] (HeadLayout::BSHD).
+  bool bshd = false;
 };
+
+/// x ([B, H, S, D] order) stored as [B, S, H, D], or back with `back`.
+std::vector<double> swapHeadsSeq(const std::vector<double> &x, int64_t B, int64_t H, int64_t S,
+                                 int64_t D, bool back = false) {
+  std::vector<double> y(x.size());
+  for (int64_t b = 0; b < B; ++b)
+    for (int64_t h = 0; h < H; ++h)
+      for (int64_t s = 0; s < S; ++s)
+        for (int64_t d = 0; d < D; ++d) {
+          const int64_t bhsd = ((b * H + h) * S + s) * D + d, bshd = ((b * S + s) * H + h) * D + d;
+          y[back ? bhsd : bshd] = x[back ? bshd : bhsd];
+        }
+  return y;
+}
 
 template <typename T> void testAttention(const AttnCase &c) {
   const int64_t B = c.B, Hq = c.Hq, Hk = c.Hk, Sq = c.Sq, Sk = c.Sk, D = c.D, Dv = c.Dv;
@@ -339,8 +355,21 @@ template <typename T> void testAttention(const AttnCase &c) {
   const void *maskPtr = c.mask == MaskKind::Bool       ? static_cast<const void *>(boolMask)
                         : c.mask == MaskKind::Additive ? static_cast<const void *>(addMask.d)
                                                        : nullptr;
-  attention<T>(in(q.d, shp({B, Hq, Sq, D})), in(k.d, shp({B, Hk, Sk, D})),
-               in(v.d, shp({B, Hk, Sk, Dv})), maskPtr, ms, c.mask, o.d, scale, c.causal, c.softcap);
+  // BSHD: the same tensors in the other layout, the output read back.
+  const HeadLayout layout = c.bshd ? HeadLayout::BSHD : HeadLayout::BHSD;
+  Tensor<T> qT(c.bshd ? q.n : 0), kT(c.bshd ? k.n : 0), vT(c.bshd ? v.n : 0);
+  if (c.bshd) {
+    qT.h = swapHeadsSeq(q.h, B, Hq, Sq, D), kT.h = swapHeadsSeq(k.h, B, Hk, Sk, D);
+    vT.h = swapHeadsSeq(v.h, B, Hk, Sk, Dv);
+    qT.upload(), kT.upload(), vT.upload();
+  }
+  const In<T> qIn = c.bshd ? in(qT.d, shp({B, Sq, Hq, D})) : in(q.d, shp({B, Hq, Sq, D}));
+  const In<T> kIn = c.bshd ? in(kT.d, shp({B, Sk, Hk, D})) : in(k.d, shp({B, Hk, Sk, D}));
+  const In<T> vIn = c.bshd ? in(vT.d, shp({B, Sk, Hk, Dv})) : in(v.d, shp({B, Hk, Sk, Dv}));
+  auto result = [&] {
+    return c.bshd ? swapHeadsSeq(o.download(), B, Hq, Sq, Dv, /*back=*/true) : o.download();
+  };
+  attention<T>(qIn, kIn, vIn, maskPtr, ms, c.mask, o.d, scale, c.causal, c.softcap, layout);
   CK(cudaStreamSynchronize(stream()));
   CK(cudaGetLastError());
   std::vector<double> ref(o.n), s(Sk), uniform(o.n);
@@ -389,14 +418,15 @@ template <typename T> void testAttention(const AttnCase &c) {
                 c.softcap > 0 ? " softcap" : "");
   if (c.keyMask)
     std::strncat(name, " key-mask", sizeof name - std::strlen(name) - 1);
-  check<T>(name, o.download(), ref, 2e-5);
+  if (c.bshd)
+    std::strncat(name, " bshd", sizeof name - std::strlen(name) - 1);
+  check<T>(name, result(), ref, 2e-5);
   if (boolMask) {
-    attentionUniformMaskedRows<T>(in(q.d, shp({B, Hq, Sq, D})), in(v.d, shp({B, Hk, Sk, Dv})),
-                                  boolMask, ms, o.d, c.causal);
+    attentionUniformMaskedRows<T>(qIn, vIn, boolMask, ms, o.d, c.causal, layout);
     CK(cudaStreamSynchronize(stream()));
     CK(cudaGetLastError());
     std::strncat(name, " uniform-rows", sizeof name - std::strlen(name) - 1);
-    check<T>(name, o.download(), uniform, 2e-5);
+    check<T>(name, result(), uniform, 2e-5);
     cudaFree(boolMask);
   }
 }
@@ -435,6 +465,14 @@ template <typename T> void attentionSuite() {
       {2, 8, 2, 3, 900, 64, 64, Causal::LowerRight, MaskKind::Bool, 0, true},
       {3, 4, 2, 100, 140, 64, 64, Causal::LowerRight, MaskKind::Bool, 0, true},
       {3, 2, 2, 70, 70, 128, 128, Causal::None, MaskKind::Bool, 0, true},
+      // [B, S, H, D] tensors (layout = "bshd"): tensor-core, split-key
+      // decoding (not packed) and SIMT paths, masks and uniform rows.
+      {2, 4, 2, 100, 130, 64, 64, Causal::UpperLeft, MaskKind::None, 0, false, true},
+      {3, 4, 4, 90, 90, 128, 128, Causal::None, MaskKind::Bool, 0, true, true},
+      {2, 8, 2, 3, 700, 64, 64, Causal::LowerRight, MaskKind::Additive, 0, false, true},
+      {2, 4, 2, 1, 300, 128, 128, Causal::LowerRight, MaskKind::Bool, 0, true, true},
+      {2, 3, 1, 45, 60, 40, 40, Causal::UpperLeft, MaskKind::Bool, 0, false, true},
+      {1, 2, 2, 37, 70, 72, 48, Causal::None, MaskKind::None, 0, false, true},
       {2, 8, 2, 1, 500, 128, 128, Causal::LowerRight, MaskKind::Additive, 0, true},
   };
   for (const AttnCase &c : cases)

@@ -21,7 +21,8 @@
 // The whole optimized body is checked line by line (the canonicalizer
 // hoists the constants to the top): 2 layer_norm, 1 merged q/k/v linear +
 // split, 1 attention and 3 more linears that carry every bias, the GELU and
-// both residuals; the reshapes and transposes that split the heads stay. No
+// both residuals; the reshapes that split the heads stay, their transposes
+// fold into the attention, which reads and writes [B, S, H, D]. No
 // elementwise op is left, so llm-fuse-elementwise (last) builds no region.
 // The constants the merge copied are gone; the merged weight and bias are
 // the only ones left.
@@ -38,7 +39,7 @@
 // F16: %[[X16:.+]] = llm.cast %arg0 : tensor<?x?x4xf32> to tensor<?x?x4xf16>
 // F16: %[[LN:.+]] = llm.layer_norm %[[X16]] {{.*}} : tensor<?x?x4xf16>
 // F16: llm.linear %[[LN]], {{.*}} -> tensor<?x?x12xf16>
-// F16: llm.attention {{.*}} -> tensor<?x2x?x2xf16>
+// F16: llm.attention {{.*}} -> tensor<?x?x2x2xf16>
 // F16: %[[OUT:.+]] = llm.linear {{.*}} {activation = "gelu_tanh"} : {{.*}} -> tensor<?x?x8xf16>
 // F16: %[[RES:.+]] = llm.linear %[[OUT]], {{.*}} -> tensor<?x?x4xf16>
 // F16-NEXT: %[[R32:.+]] = llm.cast %[[RES]] : tensor<?x?x4xf16> to tensor<?x?x4xf32>
@@ -52,15 +53,11 @@
 // CHECK-NEXT: %[[LN1:.+]] = llm.layer_norm %[[X]] scale %[[G1]] : tensor<4xf32> bias %[[B1]] : tensor<4xf32> {axis = 2 : i64, epsilon = 9.99999974E-6 : f32} : tensor<?x?x4xf32>
 // CHECK-NEXT: %[[QKV:.+]] = llm.linear %[[LN1]], %[[W]], %[[B]] : (tensor<?x?x4xf32>, tensor<4x12xf32>, tensor<12xf32>) -> tensor<?x?x12xf32>
 // CHECK-NEXT: %[[S:.+]]:3 = llm.split %[[QKV]] {axis = 2 : i64, sizes = array<i64: 4, 4, 4>} : tensor<?x?x12xf32> -> tensor<?x?x4xf32>, tensor<?x?x4xf32>, tensor<?x?x4xf32>
-// CHECK-NEXT: %[[Q4:.+]] = llm.reshape %[[S]]#0 [%[[D0]], %[[D1]], 2, 2]
-// CHECK-NEXT: %[[Q:.+]] = llm.transpose %[[Q4]] {permutation = array<i64: 0, 2, 1, 3>}
-// CHECK-NEXT: %[[K4:.+]] = llm.reshape %[[S]]#1 [%[[D0]], %[[D1]], 2, 2]
-// CHECK-NEXT: %[[V4:.+]] = llm.reshape %[[S]]#2 [%[[D0]], %[[D1]], 2, 2]
-// CHECK-NEXT: %[[V:.+]] = llm.transpose %[[V4]] {permutation = array<i64: 0, 2, 1, 3>}
-// CHECK-NEXT: %[[K:.+]] = llm.transpose %[[K4]] {permutation = array<i64: 0, 2, 1, 3>}
-// CHECK-NEXT: %[[O:.+]] = llm.attention %[[Q]], %[[K]], %[[V]] mask %[[KEEP]] : tensor<?x1x?x?xi1> {masked_rows = "uniform", scale = 0.70710{{[0-9]+}} : f32} : tensor<?x2x?x2xf32>, tensor<?x2x?x2xf32>, tensor<?x2x?x2xf32> -> tensor<?x2x?x2xf32>
-// CHECK-NEXT: %[[OT:.+]] = llm.transpose %[[O]] {permutation = array<i64: 0, 2, 1, 3>}
-// CHECK-NEXT: %[[OM:.+]] = llm.reshape %[[OT]] [%[[D0]], %[[D1]], 4]
+// CHECK-NEXT: %[[Q:.+]] = llm.reshape %[[S]]#0 [%[[D0]], %[[D1]], 2, 2]
+// CHECK-NEXT: %[[K:.+]] = llm.reshape %[[S]]#1 [%[[D0]], %[[D1]], 2, 2]
+// CHECK-NEXT: %[[V:.+]] = llm.reshape %[[S]]#2 [%[[D0]], %[[D1]], 2, 2]
+// CHECK-NEXT: %[[O:.+]] = llm.attention %[[Q]], %[[K]], %[[V]] mask %[[KEEP]] : tensor<?x1x?x?xi1> {layout = "bshd", masked_rows = "uniform", scale = 0.70710{{[0-9]+}} : f32} : tensor<?x?x2x2xf32>, tensor<?x?x2x2xf32>, tensor<?x?x2x2xf32> -> tensor<?x?x2x2xf32>
+// CHECK-NEXT: %[[OM:.+]] = llm.reshape %[[O]] [%[[D0]], %[[D1]], 4]
 // CHECK-NEXT: %[[X1:.+]] = llm.linear %[[OM]], %[[WO]], %[[BO]] residual %[[X]] : (tensor<?x?x4xf32>, tensor<4x4xf32>, tensor<4xf32>, tensor<?x?x4xf32>) -> tensor<?x?x4xf32>
 // CHECK-NEXT: %[[LN2:.+]] = llm.layer_norm %[[X1]] scale %[[G2]] : tensor<4xf32> bias %[[B2]] : tensor<4xf32> {axis = 2 : i64, epsilon = 9.99999974E-6 : f32} : tensor<?x?x4xf32>
 // CHECK-NEXT: %[[F:.+]] = llm.linear %[[LN2]], %[[WFC]], %[[BFC]] {activation = "gelu_tanh"} : (tensor<?x?x4xf32>, tensor<4x8xf32>, tensor<8xf32>) -> tensor<?x?x8xf32>

@@ -19,7 +19,7 @@
 // CHECK-NEXT: %[[O:.+]] = llm.attention %[[Q]], %[[K]], %[[V]] {scale = 2.500000e-01 : f32} : tensor<2x4x8x16xf32>, tensor<2x4x8x16xf32>, tensor<2x4x8x16xf32> -> tensor<2x4x8x16xf32>
 // CHECK-NEXT: return %[[O]]
 // GENERIC-LABEL: sym_name = "scale_div_sqrt"
-// GENERIC: "llm.attention"(%arg0, %{{.+}}, %arg2) <{causal = "none", masked_rows = "zero", scale = 2.500000e-01 : f32, softcap = 0.000000e+00 : f32}>
+// GENERIC: "llm.attention"(%arg0, %{{.+}}, %arg2) <{causal = "none", layout = "bhsd", masked_rows = "zero", scale = 2.500000e-01 : f32, softcap = 0.000000e+00 : f32}>
 // GENERIC-NOT: llm.softmax
 // GENERIC-NOT: llm.matmul
 // GENERIC: "func.return"

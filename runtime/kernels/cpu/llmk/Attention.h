@@ -5,6 +5,8 @@
 
 #include "llmk/Linalg.h"
 
+#include "../../common/llmk/Heads.h"
+
 #include <vector>
 
 namespace llmk {
@@ -12,7 +14,8 @@ namespace llmk {
 enum class Causal { None, UpperLeft, LowerRight };
 enum class MaskKind { None, Bool, Additive };
 
-/// softmax(q @ k^T * scale (+ mask)) @ v on [B, H, S, D] tensors, with
+/// softmax(q @ k^T * scale (+ mask)) @ v on [B, H, S, D] tensors (or all
+/// four [B, S, H, D] with HeadLayout::BSHD), with
 /// grouped-query heads (k/v may have fewer heads), as flash attention does
 /// it: each task takes a block of query rows and walks the keys in blocks,
 /// keeping per row a running max, a running sum and an output accumulator
@@ -24,9 +27,12 @@ enum class MaskKind { None, Bool, Additive };
 template <typename T>
 void attention(const In<T> &q, const In<T> &k, const In<T> &v, const void *maskData,
                const Shape &maskShape, MaskKind maskKind, T *out, float scale, Causal causal,
-               float softcap) {
-  const int64_t B = q.s.d[0], Hq = q.s.d[1], Sq = q.s.d[2], D = q.s.d[3];
-  const int64_t Hk = k.s.d[1], Skv = k.s.d[2], Dv = v.s.d[3];
+               float softcap, HeadLayout layout = HeadLayout::BHSD) {
+  const HeadRows qs = headRows(q.s, layout), ks = headRows(k.s, layout),
+                 vs = headRows(v.s, layout);
+  const int64_t B = qs.B, Hq = qs.H, Sq = qs.S, D = qs.D;
+  const int64_t Hk = ks.H, Skv = ks.S, Dv = vs.D;
+  const HeadRows os = headRows(B, Hq, Sq, Dv, layout);
   const int64_t group = Hk ? Hq / Hk : 1;
   constexpr int64_t kRows = 64, kKeys = 256;
   const int64_t blocks = (Sq + kRows - 1) / kRows;
@@ -50,18 +56,22 @@ void attention(const In<T> &q, const In<T> &k, const In<T> &v, const void *maskD
         const int64_t keys = causal == Causal::None
                                  ? Skv
                                  : std::clamp<int64_t>(i0 + rows - 1 + shift + 1, 0, Skv);
-        const T *qp = q.p + ((b * Hq + h) * Sq + i0) * D;
-        const T *kp = k.p + (b * Hk + hk) * Skv * D;
-        const T *vp = v.p + (b * Hk + hk) * Skv * Dv;
-        T *op = out + ((b * Hq + h) * Sq + i0) * Dv;
+        const T *qp = q.p + qs.at(b, h, i0);
+        const T *kp = k.p + ks.at(b, hk, 0);
+        const T *vp = v.p + vs.at(b, hk, 0);
+        T *op = out + os.at(b, h, i0);
+        // f32 rows are read in place (leading dims are the row strides);
+        // others are converted into packed f32 rows.
         const float *qf32 = nullptr;
+        int64_t ldq = qs.row, ldk = ks.row, ldv = vs.row;
         if constexpr (std::is_same_v<T, float>) {
           qf32 = qp;
         } else {
           qf.resize(rows * D);
-          for (int64_t i = 0; i < rows * D; ++i)
-            qf[i] = static_cast<float>(qp[i]);
-          qf32 = qf.data();
+          for (int64_t r = 0; r < rows; ++r)
+            for (int64_t d = 0; d < D; ++d)
+              qf[r * D + d] = static_cast<float>(qp[r * qs.row + d]);
+          qf32 = qf.data(), ldq = D, ldk = D, ldv = Dv;
         }
         acc.assign(rows * Dv, 0.f);
         pv.resize(rows * Dv);
@@ -71,16 +81,19 @@ void attention(const In<T> &q, const In<T> &k, const In<T> &v, const void *maskD
           const int64_t cols = std::min(kKeys, keys - j0);
           const float *kf32, *vf32;
           if constexpr (std::is_same_v<T, float>) {
-            kf32 = kp + j0 * D, vf32 = vp + j0 * Dv;
+            kf32 = kp + j0 * ks.row, vf32 = vp + j0 * vs.row;
           } else {
             kf.resize(cols * D), vf.resize(cols * Dv);
-            for (int64_t i = 0; i < cols * D; ++i)
-              kf[i] = static_cast<float>(kp[j0 * D + i]);
-            for (int64_t i = 0; i < cols * Dv; ++i)
-              vf[i] = static_cast<float>(vp[j0 * Dv + i]);
+            for (int64_t c = 0; c < cols; ++c) {
+              for (int64_t d = 0; d < D; ++d)
+                kf[c * D + d] = static_cast<float>(kp[(j0 + c) * ks.row + d]);
+              for (int64_t d = 0; d < Dv; ++d)
+                vf[c * Dv + d] = static_cast<float>(vp[(j0 + c) * vs.row + d]);
+            }
             kf32 = kf.data(), vf32 = vf.data();
           }
-          gemm<float>(rows, cols, D, qf32, D, kf32, D, /*transB=*/true, scores.data(), cols, false);
+          gemm<float>(rows, cols, D, qf32, ldq, kf32, ldk, /*transB=*/true, scores.data(), cols,
+                      false);
           for (int64_t r = 0; r < rows; ++r) {
             const int64_t i = i0 + r;
             float *s = scores.data() + r * cols;
@@ -125,14 +138,14 @@ void attention(const In<T> &q, const In<T> &k, const In<T> &v, const void *maskD
             for (int64_t d = 0; d < Dv; ++d)
               a[d] *= correction;
           }
-          gemm<float>(rows, Dv, cols, scores.data(), cols, vf32, Dv, false, pv.data(), Dv, false);
+          gemm<float>(rows, Dv, cols, scores.data(), cols, vf32, ldv, false, pv.data(), Dv, false);
           for (int64_t i = 0; i < rows * Dv; ++i)
             acc[i] += pv[i];
         }
         for (int64_t r = 0; r < rows; ++r) {
           const float inv = rowSum[r] > 0 ? 1.f / rowSum[r] : 0.f;
           for (int64_t d = 0; d < Dv; ++d)
-            op[r * Dv + d] = convert<T>(acc[r * Dv + d] * inv);
+            op[r * os.row + d] = convert<T>(acc[r * Dv + d] * inv);
         }
       }
   }
@@ -145,9 +158,12 @@ void attention(const In<T> &q, const In<T> &k, const In<T> &v, const void *maskD
 /// which wrote zeros there.
 template <typename T>
 void attentionUniformMaskedRows(const In<T> &q, const In<T> &v, const void *maskData,
-                                const Shape &maskShape, T *out, Causal causal) {
-  const int64_t B = q.s.d[0], Hq = q.s.d[1], Sq = q.s.d[2];
-  const int64_t Hk = v.s.d[1], Skv = v.s.d[2], Dv = v.s.d[3];
+                                const Shape &maskShape, T *out, Causal causal,
+                                HeadLayout layout = HeadLayout::BHSD) {
+  const HeadRows qs = headRows(q.s, layout), vs = headRows(v.s, layout);
+  const int64_t B = qs.B, Hq = qs.H, Sq = qs.S;
+  const int64_t Hk = vs.H, Skv = vs.S, Dv = vs.D;
+  const HeadRows os = headRows(B, Hq, Sq, Dv, layout);
   const int64_t group = Hk ? Hq / Hk : 1;
   Shape full;
   full.rank = 4;
@@ -166,12 +182,12 @@ void attentionUniformMaskedRows(const In<T> &q, const In<T> &v, const void *mask
           visible = mask[b * mStrides[0] + h * mStrides[1] + i * mStrides[2] + j * mStrides[3]];
         if (visible)
           continue;
-        const T *vp = v.p + (b * Hk + h / group) * Skv * Dv;
+        const T *vp = v.p + vs.at(b, h / group, 0);
         mean.assign(Dv, 0.0f);
         for (int64_t j = 0; j < Skv; ++j)
           for (int64_t d = 0; d < Dv; ++d)
-            mean[d] += static_cast<float>(load(vp[j * Dv + d]));
-        T *op = out + ((b * Hq + h) * Sq + i) * Dv;
+            mean[d] += static_cast<float>(load(vp[j * vs.row + d]));
+        T *op = out + os.at(b, h, i);
         for (int64_t d = 0; d < Dv; ++d)
           op[d] = convert<T>(Skv ? mean[d] / Skv : 0.0f);
       }

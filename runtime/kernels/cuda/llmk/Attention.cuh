@@ -37,6 +37,8 @@
 
 #include "llmk/Linalg.cuh"
 
+#include "../../common/llmk/Heads.h"
+
 #include <cmath>
 #include <cstdint>
 
@@ -64,6 +66,8 @@ struct AttnArgs {
   int keyMask;
   int causal;    // Causal != None
   int64_t Hq, Hk, group, Sq, Sk, D, Dv, shift;
+  // Where each head's rows are ([B, H, S, D] or [B, S, H, D]).
+  HeadRows qs, ks, vs, os;
   float scale, softcap;
   // Tensor-core kernel only. pack: a CTA's rows are the group*Sq rows of
   // one key/value head's query heads (contiguous in q and out), so that
@@ -196,8 +200,10 @@ __global__ void __launch_bounds__(NW * 32) flashTc(AttnArgs a) {
   T *sV = sK + 2 * BC * D;
   float *sBias = reinterpret_cast<float *>(sV + 2 * BC * D); // two tiles of BC key terms
   const int tid = threadIdx.x, warp = tid / 32, lane = tid % 32, g = lane / 4, t = lane % 4;
-  // A unit is (b, h), or (b, hk) when packed; its R rows are contiguous in q
-  // and out from row `base` on. Row r is query position r (r % Sq packed) of
+  // A unit is (b, h), or (b, hk) when packed; its R rows are rows of q and
+  // out with the tensors' row strides from the unit's first head on (packing
+  // is for [B, H, S, D] only, where a group's heads are contiguous rows).
+  // Row r is query position r (r % Sq packed) of
   // head h (hk * group + r / Sq packed).
   const int64_t unit = blockIdx.x;
   const int64_t b = a.pack ? unit / a.Hk : unit / a.Hq;
@@ -207,12 +213,11 @@ __global__ void __launch_bounds__(NW * 32) flashTc(AttnArgs a) {
   const int Sq = static_cast<int>(a.Sq), Sk = static_cast<int>(a.Sk);
   const int shift = static_cast<int>(a.shift), group = static_cast<int>(a.group);
   const int R = a.pack ? group * Sq : Sq;
-  const int64_t base = (b * a.Hq + hUnit) * a.Sq;
   const int i0 = static_cast<int>(gridDim.y - 1 - blockIdx.y) * Br; // heavy causal blocks first
-  const T *qp = static_cast<const T *>(a.q) + base * D;
-  const T *kp = static_cast<const T *>(a.k) + (b * a.Hk + hk) * a.Sk * D;
-  const T *vp = static_cast<const T *>(a.v) + (b * a.Hk + hk) * a.Sk * D;
-  T *op = static_cast<T *>(a.out) + base * D;
+  const T *qp = static_cast<const T *>(a.q) + a.qs.at(b, hUnit, 0);
+  const T *kp = static_cast<const T *>(a.k) + a.ks.at(b, hk, 0);
+  const T *vp = static_cast<const T *>(a.v) + a.vs.at(b, hk, 0);
+  T *op = static_cast<T *>(a.out) + a.os.at(b, hUnit, 0);
   const int lastRow = (i0 + Br < R ? i0 + Br : R) - 1;
   const int lastPos = a.pack ? Sq - 1 : lastRow; // conservative when packed
   const int keys = a.causal ? max(0, min(lastPos + shift + 1, Sk)) : Sk;
@@ -234,16 +239,18 @@ __global__ void __launch_bounds__(NW * 32) flashTc(AttnArgs a) {
   static_assert((NT / CH) % 8 == 0, "tile rows per pass must keep the swizzle");
   const int ldRow = tid / CH, ldChunk = tid % CH;
   const uint32_t ldOff = (ldRow * D + ((ldChunk ^ (ldRow & 7)) * 8)) * 2;
-  // rows [row0, row0 + NROWS) of src (limit: rows that exist).
-  auto loadTile = [&](auto nrowsTag, T *dst, const T *src, int row0, int limit) {
+  // rows [row0, row0 + NROWS) of src, `stride` elements apart (limit: rows
+  // that exist).
+  auto loadTile = [&](auto nrowsTag, T *dst, const T *src, int64_t stride, int row0, int limit) {
     constexpr int NROWS = decltype(nrowsTag)::value, STEP = NT / CH;
     static_assert(NROWS % STEP == 0, "tile rows must be a multiple of a pass");
     const uint32_t sbase = smemAddr(dst) + ldOff;
-    const T *g0 = src + int64_t(row0 + ldRow) * D + ldChunk * 8;
+    const T *g0 = src + int64_t(row0 + ldRow) * stride + ldChunk * 8;
 #pragma unroll
     for (int k = 0; k < NROWS / STEP; ++k) {
       const bool valid = row0 + ldRow + k * STEP < limit;
-      cpAsync16(sbase + k * STEP * D * 2, valid ? g0 + int64_t(k) * STEP * D : src, valid ? 16 : 0);
+      cpAsync16(sbase + k * STEP * D * 2, valid ? g0 + int64_t(k) * STEP * stride : src,
+                valid ? 16 : 0);
     }
   };
   using RowsBr = std::integral_constant<int, Br>;
@@ -294,8 +301,8 @@ __global__ void __launch_bounds__(NW * 32) flashTc(AttnArgs a) {
   };
 
   if (nBegin < nEnd) {
-    loadTile(RowsBr{}, sQ, qp, i0, R);
-    loadTile(RowsBC{}, sK, kp, nBegin * BC, Sk);
+    loadTile(RowsBr{}, sQ, qp, a.qs.row, i0, R);
+    loadTile(RowsBC{}, sK, kp, a.ks.row, nBegin * BC, Sk);
     cpAsyncCommit();
     if (keyFetcher)
       sBias[tid] = keyTerm(loadKeyRaw(nBegin * BC + tid));
@@ -306,7 +313,7 @@ __global__ void __launch_bounds__(NW * 32) flashTc(AttnArgs a) {
     uint32_t nextKeyRaw = kPastKeys;
     if (keyFetcher && n + 1 < nEnd)
       nextKeyRaw = loadKeyRaw(j0 + BC + tid);
-    loadTile(RowsBC{}, sV + buf * BC * D, vp, j0, Sk);
+    loadTile(RowsBC{}, sV + buf * BC * D, vp, a.vs.row, j0, Sk);
     cpAsyncCommit();
     cpAsyncWait<1>();
     __syncthreads();
@@ -477,7 +484,7 @@ __global__ void __launch_bounds__(NW * 32) flashTc(AttnArgs a) {
       }
     }
     if (n + 1 < nEnd) {
-      loadTile(RowsBC{}, sK + (buf ^ 1) * BC * D, kp, j0 + BC, Sk);
+      loadTile(RowsBC{}, sK + (buf ^ 1) * BC * D, kp, a.ks.row, j0 + BC, Sk);
       cpAsyncCommit();
       cpAsyncWait<1>();
     } else {
@@ -529,7 +536,7 @@ __global__ void __launch_bounds__(NW * 32) flashTc(AttnArgs a) {
       }
       const float inv = sum > 0.f ? 1.f / sum : 0.f;
       if (row < R) {
-        uint32_t *dst = reinterpret_cast<uint32_t *>(op + int64_t(row) * D);
+        uint32_t *dst = reinterpret_cast<uint32_t *>(op + int64_t(row) * a.os.row);
 #pragma unroll
         for (int nd = 0; nd < D / 8; ++nd)
           dst[nd * 4 + t] = pack2<T>(o[mt][nd][2 * r] * inv, o[mt][nd][2 * r + 1] * inv);
@@ -568,10 +575,10 @@ __global__ void combineSplits(AttnArgs a, int64_t units, int64_t R) {
       sum += a.partL[p] * w;
       acc += a.partO[p * D + d] * w;
     }
-    // Rows of unit are contiguous in out from the unit's base row.
+    // The unit's rows, from its first head on (as in flashTc).
     const int64_t b = a.pack ? unit / a.Hk : unit / a.Hq;
     const int64_t hUnit = a.pack ? (unit % a.Hk) * a.group : unit % a.Hq;
-    static_cast<T *>(a.out)[((b * a.Hq + hUnit) * a.Sq + row) * D + d] =
+    static_cast<T *>(a.out)[a.os.at(b, hUnit, 0) + row * a.os.row + d] =
         st<T>(sum > 0.f ? acc / sum : 0.f);
   }
 }
@@ -602,16 +609,16 @@ __global__ void __launch_bounds__(kSimtWarps * 32) flashSimt(AttnArgs a) {
   const int tid = threadIdx.x, warp = tid / 32, lane = tid % 32;
   const int64_t bh = blockIdx.x, b = bh / a.Hq, h = bh % a.Hq, hk = h / a.group;
   const int64_t i0 = int64_t(gridDim.y - 1 - blockIdx.y) * Br;
-  const T *qp = static_cast<const T *>(a.q) + bh * a.Sq * D;
-  const T *kp = static_cast<const T *>(a.k) + (b * a.Hk + hk) * a.Sk * D;
-  const T *vp = static_cast<const T *>(a.v) + (b * a.Hk + hk) * a.Sk * Dv;
-  T *op = static_cast<T *>(a.out) + bh * a.Sq * Dv;
+  const T *qp = static_cast<const T *>(a.q) + a.qs.at(b, h, 0);
+  const T *kp = static_cast<const T *>(a.k) + a.ks.at(b, hk, 0);
+  const T *vp = static_cast<const T *>(a.v) + a.vs.at(b, hk, 0);
+  T *op = static_cast<T *>(a.out) + a.os.at(b, h, 0);
   const int64_t lastRow = (i0 + Br < a.Sq ? i0 + Br : a.Sq) - 1;
   const int64_t keys = a.causal ? clampI64(lastRow + a.shift + 1, 0, a.Sk) : a.Sk;
 
   for (int64_t idx = tid; idx < Br * D; idx += blockDim.x) {
     const int64_t r = idx / D;
-    sQ[idx] = i0 + r < a.Sq ? static_cast<A>(ld(qp[(i0 + r) * D + idx % D])) : A(0);
+    sQ[idx] = i0 + r < a.Sq ? static_cast<A>(ld(qp[(i0 + r) * a.qs.row + idx % D])) : A(0);
   }
   A m[RPW], l[RPW], o[RPW][NC];
 #pragma unroll
@@ -625,11 +632,11 @@ __global__ void __launch_bounds__(kSimtWarps * 32) flashSimt(AttnArgs a) {
     __syncthreads();
     for (int64_t idx = tid; idx < Bc * D; idx += blockDim.x) {
       const int64_t r = idx / D, d = idx % D;
-      sK[r * (D + 1) + d] = j0 + r < a.Sk ? static_cast<A>(ld(kp[(j0 + r) * D + d])) : A(0);
+      sK[r * (D + 1) + d] = j0 + r < a.Sk ? static_cast<A>(ld(kp[(j0 + r) * a.ks.row + d])) : A(0);
     }
     for (int64_t idx = tid; idx < Bc * Dv; idx += blockDim.x) {
       const int64_t r = idx / Dv;
-      sV[idx] = j0 + r < a.Sk ? static_cast<A>(ld(vp[(j0 + r) * Dv + idx % Dv])) : A(0);
+      sV[idx] = j0 + r < a.Sk ? static_cast<A>(ld(vp[(j0 + r) * a.vs.row + idx % Dv])) : A(0);
     }
     __syncthreads();
 #pragma unroll
@@ -685,7 +692,7 @@ __global__ void __launch_bounds__(kSimtWarps * 32) flashSimt(AttnArgs a) {
     for (int c = 0; c < NC; ++c) {
       const int64_t d = lane + 32 * c;
       if (d < Dv)
-        op[i * Dv + d] = st<T>(o[r][c] * inv);
+        op[i * a.os.row + d] = st<T>(o[r][c] * inv);
     }
   }
 }
@@ -749,12 +756,15 @@ __global__ void rotaryKernel(const T *x, const T *cosT, const T *sinT, T *out, i
 template <typename T>
 void attention(const In<T> &q, const In<T> &k, const In<T> &v, const void *maskData,
                const Shape &maskShape, MaskKind maskKind, T *out, float scale, Causal causal,
-               float softcap) {
-  const int64_t B = q.s.d[0], Hq = q.s.d[1], Sq = q.s.d[2], D = q.s.d[3];
-  const int64_t Hk = k.s.d[1], Sk = k.s.d[2], Dv = v.s.d[3];
+               float softcap, HeadLayout layout = HeadLayout::BHSD) {
+  const HeadRows qs = headRows(q.s, layout), ks = headRows(k.s, layout),
+                 vs = headRows(v.s, layout);
+  const int64_t B = qs.B, Hq = qs.H, Sq = qs.S, D = qs.D;
+  const int64_t Hk = ks.H, Sk = ks.S, Dv = vs.D;
   if (B * Hq * Sq * Dv == 0)
     return;
   la::AttnArgs a{};
+  a.qs = qs, a.ks = ks, a.vs = vs, a.os = headRows(B, Hq, Sq, Dv, layout);
   a.q = q.p, a.k = k.p, a.v = v.p, a.out = out, a.mask = maskData;
   a.maskKind = maskData ? static_cast<int>(maskKind) : 0;
   if (a.maskKind != 0) {
@@ -781,7 +791,7 @@ void attention(const In<T> &q, const In<T> &k, const In<T> &v, const void *maskD
       // work ordered on this stream uses) and merged afterwards.
       constexpr int kSmallRows = 64, kSmallKeys = 64; // launchTc<T, D, 4, 1, 64>
       const bool small = Sq < kSmallRows;
-      if (small && a.group > 1)
+      if (small && a.group > 1 && layout == HeadLayout::BHSD)
         a.pack = 1;
       const int64_t units = a.pack ? B * Hk : BH;
       const int64_t R = a.pack ? a.group * Sq : Sq;
@@ -883,10 +893,10 @@ namespace la {
 /// write the mean of v over all keys (llm.attention's masked_rows =
 /// "uniform"; attention() wrote zeros there).
 template <typename T>
-__global__ void uniformMaskedRowsKernel(const T *v, const bool *mask, T *out, int64_t Hq,
-                                        int64_t Sq, int64_t Hk, int64_t Sk, int64_t Dv,
-                                        int64_t group, int64_t shift, bool causal, int64_t m0,
-                                        int64_t m1, int64_t m2, int64_t m3) {
+__global__ void uniformMaskedRowsKernel(const T *v, const bool *mask, T *out, HeadRows vs,
+                                        HeadRows os, int64_t group, int64_t shift, bool causal,
+                                        int64_t m0, int64_t m1, int64_t m2, int64_t m3) {
+  const int64_t Hq = os.H, Sq = os.S, Sk = vs.S, Dv = vs.D;
   const int64_t row = blockIdx.x;
   const int64_t i = row % Sq, h = (row / Sq) % Hq, b = row / (Sq * Hq);
   const int64_t last = causal ? min(i + shift, Sk - 1) : Sk - 1;
@@ -896,12 +906,12 @@ __global__ void uniformMaskedRowsKernel(const T *v, const bool *mask, T *out, in
     visible |= m[j * m3] ? 1 : 0;
   if (__syncthreads_or(visible))
     return;
-  const T *vp = v + (b * Hk + h / group) * Sk * Dv;
-  T *op = out + row * Dv;
+  const T *vp = v + vs.at(b, h / group, 0);
+  T *op = out + os.at(b, h, i);
   for (int64_t d = threadIdx.x; d < Dv; d += blockDim.x) {
     float sum = 0.f;
     for (int64_t j = 0; j < Sk; ++j)
-      sum += static_cast<float>(load(vp[j * Dv + d]));
+      sum += static_cast<float>(load(vp[j * vs.row + d]));
     op[d] = convert<T>(Sk ? sum / static_cast<float>(Sk) : 0.f);
   }
 }
@@ -913,10 +923,10 @@ __global__ void uniformMaskedRowsKernel(const T *v, const bool *mask, T *out, in
 /// leaves after one scan of the mask row; the per-row kernel above took a
 /// block per query row (65536 a layer for TinyLlama at 2048 tokens).
 template <typename T>
-__global__ void uniformMaskedRowsKeyMaskKernel(const T *v, const bool *mask, T *out, int64_t Hq,
-                                               int64_t Sq, int64_t Hk, int64_t Sk, int64_t Dv,
-                                               int64_t group, int64_t shift, bool causal,
-                                               int64_t m0, int64_t m3) {
+__global__ void uniformMaskedRowsKeyMaskKernel(const T *v, const bool *mask, T *out, HeadRows vs,
+                                               HeadRows os, int64_t group, int64_t shift,
+                                               bool causal, int64_t m0, int64_t m3) {
+  const int64_t Hq = os.H, Sq = os.S, Sk = vs.S, Dv = vs.D;
   const int64_t bh = blockIdx.x, b = bh / Hq, h = bh % Hq;
   __shared__ int64_t first;
   if (threadIdx.x == 0)
@@ -939,15 +949,15 @@ __global__ void uniformMaskedRowsKeyMaskKernel(const T *v, const bool *mask, T *
     rows = min(max(f - shift, int64_t(0)), Sq);
   if (rows == 0)
     return;
-  const T *vp = v + (b * Hk + h / group) * Sk * Dv;
-  T *op = out + bh * Sq * Dv;
+  const T *vp = v + vs.at(b, h / group, 0);
+  T *op = out + os.at(b, h, 0);
   for (int64_t d = threadIdx.x; d < Dv; d += blockDim.x) {
     float sum = 0.f;
     for (int64_t j = 0; j < Sk; ++j)
-      sum += static_cast<float>(load(vp[j * Dv + d]));
+      sum += static_cast<float>(load(vp[j * vs.row + d]));
     const T mean = convert<T>(Sk ? sum / static_cast<float>(Sk) : 0.f);
     for (int64_t i = 0; i < rows; ++i)
-      op[i * Dv + d] = mean;
+      op[i * os.row + d] = mean;
   }
 }
 
@@ -957,9 +967,11 @@ __global__ void uniformMaskedRowsKeyMaskKernel(const T *v, const bool *mask, T *
 /// key visible become the mean of v over all keys (see the CPU library).
 template <typename T>
 void attentionUniformMaskedRows(const In<T> &q, const In<T> &v, const void *maskData,
-                                const Shape &maskShape, T *out, Causal causal) {
-  const int64_t B = q.s.d[0], Hq = q.s.d[1], Sq = q.s.d[2];
-  const int64_t Hk = v.s.d[1], Sk = v.s.d[2], Dv = v.s.d[3];
+                                const Shape &maskShape, T *out, Causal causal,
+                                HeadLayout layout = HeadLayout::BHSD) {
+  const HeadRows qs = headRows(q.s, layout), vs = headRows(v.s, layout);
+  const int64_t B = qs.B, Hq = qs.H, Sq = qs.S, Hk = vs.H, Sk = vs.S;
+  const HeadRows os = headRows(B, Hq, Sq, vs.D, layout);
   const int64_t rows = B * Hq * Sq;
   if (rows == 0 || !maskData)
     return;
@@ -968,17 +980,15 @@ void attentionUniformMaskedRows(const In<T> &q, const In<T> &v, const void *mask
   full.d[0] = B, full.d[1] = Hq, full.d[2] = Sq, full.d[3] = Sk;
   int64_t ms[kMaxRank] = {0, 0, 0, 0};
   broadcastStrides(maskShape, full, ms);
-  const int64_t shift = causal == Causal::LowerRight ? Sk - Sq : 0;
+  const int64_t shift = causal == Causal::LowerRight ? Sk - Sq : 0, group = Hk ? Hq / Hk : 1;
+  const bool *mask = static_cast<const bool *>(maskData);
   if (ms[1] == 0 && ms[2] == 0) {
     la::uniformMaskedRowsKeyMaskKernel<T><<<static_cast<unsigned>(B * Hq), 256, 0, llmk::stream()>>>(
-        v.p, static_cast<const bool *>(maskData), out, Hq, Sq, Hk, Sk, Dv, Hk ? Hq / Hk : 1, shift,
-        causal != Causal::None, ms[0], ms[3]);
+        v.p, mask, out, vs, os, group, shift, causal != Causal::None, ms[0], ms[3]);
     return;
   }
   la::uniformMaskedRowsKernel<T><<<static_cast<unsigned>(rows), 128, 0, llmk::stream()>>>(
-      v.p, static_cast<const bool *>(maskData), out, Hq, Sq, Hk, Sk, Dv, Hk ? Hq / Hk : 1,
-      causal == Causal::LowerRight ? Sk - Sq : 0, causal != Causal::None, ms[0], ms[1], ms[2],
-      ms[3]);
+      v.p, mask, out, vs, os, group, shift, causal != Causal::None, ms[0], ms[1], ms[2], ms[3]);
 }
 
 } // namespace llmk

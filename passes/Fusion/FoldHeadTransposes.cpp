@@ -1,0 +1,106 @@
+//===- FoldHeadTransposes.cpp - the llm-fold-head-transposes pass ---------===//
+//
+// Exporters split heads with a reshape to [B, S, H, D] and a transpose to
+// [B, H, S, D], and merge them with the inverse transpose before the output
+// projection: four copies of q, k, v and the attention's output a layer (at
+// GPT-2-small's 32x512, 25 MB each way each in f16). llm.attention reads and
+// writes [B, S, H, D] itself (layout = "bshd", a row stride in the kernels),
+// so this pass hands it the tensors from before the transposes.
+//
+//===----------------------------------------------------------------------===//
+
+#include "passes/Fusion/Passes.h"
+
+#include "dialects/LLM/IR/LLMOps.h"
+
+#include "llvm/ADT/SetVector.h"
+
+namespace mlir {
+namespace llm {
+#define GEN_PASS_DEF_FOLDHEADTRANSPOSESPASS
+#include "passes/Fusion/Passes.h.inc"
+} // namespace llm
+} // namespace mlir
+
+using namespace mlir;
+using namespace mlir::llm;
+
+namespace {
+
+/// The input of `value`'s defining transpose when it swaps heads and
+/// sequence ([0, 2, 1, 3]), else null.
+Value headSwapInput(Value value) {
+  auto transpose = value.getDefiningOp<TransposeOp>();
+  if (!transpose || !llvm::equal(transpose.getPermutation(), ArrayRef<int64_t>{0, 2, 1, 3}))
+    return Value();
+  return transpose.getInput();
+}
+
+bool isHeadSwap(Operation *op) {
+  auto transpose = dyn_cast<TransposeOp>(op);
+  return transpose && llvm::equal(transpose.getPermutation(), ArrayRef<int64_t>{0, 2, 1, 3});
+}
+
+struct FoldHeadTransposesPass
+    : public llm::impl::FoldHeadTransposesPassBase<FoldHeadTransposesPass> {
+  using FoldHeadTransposesPassBase::FoldHeadTransposesPassBase;
+
+  void runOnOperation() override {
+    SmallVector<AttentionOp> candidates;
+    getOperation().walk([&](AttentionOp attention) { candidates.push_back(attention); });
+    for (AttentionOp attention : candidates)
+      fold(attention);
+  }
+
+  /// attention(swap(q), swap(k), swap(v)) -> swap(attention{bshd}(q, k, v)),
+  /// the result's own swaps back to [B, S, H, D] folded away. All three
+  /// inputs must be swaps: a mixed layout would need its own kernel path.
+  void fold(AttentionOp attention) {
+    if (attention.getLayout() != "bhsd")
+      return;
+    Value q = headSwapInput(attention.getQuery()), k = headSwapInput(attention.getKey()),
+          v = headSwapInput(attention.getValue());
+    if (!q || !k || !v) {
+      if (reportMisses)
+        attention.emitRemark("not given [B, S, H, D] operands: query, key and value are not all "
+                             "transposes [0, 2, 1, 3]");
+      return;
+    }
+    OpBuilder builder(attention);
+    auto qType = cast<RankedTensorType>(q.getType());
+    auto resultType = RankedTensorType::get(
+        {qType.getDimSize(0), qType.getDimSize(1), qType.getDimSize(2),
+         cast<RankedTensorType>(v.getType()).getDimSize(3)},
+        qType.getElementType());
+    auto bshd = AttentionOp::create(
+        builder, attention.getLoc(), resultType, q, k, v, attention.getMask(),
+        attention.getScaleAttr(),
+        attention.getCausalAttr(), attention.getSoftcapAttr(), attention.getMaskedRowsAttr(),
+        builder.getStringAttr("bshd"));
+    // Users that swap the result back read the new result directly; any
+    // other user reads a swap of it.
+    Value swapped;
+    for (OpOperand &use : llvm::make_early_inc_range(attention.getResult().getUses())) {
+      Operation *user = use.getOwner();
+      if (isHeadSwap(user)) {
+        user->getResult(0).replaceAllUsesWith(bshd.getResult());
+        user->erase();
+        continue;
+      }
+      if (!swapped)
+        swapped = TransposeOp::create(builder, attention.getLoc(), bshd.getResult(),
+                                      builder.getDenseI64ArrayAttr({0, 2, 1, 3}));
+      use.set(swapped);
+    }
+    // q, k and v may be one transpose (self-attention on one tensor).
+    llvm::SmallSetVector<Operation *, 3> inputs;
+    for (Value operand : {attention.getQuery(), attention.getKey(), attention.getValue()})
+      inputs.insert(operand.getDefiningOp());
+    attention.erase();
+    for (Operation *input : inputs)
+      if (input->use_empty())
+        input->erase();
+  }
+};
+
+} // namespace

@@ -1,0 +1,51 @@
+//===- Heads.h - where attention finds a head's rows, in either layout ----===//
+//
+// llm.attention's tensors are [B, H, S, D] (layout "bhsd") or [B, S, H, D]
+// ("bshd": the layout in which the q/k/v projections produce their heads and
+// the output projection reads them, so attention reads and writes them with
+// no transpose in between). Both kernel libraries address a head's rows
+// through HeadRows, so the two layouts are one code path with strides.
+//
+//===----------------------------------------------------------------------===//
+
+#ifndef LLMK_COMMON_HEADS_H
+#define LLMK_COMMON_HEADS_H
+
+#include "Dims.h"
+
+namespace llmk {
+
+enum class HeadLayout { BHSD, BSHD };
+
+/// One attention tensor seen as [B, H, S, D] whatever its layout: row s of
+/// head h of batch b starts at element b * batch + h * head + s * row, and
+/// its D elements are contiguous.
+struct HeadRows {
+  int64_t B = 0, H = 0, S = 0, D = 0;
+  int64_t batch = 0, head = 0, row = 0;
+
+  LLMK_HD int64_t at(int64_t b, int64_t h, int64_t s) const {
+    return b * batch + h * head + s * row;
+  }
+};
+
+/// The rows of a [B, H, S, D] tensor stored in `layout`.
+LLMK_HD HeadRows headRows(int64_t B, int64_t H, int64_t S, int64_t D, HeadLayout layout) {
+  HeadRows r;
+  r.B = B, r.H = H, r.S = S, r.D = D;
+  const bool bshd = layout == HeadLayout::BSHD;
+  r.batch = H * S * D;
+  r.head = bshd ? D : S * D;
+  r.row = bshd ? H * D : D;
+  return r;
+}
+
+/// The rows of a tensor of shape `shape` ([B, H, S, D] or [B, S, H, D]).
+LLMK_HD HeadRows headRows(const Shape &shape, HeadLayout layout) {
+  const bool bshd = layout == HeadLayout::BSHD;
+  return headRows(shape.d[0], shape.d[bshd ? 2 : 1], shape.d[bshd ? 1 : 2], shape.d[3], layout);
+}
+
+} // namespace llmk
+
+#endif // LLMK_COMMON_HEADS_H
