@@ -29,7 +29,24 @@ struct AttnCase {
   /// Masks: make some rows see nothing (all false / all -inf) and some see
   /// only one key in a later key block. Needs a mask with a per-row Sq dim.
   bool emptyRows = false;
+  /// q, k, v and the output are stored [B, S, H, D] (HeadLayout::BSHD).
+  bool bshd = false;
 };
+
+/// x, a [B, H, S, D] tensor, stored as [B, S, H, D] (or back, with `back`).
+template <typename T>
+std::vector<T> swapHeadsSeq(const std::vector<T> &x, int64_t B, int64_t H, int64_t S, int64_t D,
+                            bool back = false) {
+  std::vector<T> y(x.size());
+  for (int64_t b = 0; b < B; ++b)
+    for (int64_t h = 0; h < H; ++h)
+      for (int64_t s = 0; s < S; ++s)
+        for (int64_t d = 0; d < D; ++d) {
+          const int64_t bhsd = ((b * H + h) * S + s) * D + d, bshd = ((b * S + s) * H + h) * D + d;
+          y[back ? bhsd : bshd] = x[back ? bshd : bhsd];
+        }
+  return y;
+}
 
 /// Offset of [b, h, i, j] in a tensor of `dims` broadcast to rank 4.
 int64_t broadcastOffset(const std::vector<int64_t> &dims, const int64_t (&idx)[4]) {
@@ -185,10 +202,23 @@ void runCase(const AttnCase &c, uint32_t seed, double rtol = 1e-5, double atol =
                          : c.maskKind == MaskKind::Additive ? static_cast<const void *>(d.additive.data())
                                                             : nullptr;
   llmk::Shape maskShape = c.maskKind == MaskKind::None ? llmk::Shape{} : shapeOf(c.maskDims);
-  llmk::attention<T>(llmk::in(d.q.data(), shapeOf({c.B, c.Hq, c.Sq, c.D})),
-                     llmk::in(d.k.data(), shapeOf({c.B, c.Hk, c.Skv, c.D})),
-                     llmk::in(d.v.data(), shapeOf({c.B, c.Hk, c.Skv, c.Dv})), maskData, maskShape,
-                     c.maskKind, out.data(), scale, c.causal, c.softcap);
+  if (c.bshd) {
+    // The same tensors in [B, S, H, D]; the output is read back into
+    // [B, H, S, D] for the reference.
+    const std::vector<T> q = swapHeadsSeq(d.q, c.B, c.Hq, c.Sq, c.D),
+                         k = swapHeadsSeq(d.k, c.B, c.Hk, c.Skv, c.D),
+                         v = swapHeadsSeq(d.v, c.B, c.Hk, c.Skv, c.Dv);
+    llmk::attention<T>(llmk::in(q.data(), shapeOf({c.B, c.Sq, c.Hq, c.D})),
+                       llmk::in(k.data(), shapeOf({c.B, c.Skv, c.Hk, c.D})),
+                       llmk::in(v.data(), shapeOf({c.B, c.Skv, c.Hk, c.Dv})), maskData, maskShape,
+                       c.maskKind, out.data(), scale, c.causal, c.softcap, llmk::HeadLayout::BSHD);
+    out = swapHeadsSeq(out, c.B, c.Hq, c.Sq, c.Dv, /*back=*/true);
+  } else {
+    llmk::attention<T>(llmk::in(d.q.data(), shapeOf({c.B, c.Hq, c.Sq, c.D})),
+                       llmk::in(d.k.data(), shapeOf({c.B, c.Hk, c.Skv, c.D})),
+                       llmk::in(d.v.data(), shapeOf({c.B, c.Hk, c.Skv, c.Dv})), maskData,
+                       maskShape, c.maskKind, out.data(), scale, c.causal, c.softcap);
+  }
   std::vector<double> ref, mag;
   reference(c, d, scale, ref, mag);
   EXPECT_CLOSE("attention", allClose(out, ref, rtol, atol, &mag));
@@ -413,4 +443,26 @@ TEST(Attention, UniformMaskedRows) {
         }
       }
   EXPECT_GT(uniformRows, 0);
+}
+
+// [B, S, H, D] tensors (llm.attention's layout = "bshd"): the same results
+// with row strides, in f32 (rows read in place) and in f16 (rows converted).
+TEST(Attention, BSHDLayoutGQACausalBoolMask) {
+  AttnCase c; // B=2, Hq=8, Hk=2, Sq=70, Skv=600
+  c.causal = Causal::LowerRight;
+  c.maskKind = MaskKind::Bool;
+  c.maskDims = {c.B, 1, c.Sq, c.Skv};
+  c.emptyRows = true;
+  c.bshd = true;
+  runCase<float>(c, 41);
+}
+
+TEST(Attention, BSHDLayoutHalfAdditiveMask) {
+  AttnCase c;
+  c.Hk = 8, c.Sq = 33, c.Skv = 33, c.D = 32, c.Dv = 48;
+  c.causal = Causal::UpperLeft;
+  c.maskKind = MaskKind::Additive;
+  c.maskDims = {c.B, 1, 1, c.Skv};
+  c.bshd = true;
+  runCase<llmk::f16>(c, 42, 1e-3, 1e-5);
 }
