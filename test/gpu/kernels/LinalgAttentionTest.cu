@@ -301,13 +301,9 @@ struct AttnCase {
 std::vector<double> swapHeadsSeq(const std::vector<double> &x, int64_t B, int64_t H, int64_t S,
                                  int64_t D, bool back = false) {
   std::vector<double> y(x.size());
-  for (int64_t b = 0; b < B; ++b)
-    for (int64_t h = 0; h < H; ++h)
-      for (int64_t s = 0; s < S; ++s)
-        for (int64_t d = 0; d < D; ++d) {
-          const int64_t bhsd = ((b * H + h) * S + s) * D + d, bshd = ((b * S + s) * H + h) * D + d;
-          y[back ? bhsd : bshd] = x[back ? bshd : bhsd];
-        }
+  const HeadRows bhsd = headRows(B, H, S, D, HeadLayout::BHSD),
+                 bshd = headRows(B, H, S, D, HeadLayout::BSHD);
+  copyHeadRows(x.data(), back ? bshd : bhsd, y.data(), back ? bhsd : bshd);
   return y;
 }
 

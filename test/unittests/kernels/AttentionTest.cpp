@@ -37,14 +37,11 @@ struct AttnCase {
 template <typename T>
 std::vector<T> swapHeadsSeq(const std::vector<T> &x, int64_t B, int64_t H, int64_t S, int64_t D,
                             bool back = false) {
+  using llmk::HeadLayout;
   std::vector<T> y(x.size());
-  for (int64_t b = 0; b < B; ++b)
-    for (int64_t h = 0; h < H; ++h)
-      for (int64_t s = 0; s < S; ++s)
-        for (int64_t d = 0; d < D; ++d) {
-          const int64_t bhsd = ((b * H + h) * S + s) * D + d, bshd = ((b * S + s) * H + h) * D + d;
-          y[back ? bhsd : bshd] = x[back ? bshd : bhsd];
-        }
+  const llmk::HeadRows bhsd = llmk::headRows(B, H, S, D, HeadLayout::BHSD),
+                       bshd = llmk::headRows(B, H, S, D, HeadLayout::BSHD);
+  llmk::copyHeadRows(x.data(), back ? bshd : bhsd, y.data(), back ? bhsd : bshd);
   return y;
 }
 

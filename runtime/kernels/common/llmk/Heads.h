@@ -46,6 +46,17 @@ LLMK_HD HeadRows headRows(const Shape &shape, HeadLayout layout) {
   return headRows(shape.d[0], shape.d[bshd ? 2 : 1], shape.d[bshd ? 1 : 2], shape.d[3], layout);
 }
 
+/// Copies every row of a host tensor between two row maps of the same
+/// [B, H, S, D] dims (one layout to the other): for tests and references.
+template <typename T>
+void copyHeadRows(const T *src, const HeadRows &from, T *dst, const HeadRows &to) {
+  for (int64_t b = 0; b < from.B; ++b)
+    for (int64_t h = 0; h < from.H; ++h)
+      for (int64_t s = 0; s < from.S; ++s)
+        for (int64_t d = 0; d < from.D; ++d)
+          dst[to.at(b, h, s) + d] = src[from.at(b, h, s) + d];
+}
+
 } // namespace llmk
 
 #endif // LLMK_COMMON_HEADS_H
