@@ -35,6 +35,7 @@
 #include <cstdint>
 #include <map>
 #include <mutex>
+#include <optional>
 #include <tuple>
 #include <type_traits>
 
@@ -349,13 +350,31 @@ void gemm(const T *x, const T *w, T *out, int64_t M, int64_t N, int64_t K, bool 
   naiveGemmLaunch<T>(x, w, out, M, N, K, transW, Batch{}, 1);
 }
 
+/// cuBLASLt's epilogue for `act` after the GEMM (with the bias when there is
+/// one), where cuBLASLt has it: none, tanh GELU, ReLU. Its GELU is an
+/// approximation good to half precision only: in fp32 it put GPT-2's logits
+/// 4e-5 (1e-3 of their scale) from ONNX Runtime, so fp32 gets none and takes
+/// our own tanh GELU after the GEMM.
+template <typename T>
+std::optional<cublasLtEpilogue_t> ltEpilogueFor(Activation act, bool bias) {
+  switch (act) {
+  case Activation::None: return bias ? CUBLASLT_EPILOGUE_BIAS : CUBLASLT_EPILOGUE_DEFAULT;
+  case Activation::GeluTanh:
+    if (std::is_same_v<T, float>)
+      return std::nullopt;
+    return bias ? CUBLASLT_EPILOGUE_GELU_BIAS : CUBLASLT_EPILOGUE_GELU;
+  case Activation::Relu: return bias ? CUBLASLT_EPILOGUE_RELU_BIAS : CUBLASLT_EPILOGUE_RELU;
+  default: return std::nullopt;
+  }
+}
+
 /// dst[r, c] = c < cols ? src[r, c] : 0 for c < dstCols: rows between
-/// buffers of different pitches (in elements), zero-padding on the right.
-/// cudaMemcpy2DAsync with a pitch that is not a multiple of 16 bytes (GPT-2's
-/// 50257-wide logits) moved only about 0.9 TB/s on an H200. Here a row per
-/// blockIdx.y, element-wise coalesced accesses, and each thread's kPerThread
-/// loads issued before its stores (one load in flight per thread moved 1.9
-/// TB/s: too few bytes in flight to cover the memory latency).
+/// buffers of different pitches (in elements), zero-padding on the right,
+/// for pitches that need not be multiples of 16 bytes (GPT-2's 50257-wide
+/// logits). A row per blockIdx.y, element-wise coalesced accesses, and each
+/// thread's kPerThread loads issued before its stores: with one load in
+/// flight a thread it moved about 1.9 TB/s on an H200 (too few bytes in
+/// flight to cover the memory latency), with eight about 3.5.
 template <typename T, int kPerThread>
 __global__ void copyRowsKernel(const T *src, int64_t srcPitch, int64_t cols, T *dst,
                                int64_t dstPitch, int64_t dstCols, int64_t rows) {
@@ -390,9 +409,10 @@ void copyRows(const T *src, int64_t srcPitch, int64_t cols, T *dst, int64_t dstP
 /// Stream-ordered scratch for one call. Outside graph capture it comes from
 /// a pool of ours that keeps what is freed: the device's default pool hands
 /// its memory back at every synchronization, and mapping the padded LM
-/// head's 1.7 GB (GPT-2 at 32x512) again made that linear 5.8 ms against 1.9
-/// for its GEMM. During capture, cudaMallocAsync: the graph records an
-/// allocation node, whose memory the graph keeps between launches.
+/// head's 1.7 GB (GPT-2 at 32x512) again on every call made that linear 5.8
+/// ms on an H200; from this pool it took 3.9 (its GEMM alone: 2.1). During
+/// capture, cudaMallocAsync: the graph records an allocation node, whose
+/// memory the graph keeps between launches.
 inline cudaError_t scratchAlloc(void **p, size_t bytes, cudaStream_t s) {
   cudaStreamCaptureStatus capture = cudaStreamCaptureStatusNone;
   if (cudaError_t e = cudaStreamIsCapturing(s, &capture); e != cudaSuccess)
@@ -446,15 +466,10 @@ bool paddedLinear(const T *x, const T *w, const T *bias, T *y, int64_t M, int64_
   copyRows<T>(w, N, N, wp, Np, Np, K);
   if (bias)
     copyRows<T>(bias, N, N, bp, Np, Np, 1);
-  cublasLtEpilogue_t epi = bias ? CUBLASLT_EPILOGUE_BIAS : CUBLASLT_EPILOGUE_DEFAULT;
-  bool fused = true;
-  if (act == Activation::GeluTanh)
-    epi = bias ? CUBLASLT_EPILOGUE_GELU_BIAS : CUBLASLT_EPILOGUE_GELU;
-  else if (act == Activation::Relu)
-    epi = bias ? CUBLASLT_EPILOGUE_RELU_BIAS : CUBLASLT_EPILOGUE_RELU;
-  else if (act != Activation::None)
-    fused = false;
-  const bool ok = ltMatmul<T>(x, wp, bp, nullptr, yp, M, Np, K, false, epi);
+  const std::optional<cublasLtEpilogue_t> epi = ltEpilogueFor<T>(act, bias != nullptr);
+  const bool fused = epi.has_value();
+  const bool ok = ltMatmul<T>(x, wp, bp, nullptr, yp, M, Np, K, false,
+                              fused ? *epi : bias ? CUBLASLT_EPILOGUE_BIAS : CUBLASLT_EPILOGUE_DEFAULT);
   if (ok)
     copyRows<T>(yp, Np, N, y, N, N, M);
   LLMK_CUDA_CHECK(cudaFreeAsync(buffer, s));
@@ -485,24 +500,11 @@ void linear(const T *x, const T *w, const T *bias, const T *residual, T *y, int6
     }
     // The fused form: everything in cuBLASLt's epilogue.
     if constexpr (!std::is_same_v<T, double>) {
-      cublasLtEpilogue_t epi = CUBLASLT_EPILOGUE_DEFAULT;
-      bool fusable = true;
-      switch (act) {
-      case Activation::None: epi = bias ? CUBLASLT_EPILOGUE_BIAS : CUBLASLT_EPILOGUE_DEFAULT; break;
-      case Activation::GeluTanh:
-        epi = bias ? CUBLASLT_EPILOGUE_GELU_BIAS : CUBLASLT_EPILOGUE_GELU;
-        // cuBLASLt's GELU is an approximation good to half precision only:
-        // in fp32 it put GPT-2's logits 4e-5 (1e-3 of their scale) from
-        // ONNX Runtime, so fp32 takes our own tanh GELU after the GEMM.
-        fusable = !residual && !std::is_same_v<T, float>;
-        break;
-      case Activation::Relu:
-        epi = bias ? CUBLASLT_EPILOGUE_RELU_BIAS : CUBLASLT_EPILOGUE_RELU;
-        fusable = !residual;
-        break;
-      default: fusable = false;
-      }
-      if (fusable && la::ltMatmul<T>(x, w, bias, residual, y, M, N, K, transposeWeight, epi))
+      // The residual rides as C (beta = 1), which cuBLASLt adds before its
+      // epilogue's activation: only the plain (bias) epilogue takes it.
+      const std::optional<cublasLtEpilogue_t> epi = la::ltEpilogueFor<T>(act, bias != nullptr);
+      if (epi && (act == Activation::None || !residual) &&
+          la::ltMatmul<T>(x, w, bias, residual, y, M, N, K, transposeWeight, *epi))
         return;
       // The bias in cuBLASLt, the activation and residual after it.
       if (bias && la::ltMatmul<T>(x, w, bias, nullptr, y, M, N, K, transposeWeight,
