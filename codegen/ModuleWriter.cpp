@@ -195,8 +195,9 @@ llvm::json::Object recipesJSON(ModuleOp module) {
   return recipes;
 }
 
+/// `constantsFile`: where the compiler's constants went (empty: none).
 std::string manifestJSON(const codegen::EmittedModule &emitted, const ModuleWriteOptions &options,
-                         llvm::json::Object recipes) {
+                         llvm::json::Object recipes, StringRef constantsFile) {
   llvm::json::Array weights;
   for (const codegen::WeightEntry &w : emitted.weights) {
     llvm::json::Array shape;
@@ -240,11 +241,8 @@ std::string manifestJSON(const codegen::EmittedModule &emitted, const ModuleWrit
                               {"weights", std::move(weights)},
                               {"weight_recipes", std::move(recipes)},
                               {"entries", std::move(entries)}};
-  bool hasConstants = llvm::any_of(emitted.weights, [](const codegen::WeightEntry &w) {
-    return w.storage != nullptr;
-  });
-  if (hasConstants)
-    manifest["constants_file"] = "constants.safetensors";
+  if (!constantsFile.empty())
+    manifest["constants_file"] = constantsFile.str();
   std::string text;
   llvm::raw_string_ostream os(text);
   os << llvm::formatv("{0:2}", llvm::json::Value(std::move(manifest))) << "\n";
@@ -339,14 +337,16 @@ LogicalResult mlir::llm::writeModuleDirectory(ModuleOp module, const ModuleWrite
   std::vector<codegen::WeightEntry> modelWeights, constants;
   for (const codegen::WeightEntry &w : emitted->weights)
     (w.storage ? constants : modelWeights).push_back(w);
+  const std::string kConstantsName = "constants.safetensors";
+  const std::string constantsFile = constants.empty() ? "" : kConstantsName;
   if (constants.empty()) // a stale one from an earlier compile into DIR
-    llvm::sys::fs::remove(dir + "/constants.safetensors");
+    llvm::sys::fs::remove(dir + "/" + kConstantsName);
   if (failed(writeFile(module, dir + (cuda ? "/module.cu" : "/module.cpp"), emitted->source)) ||
       failed(writeSafetensors(module, dir + "/weights.safetensors", modelWeights)) ||
       (!constants.empty() &&
-       failed(writeSafetensors(module, dir + "/constants.safetensors", constants))) ||
+       failed(writeSafetensors(module, dir + "/" + constantsFile, constants))) ||
       failed(cuda ? buildCUDALibrary(module, dir) : buildSharedLibrary(module, dir, options)) ||
-      failed(writeFile(module, dir + "/manifest.json", manifestJSON(*emitted, options, recipesJSON(module)))))
+      failed(writeFile(module, dir + "/manifest.json", manifestJSON(*emitted, options, recipesJSON(module), constantsFile))))
     return failure();
   return success();
 }
