@@ -889,6 +889,23 @@ void rotaryEmbedding(const In<T> &x, const In<T> &cosT, const In<T> &sinT, T *ou
 
 namespace la {
 
+/// The block writes the mean of v over all keys (kv head h / group of batch
+/// b) into query rows [i0, i0 + rows) of head h of out.
+template <typename T>
+__device__ void storeMeanOfV(const T *v, const HeadRows &vs, T *out, const HeadRows &os, int64_t b,
+                             int64_t h, int64_t group, int64_t i0, int64_t rows) {
+  const T *vp = v + vs.at(b, h / group, 0);
+  T *op = out + os.at(b, h, i0);
+  for (int64_t d = threadIdx.x; d < vs.D; d += blockDim.x) {
+    float sum = 0.f;
+    for (int64_t j = 0; j < vs.S; ++j)
+      sum += static_cast<float>(load(vp[j * vs.row + d]));
+    const T mean = convert<T>(vs.S ? sum / static_cast<float>(vs.S) : 0.f);
+    for (int64_t i = 0; i < rows; ++i)
+      op[i * os.row + d] = mean;
+  }
+}
+
 /// One block per query row: if the mask and causality leave the row no key,
 /// write the mean of v over all keys (llm.attention's masked_rows =
 /// "uniform"; attention() wrote zeros there).
@@ -896,7 +913,7 @@ template <typename T>
 __global__ void uniformMaskedRowsKernel(const T *v, const bool *mask, T *out, HeadRows vs,
                                         HeadRows os, int64_t group, int64_t shift, bool causal,
                                         int64_t m0, int64_t m1, int64_t m2, int64_t m3) {
-  const int64_t Hq = os.H, Sq = os.S, Sk = vs.S, Dv = vs.D;
+  const int64_t Hq = os.H, Sq = os.S, Sk = vs.S;
   const int64_t row = blockIdx.x;
   const int64_t i = row % Sq, h = (row / Sq) % Hq, b = row / (Sq * Hq);
   const int64_t last = causal ? min(i + shift, Sk - 1) : Sk - 1;
@@ -906,14 +923,7 @@ __global__ void uniformMaskedRowsKernel(const T *v, const bool *mask, T *out, He
     visible |= m[j * m3] ? 1 : 0;
   if (__syncthreads_or(visible))
     return;
-  const T *vp = v + vs.at(b, h / group, 0);
-  T *op = out + os.at(b, h, i);
-  for (int64_t d = threadIdx.x; d < Dv; d += blockDim.x) {
-    float sum = 0.f;
-    for (int64_t j = 0; j < Sk; ++j)
-      sum += static_cast<float>(load(vp[j * vs.row + d]));
-    op[d] = convert<T>(Sk ? sum / static_cast<float>(Sk) : 0.f);
-  }
+  storeMeanOfV(v, vs, out, os, b, h, group, i, 1);
 }
 
 /// The same for a key mask [B, 1, 1, Sk] (a padding mask), one block per
@@ -926,7 +936,7 @@ template <typename T>
 __global__ void uniformMaskedRowsKeyMaskKernel(const T *v, const bool *mask, T *out, HeadRows vs,
                                                HeadRows os, int64_t group, int64_t shift,
                                                bool causal, int64_t m0, int64_t m3) {
-  const int64_t Hq = os.H, Sq = os.S, Sk = vs.S, Dv = vs.D;
+  const int64_t Hq = os.H, Sq = os.S, Sk = vs.S;
   const int64_t bh = blockIdx.x, b = bh / Hq, h = bh % Hq;
   __shared__ int64_t first;
   if (threadIdx.x == 0)
@@ -947,18 +957,8 @@ __global__ void uniformMaskedRowsKeyMaskKernel(const T *v, const bool *mask, T *
     rows = Sq;
   else if (causal)
     rows = min(max(f - shift, int64_t(0)), Sq);
-  if (rows == 0)
-    return;
-  const T *vp = v + vs.at(b, h / group, 0);
-  T *op = out + os.at(b, h, 0);
-  for (int64_t d = threadIdx.x; d < Dv; d += blockDim.x) {
-    float sum = 0.f;
-    for (int64_t j = 0; j < Sk; ++j)
-      sum += static_cast<float>(load(vp[j * vs.row + d]));
-    const T mean = convert<T>(Sk ? sum / static_cast<float>(Sk) : 0.f);
-    for (int64_t i = 0; i < rows; ++i)
-      op[i * os.row + d] = mean;
-  }
+  if (rows > 0)
+    storeMeanOfV(v, vs, out, os, b, h, group, 0, rows);
 }
 
 } // namespace la
