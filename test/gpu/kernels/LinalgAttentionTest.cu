@@ -548,25 +548,32 @@ template <typename F> double medianMs(F &&f) {
   return t[t.size() / 2];
 }
 
-void benchAttention(int64_t B, int64_t H, int64_t S, int64_t D, Causal causal) {
-  const size_t n = B * H * S * D;
-  __half *q, *k, *v, *o;
-  CK(cudaMalloc(&q, n * 2));
-  CK(cudaMalloc(&k, n * 2));
-  CK(cudaMalloc(&v, n * 2));
-  CK(cudaMalloc(&o, n * 2));
+/// A device buffer of n halves uniform in [-1, 1) (benchmark inputs; the
+/// caller frees it).
+__half *randomHalves(size_t n) {
+  __half *d;
+  CK(cudaMalloc(&d, std::max<size_t>(n, 1) * 2));
   std::vector<__half> h(n);
   std::uniform_real_distribution<float> u(-1, 1);
   for (auto &x : h)
     x = __float2half(u(rng));
-  CK(cudaMemcpy(q, h.data(), n * 2, cudaMemcpyHostToDevice));
-  CK(cudaMemcpy(k, h.data(), n * 2, cudaMemcpyHostToDevice));
-  CK(cudaMemcpy(v, h.data(), n * 2, cudaMemcpyHostToDevice));
+  CK(cudaMemcpy(d, h.data(), n * 2, cudaMemcpyHostToDevice));
+  return d;
+}
+
+/// The tensor-core configurations attention() has for head dim D (see
+/// la::attentionConfig): 4 and 5 exist for D = 128 only.
+std::vector<int> attentionConfigs(int64_t D) {
+  return D == 128 ? std::vector<int>{1, 2, 3, 4, 5} : std::vector<int>{1, 2, 3};
+}
+
+void benchAttention(int64_t B, int64_t H, int64_t S, int64_t D, Causal causal) {
+  const size_t n = B * H * S * D;
+  __half *q = randomHalves(n), *k = randomHalves(n), *v = randomHalves(n), *o;
+  CK(cudaMalloc(&o, n * 2));
   const Shape s = shp({B, H, S, D});
   double flops = 4.0 * B * H * S * S * D * (causal != Causal::None ? 0.5 : 1.0);
-  for (int cfg : {1, 2, 3, 4, 5}) {
-    if (cfg >= 4 && D != 128)
-      continue;
+  for (int cfg : attentionConfigs(D)) {
     la::attentionConfig = cfg;
     double ms = medianMs([&] {
       attention<__half>(in<__half>(q, s), in<__half>(k, s), in<__half>(v, s), nullptr, Shape{},
@@ -585,28 +592,16 @@ void benchAttention(int64_t B, int64_t H, int64_t S, int64_t D, Causal causal) {
 void benchAttentionPadded(int64_t B, int64_t Hq, int64_t Hk, int64_t S, int64_t D, Causal causal,
                           MaskKind kind) {
   const size_t nq = B * Hq * S * D, nkv = B * Hk * S * D;
-  __half *q, *k, *v, *o, *add;
+  __half *q = randomHalves(nq), *k = randomHalves(nkv), *v = randomHalves(nkv), *o, *add;
   bool *keep;
-  CK(cudaMalloc(&q, nq * 2));
-  CK(cudaMalloc(&k, nkv * 2));
-  CK(cudaMalloc(&v, nkv * 2));
   CK(cudaMalloc(&o, nq * 2));
   CK(cudaMalloc(&add, B * S * 2));
   CK(cudaMalloc(&keep, B * S));
-  std::vector<__half> h(nq);
-  std::uniform_real_distribution<float> u(-1, 1);
-  for (auto &x : h)
-    x = __float2half(u(rng));
-  CK(cudaMemcpy(q, h.data(), nq * 2, cudaMemcpyHostToDevice));
-  CK(cudaMemcpy(k, h.data(), nkv * 2, cudaMemcpyHostToDevice));
-  CK(cudaMemcpy(v, h.data(), nkv * 2, cudaMemcpyHostToDevice));
   CK(cudaMemset(add, 0, B * S * 2));
   CK(cudaMemset(keep, 1, B * S));
   const void *mask = kind == MaskKind::Bool ? static_cast<const void *>(keep) : add;
   const double flops = 4.0 * B * Hq * S * S * D * (causal != Causal::None ? 0.5 : 1.0);
-  for (int cfg : {1, 2, 3, 4, 5}) {
-    if ((cfg >= 4) != (D == 128) && cfg != 1)
-      continue;
+  for (int cfg : attentionConfigs(D)) {
     la::attentionConfig = cfg;
     double ms = medianMs([&] {
       attention<__half>(in<__half>(q, shp({B, Hq, S, D})), in<__half>(k, shp({B, Hk, S, D})),
@@ -672,18 +667,8 @@ void benchDecode(int64_t B, int64_t Hq, int64_t Hk, int64_t Sk, int64_t D) {
 }
 
 void benchLinear(int64_t M, int64_t N, int64_t K, bool bias, Activation act, bool trans) {
-  __half *x, *w, *b, *y;
-  CK(cudaMalloc(&x, M * K * 2));
-  CK(cudaMalloc(&w, K * N * 2));
-  CK(cudaMalloc(&b, N * 2));
+  __half *x = randomHalves(M * K), *w = randomHalves(K * N), *b = randomHalves(N), *y;
   CK(cudaMalloc(&y, M * N * 2));
-  std::vector<__half> h(std::max(M * K, K * N));
-  std::uniform_real_distribution<float> u(-1, 1);
-  for (auto &v : h)
-    v = __float2half(u(rng));
-  CK(cudaMemcpy(x, h.data(), M * K * 2, cudaMemcpyHostToDevice));
-  CK(cudaMemcpy(w, h.data(), K * N * 2, cudaMemcpyHostToDevice));
-  CK(cudaMemcpy(b, h.data(), N * 2, cudaMemcpyHostToDevice));
   double ms = medianMs([&] { linear<__half>(x, w, bias ? b : nullptr, nullptr, y, M, N, K, trans, act); });
   std::printf("BENCH linear f16 M=%ld N=%ld K=%ld%s%s act=%s: %.4f ms, %.1f TFLOP/s\n", (long)M,
               (long)N, (long)K, trans ? " transW" : "", bias ? " bias" : "", actName(act), ms,
@@ -697,16 +682,8 @@ void benchLinear(int64_t M, int64_t N, int64_t K, bool bias, Activation act, boo
 /// the aligned GEMM into [M, Np] as the reference rate.
 void benchLmHead(int64_t M, int64_t N, int64_t K) {
   const int64_t Np = (N + 7) / 8 * 8;
-  __half *x, *w, *y;
-  CK(cudaMalloc(&x, M * K * 2));
-  CK(cudaMalloc(&w, K * Np * 2));
+  __half *x = randomHalves(M * K), *w = randomHalves(K * Np), *y;
   CK(cudaMalloc(&y, M * Np * 2));
-  std::vector<__half> h(std::max(M * K, K * Np));
-  std::uniform_real_distribution<float> u(-1, 1);
-  for (auto &v : h)
-    v = __float2half(u(rng));
-  CK(cudaMemcpy(x, h.data(), M * K * 2, cudaMemcpyHostToDevice));
-  CK(cudaMemcpy(w, h.data(), K * Np * 2, cudaMemcpyHostToDevice));
   const double flops = 2.0 * M * N * K;
   auto report = [&](const char *what, double ms) {
     std::printf("BENCH lm-head f16 M=%ld N=%ld K=%ld %s: %.4f ms, %.1f TFLOP/s\n", (long)M, (long)N,
