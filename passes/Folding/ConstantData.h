@@ -10,6 +10,7 @@
 #define LLM_PASSES_FOLDING_CONSTANTDATA_H
 
 #include "dialects/LLM/IR/LLMOps.h"
+#include "runtime/include/llmrt/FloatRounding.h"
 
 #include "mlir/IR/BuiltinAttributes.h"
 
@@ -47,14 +48,10 @@ int64_t elementBytes(Type type);
 /// `name` (the blob manager makes it unique with a suffix when taken).
 ElementsAttr makeBlob(RankedTensorType type, StringRef name, ArrayRef<char> bytes);
 
-/// f32 bits to f16 bits, rounded to nearest, ties to even. A finite value
-/// that would round to infinity saturates to +-65504 and sets `overflow`;
-/// infinities and NaNs are kept.
-uint16_t roundF32ToF16(uint32_t bits, bool &overflow);
-
-/// f32 bits to bf16 bits, rounded to nearest, ties to even; saturates like
-/// roundF32ToF16.
-uint16_t roundF32ToBF16(uint32_t bits, bool &overflow);
+/// f32 bits to f16 / bf16 bits: the rounding the runtime applies to a
+/// checkpoint too (runtime/include/llmrt/FloatRounding.h).
+using llmrt::roundF32ToBF16;
+using llmrt::roundF32ToF16;
 
 } // namespace llm
 } // namespace mlir

@@ -6,6 +6,8 @@
 #include "Safetensors.h"
 #include "Status.h"
 
+#include "llmrt/FloatRounding.h"
+
 #include <cstring>
 
 namespace llmrt {
@@ -23,50 +25,8 @@ float bitsFloat(uint32_t u) {
   return f;
 }
 
-uint16_t toBF16(float f) {
-  uint32_t u = floatBits(f);
-  if ((u & 0x7fffffffu) > 0x7f800000u)
-    return static_cast<uint16_t>((u >> 16) | 0x40); // quiet NaN
-  if ((u & 0x7fffffffu) == 0x7f800000u)
-    return static_cast<uint16_t>(u >> 16); // infinity stays infinity
-  u += 0x7fffu + ((u >> 16) & 1u);
-  if ((u & 0x7fffffffu) >= 0x7f800000u) // a finite value rounded past the largest
-    return static_cast<uint16_t>(((u >> 16) & 0x8000u) | 0x7f7fu);
-  return static_cast<uint16_t>(u >> 16);
-}
 float fromBF16(uint16_t h) { return bitsFloat(static_cast<uint32_t>(h) << 16); }
 
-uint16_t toF16(float f) {
-  uint32_t u = floatBits(f);
-  uint32_t sign = (u >> 16) & 0x8000u;
-  uint32_t absBits = u & 0x7fffffffu;
-  if (absBits > 0x7f800000u)
-    return static_cast<uint16_t>(sign | 0x7e00u);
-  if (absBits == 0x7f800000u)
-    return static_cast<uint16_t>(sign | 0x7c00u);
-  // Finite values that round past 65504 saturate to it, as the compiler's
-  // precision pass does (llm-convert-precision): a checkpoint's finfo(f32).min
-  // mask constant must stay a large finite number, not become -inf.
-  if (absBits >= 0x477ff000u)
-    return static_cast<uint16_t>(sign | 0x7bffu);
-  if (absBits < 0x38800000u) { // below the smallest normal: subnormal or zero
-    float a = bitsFloat(absBits);
-    // a / 2^-24 rounded to nearest even (the FPU's default rounding).
-    float scaled = a * 16777216.0f;
-    uint32_t q = static_cast<uint32_t>(scaled);
-    float rest = scaled - static_cast<float>(q);
-    if (rest > 0.5f || (rest == 0.5f && (q & 1u)))
-      ++q;
-    return static_cast<uint16_t>(sign | q);
-  }
-  uint32_t exponent = ((absBits >> 23) - 112) << 10;
-  uint32_t mantissa = absBits & 0x7fffffu;
-  uint32_t h = exponent | (mantissa >> 13);
-  uint32_t rest = mantissa & 0x1fffu;
-  if (rest > 0x1000u || (rest == 0x1000u && (h & 1u)))
-    ++h;
-  return static_cast<uint16_t>(sign | h);
-}
 float fromF16(uint16_t h) {
   uint32_t sign = static_cast<uint32_t>(h & 0x8000u) << 16;
   uint32_t exponent = (h >> 10) & 0x1fu, mantissa = h & 0x3ffu;
@@ -112,7 +72,10 @@ bool convertFloats(llmrt_dtype from, const void *src, llmrt_dtype to, void *dst,
     if (to == LLMRT_FLOAT32)
       std::memcpy(static_cast<uint8_t *>(dst) + 4 * i, &f, 4);
     else {
-      uint16_t h = to == LLMRT_FLOAT16 ? toF16(f) : toBF16(f);
+      // The compiler's rounding (saturating, as llm-convert-precision does).
+      bool overflow = false;
+      uint16_t h = to == LLMRT_FLOAT16 ? roundF32ToF16(floatBits(f), overflow)
+                                       : roundF32ToBF16(floatBits(f), overflow);
       std::memcpy(static_cast<uint8_t *>(dst) + 2 * i, &h, 2);
     }
   }

@@ -55,10 +55,9 @@ struct HostWeight {
   size_t bytes = 0;
 };
 
-/// Converts `count` elements between float32, float16 and bfloat16 (round to
-/// nearest even; finite values beyond the target's range saturate to its
-/// largest finite value, as the compiler's precision pass does). Returns false
-/// for any other pair.
+/// Converts `count` elements between float32, float16 and bfloat16 with the
+/// compiler's rounding (llmrt/FloatRounding.h: nearest even, finite values
+/// beyond the target's range saturate). Returns false for any other pair.
 bool convertFloats(llmrt_dtype from, const void *src, llmrt_dtype to, void *dst, size_t count);
 
 class SafetensorsFile;
