@@ -27,18 +27,16 @@ using namespace mlir::llm;
 
 namespace {
 
-/// The input of `value`'s defining transpose when it swaps heads and
-/// sequence ([0, 2, 1, 3]), else null.
-Value headSwapInput(Value value) {
-  auto transpose = value.getDefiningOp<TransposeOp>();
-  if (!transpose || !llvm::equal(transpose.getPermutation(), ArrayRef<int64_t>{0, 2, 1, 3}))
-    return Value();
-  return transpose.getInput();
+/// A transpose that swaps heads and sequence ([0, 2, 1, 3]).
+bool isHeadSwap(Operation *op) {
+  auto transpose = dyn_cast_or_null<TransposeOp>(op);
+  return transpose && llvm::equal(transpose.getPermutation(), ArrayRef<int64_t>{0, 2, 1, 3});
 }
 
-bool isHeadSwap(Operation *op) {
-  auto transpose = dyn_cast<TransposeOp>(op);
-  return transpose && llvm::equal(transpose.getPermutation(), ArrayRef<int64_t>{0, 2, 1, 3});
+/// The input of `value`'s defining head swap, else null.
+Value headSwapInput(Value value) {
+  Operation *def = value.getDefiningOp();
+  return isHeadSwap(def) ? def->getOperand(0) : Value();
 }
 
 struct FoldHeadTransposesPass
