@@ -913,9 +913,18 @@ LogicalResult FunctionEmitter::emitOp(Operation *op) {
       })
       // Attention.
       .Case([&](AttentionOp attention) -> LogicalResult {
-        const Dims &q = dims(attention.getQuery()), &k = dims(attention.getKey()),
-                   &v = dims(attention.getValue());
+        Dims q = dims(attention.getQuery()), k = dims(attention.getKey()),
+             v = dims(attention.getValue());
         const int64_t hd = attention.getHeadsDim(), sd = attention.getSeqDim();
+        // Packed: q, k and v are heads of one [B, S, Hq + Hk + Hv, D] tensor.
+        std::string packedHeads;
+        if (auto packed = attention.getPackedHeads()) {
+          const int64_t hq = (*packed)[0], hk = (*packed)[1], hv = (*packed)[2];
+          check(fmt::format("{} == {}", q[hd], hq + hk + hv), op,
+                "the packed q/k/v tensor's heads differ from packed_heads");
+          q[hd] = lit(hq), k[hd] = lit(hk), v[hd] = lit(hv);
+          packedHeads = fmt::format(", llmk::PackedHeads{{{}, {}, {}}}", hq, hk, hv);
+        }
         check(fmt::format("{} == {} && {} == {} && {} == {}", q[3], k[3], k[sd], v[sd], k[hd],
                           v[hd]),
               op, "query/key/value dims are inconsistent");
@@ -940,15 +949,16 @@ LogicalResult FunctionEmitter::emitOp(Operation *op) {
         StringRef layout = attention.getLayout() == "bshd" ? "BSHD" : "BHSD";
         run += fmt::format(
             "  llmk::attention({}, {}, {}, {}, {}, llmk::MaskKind::{}, {}, {}, llmk::Causal::{}, "
-            "{}, llmk::HeadLayout::{});\n",
+            "{}, llmk::HeadLayout::{}{});\n",
             in(attention.getQuery()), in(attention.getKey()), in(attention.getValue()), maskPtr,
             maskShape, maskKind, ptr(attention.getResult()), scale, causalName,
-            hexFloat(attention.getSoftcap().convertToFloat()), layout);
+            hexFloat(attention.getSoftcap().convertToFloat()), layout, packedHeads);
         if (attention.getMaskedRows() == "uniform" && maskKind == "Bool")
           run += fmt::format("  llmk::attentionUniformMaskedRows({}, {}, {}, {}, {}, "
-                             "llmk::Causal::{}, llmk::HeadLayout::{});\n",
+                             "llmk::Causal::{}, llmk::HeadLayout::{}{});\n",
                              in(attention.getQuery()), in(attention.getValue()), maskPtr,
-                             maskShape, ptr(attention.getResult()), causalName, layout);
+                             maskShape, ptr(attention.getResult()), causalName, layout,
+                             packedHeads);
         return success();
       })
       .Case([&](RotaryEmbeddingOp rotary) -> LogicalResult {

@@ -1321,7 +1321,8 @@ LogicalResult importAttention(N &n) {
   Value attention = n.build<AttentionOp>(*q, key, value, opMask,
                                           scale ? n.b.getF32FloatAttr(*scale) : FloatAttr(),
                                           n.b.getStringAttr(causal), n.b.getF32FloatAttr(*softcap),
-                                          n.b.getStringAttr("zero"));
+                                          n.b.getStringAttr("zero"), n.b.getStringAttr("bhsd"),
+                                          /*packed_heads=*/DenseI64ArrayAttr());
   n.setOutput(0, threeD ? n.mergeHeads(attention) : attention);
 
   if (n.hasOutput(3)) {

@@ -95,7 +95,7 @@ Value attend(N &n, Value q, Value k, Value v, Value mask, std::optional<float> s
                              typeOf(q).getDimSize(2), typeOf(v).getDimSize(3)},
                             elementOf(q)),
       q, k, v, mask, attrScale, n.b.getStringAttr(causal), n.b.getF32FloatAttr(softcap),
-      n.b.getStringAttr("zero"));
+      n.b.getStringAttr("zero"), n.b.getStringAttr("bhsd"), /*packed_heads=*/DenseI64ArrayAttr());
   return n.mergeHeads(op);
 }
 

@@ -74,7 +74,7 @@ struct FoldHeadTransposesPass
         builder, attention.getLoc(), resultType, q, k, v, attention.getMask(),
         attention.getScaleAttr(),
         attention.getCausalAttr(), attention.getSoftcapAttr(), attention.getMaskedRowsAttr(),
-        builder.getStringAttr("bshd"));
+        builder.getStringAttr("bshd"), /*packed_heads=*/DenseI64ArrayAttr());
     // Users that swap the result back read the new result directly; any
     // other user reads a swap of it.
     Value swapped;

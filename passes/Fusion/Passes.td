@@ -61,6 +61,30 @@ def FoldHeadTransposesPass : Pass<"llm-fold-head-transposes", "::mlir::func::Fun
   let dependentDialects = ["::mlir::llm::LLMDialect"];
 }
 
+def PackQKVHeadsPass : Pass<"llm-pack-qkv-heads", "::mlir::func::FuncOp"> {
+  let summary = "Let llm.attention read q, k and v in place from the merged projection";
+  let description = [{
+    `attention(reshape(s#0), reshape(s#1), reshape(s#2)) {layout = "bshd"}`
+    with `s = split(x)` three slices of the last dim of `x : [B, S, N]` and
+    each reshape `[B, S, H_i, D]` (the merged q/k/v projection, split and
+    cut into heads) becomes
+    `attention(p, p, p) {layout = "bshd", packed_heads = [Hq, Hk, Hv]}` with
+    `p = reshape(x) : [B, S, Hq + Hk + Hv, D]`, a view. The split's three
+    copies disappear; the kernels read each head's rows with the packed
+    tensor's stride.
+
+    Only when the split and the reshapes have no other users (a KV cache or
+    a rotary embedding between them keeps the split), and only in
+    `[B, S, H, D]` (run after `llm-fold-head-transposes`); misses are
+    remarks under `report-misses`.
+  }];
+  let options = [
+    Option<"reportMisses", "report-misses", "bool", /*default=*/"false",
+           "Remark at each attention whose q, k and v stay three tensors, with the reason">,
+  ];
+  let dependentDialects = ["::mlir::llm::LLMDialect"];
+}
+
 def FuseElementwisePass : Pass<"llm-fuse-elementwise", "::mlir::func::FuncOp"> {
   let summary = "Group elementwise ops into llm.fused regions, one loop each";
   let description = [{

@@ -52,6 +52,12 @@ void mlir::llm::buildLLMOptimizePipeline(OpPassManager &pm, const LLMOptimizeOpt
     headOptions.reportMisses = options.reportMisses;
     pm.addNestedPass<func::FuncOp>(createFoldHeadTransposesPass(headOptions));
   }
+  // After the head transposes fold (packing needs [B, S, H, D]).
+  if (options.packQKVHeads) {
+    PackQKVHeadsPassOptions packOptions;
+    packOptions.reportMisses = options.reportMisses;
+    pm.addNestedPass<func::FuncOp>(createPackQKVHeadsPass(packOptions));
+  }
   // After the epilogues and merging, whose patterns and constant
   // concatenations see the f32 model as imported; before elementwise fusion,
   // so that the casts around the ops kept in f32 fuse into the loops.
@@ -76,6 +82,6 @@ void mlir::llm::registerLLMOptimizePipeline() {
       "llm-optimize",
       "The optimization pipeline of the CPU and CUDA targets: raise composites (norms, "
       "activations, attention), canonicalize and CSE, fold weight transforms, fuse GEMM epilogues, merge parallel linears, "
-      "fold head transposes into attention, convert precision (optional), fuse elementwise regions",
+      "fold head transposes into attention, pack q/k/v heads, convert precision (optional), fuse elementwise regions",
       buildLLMOptimizePipeline);
 }

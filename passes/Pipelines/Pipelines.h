@@ -31,6 +31,11 @@ struct LLMOptimizeOptions : public PassPipelineOptions<LLMOptimizeOptions> {
       llvm::cl::desc("Let attention read and write [B, S, H, D] instead of transposing its "
                      "heads (llm-fold-head-transposes)"),
       llvm::cl::init(true)};
+  Option<bool> packQKVHeads{
+      *this, "pack-qkv-heads",
+      llvm::cl::desc("Let attention read q, k and v in place from the merged projection "
+                     "(llm-pack-qkv-heads)"),
+      llvm::cl::init(true)};
   Option<bool> fuseElementwise{
       *this, "fuse-elementwise",
       llvm::cl::desc("Group elementwise ops into llm.fused regions (one loop each), with "

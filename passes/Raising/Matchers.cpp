@@ -351,9 +351,12 @@ static DimSize dimSizeAt(Value tensor, int64_t dim, unsigned depth) {
       return dimSizeAt(gather.getIndices(), dim - axis, depth + 1);
     return dimSizeAt(gather.getData(), dim - indicesRank + 1, depth + 1);
   }
-  if (auto attention = dyn_cast<AttentionOp>(def))
+  if (auto attention = dyn_cast<AttentionOp>(def)) {
+    if (auto packed = attention.getPackedHeads(); packed && dim == attention.getHeadsDim())
+      return DimSize{(*packed)[0]};
     return dim == 3 ? dimSizeAt(attention.getValue(), 3, depth + 1)
                     : dimSizeAt(attention.getQuery(), dim, depth + 1);
+  }
   if (auto rotary = dyn_cast<RotaryEmbeddingOp>(def))
     return dimSizeAt(rotary.getInput(), dim, depth + 1);
   if (isa<CastOp>(def) || def->hasTrait<OpTrait::SameOperandsAndResultType>())

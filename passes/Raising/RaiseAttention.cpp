@@ -292,7 +292,8 @@ struct RaiseAttention : RaisePattern<RaiseAttention, MatmulOp, AttentionMatch> {
     auto attention = AttentionOp::create(
         rewriter, loc, root.getType(), match.query, key, match.value, mask,
         rewriter.getF32FloatAttr(static_cast<float>(match.scale)), rewriter.getStringAttr("none"),
-        rewriter.getF32FloatAttr(0.0f), rewriter.getStringAttr(match.maskedRows));
+        rewriter.getF32FloatAttr(0.0f), rewriter.getStringAttr(match.maskedRows),
+        rewriter.getStringAttr("bhsd"), /*packed_heads=*/DenseI64ArrayAttr());
     rewriter.replaceOp(root, attention.getResult());
   }
 };

@@ -44,12 +44,30 @@ static OpFoldResult reshapeConstant(Attribute attr, Type resultType) {
 OpFoldResult ConstantOp::fold(FoldAdaptor) { return getValue(); }
 
 // dim(x : tensor<...x768x...>, i) -> 768
+// dim(reshape(x, [..., %n, ...]), i) -> %n (the reshape's target dim i)
+// dim(transpose(x, perm), i) -> dim(x, perm[i]) (in place)
+// The last two let a transpose or reshape whose only other users asked for
+// its dims go (llm-pack-qkv-heads needs its reshapes used once).
 OpFoldResult DimOp::fold(FoldAdaptor) {
   auto type = getInput().getType();
   int64_t index = getIndex();
-  if (index < 0 || index >= type.getRank() || type.isDynamicDim(index))
+  if (index < 0 || index >= type.getRank())
     return {};
-  return IntegerAttr::get(IndexType::get(getContext()), type.getDimSize(index));
+  if (!type.isDynamicDim(index))
+    return IntegerAttr::get(IndexType::get(getContext()), type.getDimSize(index));
+  if (auto reshape = getInput().getDefiningOp<ReshapeOp>()) {
+    ArrayRef<int64_t> target = reshape.getStaticShape();
+    if (!ShapedType::isDynamic(target[index]))
+      return {};
+    const auto dynamicBefore = llvm::count_if(target.take_front(index), ShapedType::isDynamic);
+    return reshape.getShape()[dynamicBefore];
+  }
+  if (auto transpose = getInput().getDefiningOp<TransposeOp>()) {
+    getInputMutable().assign(transpose.getInput());
+    setIndex(transpose.getPermutation()[index]);
+    return getResult();
+  }
+  return {};
 }
 
 // shape(x : tensor<2x3xf32>) -> dense<[2, 3]>

@@ -494,11 +494,21 @@ LogicalResult AttentionOp::inferReturnTypes(MLIRContext *ctx, std::optional<Loca
   if (q.getRank() != 4 || v.getRank() != 4)
     return emitOptionalError(loc, "query, key and value must be 4-D [batch, heads, seq, "
                                   "head_dim] or [batch, seq, heads, head_dim]");
-  // [B, H, Sq, Dv] or, with layout = "bshd", [B, Sq, H, Dv].
-  types.push_back(RankedTensorType::get(
-      {q.getDimSize(0), q.getDimSize(1), q.getDimSize(2), v.getDimSize(3)},
-      q.getElementType()));
+  // [B, H, Sq, Dv] or, with layout = "bshd", [B, Sq, H, Dv]; packed, H is
+  // the query's head count.
+  SmallVector<int64_t> shape = {q.getDimSize(0), q.getDimSize(1), q.getDimSize(2),
+                                v.getDimSize(3)};
+  if (auto packed = adaptor.getPackedHeads(); packed && !packed->empty())
+    shape[2] = (*packed)[0];
+  types.push_back(RankedTensorType::get(shape, q.getElementType()));
   return success();
+}
+
+SmallVector<int64_t> AttentionOp::getHeadsShape(Value operand, int which) {
+  auto shape = llvm::to_vector(cast<RankedTensorType>(operand.getType()).getShape());
+  if (auto packed = getPackedHeads(); packed && shape.size() == 4 && packed->size() == 3)
+    shape[getHeadsDim()] = (*packed)[which];
+  return shape;
 }
 
 LogicalResult AttentionOp::verify() {
@@ -506,6 +516,24 @@ LogicalResult AttentionOp::verify() {
   if (getLayout() != "bhsd" && getLayout() != "bshd")
     return emitOpError() << "layout must be \"bhsd\" or \"bshd\", got \"" << getLayout() << "\"";
   const bool bshd = getLayout() == "bshd";
+  if (auto packed = getPackedHeads()) {
+    if (!bshd)
+      return emitOpError() << "packed_heads needs layout = \"bshd\"";
+    if (packed->size() != 3 || llvm::any_of(*packed, [](int64_t h) { return h <= 0; }))
+      return emitOpError() << "packed_heads must be three positive head counts [q, k, v]";
+    if (getQuery() != getKey() || getQuery() != getValue())
+      return emitOpError() << "with packed_heads, query, key and value must be one value";
+    if (q.getRank() == 4) {
+      const int64_t heads = q.getDimSize(2), sum = (*packed)[0] + (*packed)[1] + (*packed)[2];
+      if (!ShapedType::isDynamic(heads) && heads != sum)
+        return emitOpError() << "packed_heads sum to " << sum << " heads, the tensor has "
+                             << heads;
+    }
+    // The checks below see the three as their heads.
+    q = RankedTensorType::get(getQueryShape(), q.getElementType());
+    k = RankedTensorType::get(getKeyShape(), k.getElementType());
+    v = RankedTensorType::get(getValueShape(), v.getElementType());
+  }
   const int64_t hd = getHeadsDim(), sd = getSeqDim();
   // The result-type inference runs after this verifier, so check the ranks
   // here before reading any dim.

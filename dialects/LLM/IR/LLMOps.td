@@ -486,9 +486,18 @@ def LLM_AttentionOp : LLM_InferredOp<"attention"> {
     `llm-fold-head-transposes`). The mask still broadcasts to the scores
     `[batch, q_heads, q_seq, kv_seq]`.
 
+    `packed_heads = array<i64: Hq, Hk, Hv>` (with `layout = "bshd"` only)
+    reads query, key and value in place from one tensor
+    `[batch, seq, Hq + Hk + Hv, head_dim]`, the merged q/k/v projection's
+    output: query, key and value are then the same value, the query heads
+    its first `Hq`, the key heads the next `Hk`, the value heads the last
+    `Hv` (see `llm-pack-qkv-heads`). The result is `[batch, seq, Hq,
+    head_dim]`.
+
     ```mlir
     %o = llm.attention %q, %k, %v {causal = "lower_right"} : tensor<?x32x?x64xf32>, tensor<?x8x?x64xf32>, tensor<?x8x?x64xf32> -> tensor<?x32x?x64xf32>
     %p = llm.attention %q2, %k2, %v2 {layout = "bshd"} : tensor<?x?x12x64xf16>, tensor<?x?x12x64xf16>, tensor<?x?x12x64xf16> -> tensor<?x?x12x64xf16>
+    %r = llm.attention %qkv, %qkv, %qkv {layout = "bshd", packed_heads = array<i64: 12, 12, 12>} : tensor<?x?x36x64xf16>, tensor<?x?x36x64xf16>, tensor<?x?x36x64xf16> -> tensor<?x?x12x64xf16>
     ```
   }];
   let arguments = (ins LLM_FloatTensor:$query, LLM_FloatTensor:$key,
@@ -497,12 +506,20 @@ def LLM_AttentionOp : LLM_InferredOp<"attention"> {
                        DefaultValuedAttr<StrAttr, "\"none\"">:$causal,
                        DefaultValuedAttr<F32Attr, "0.0f">:$softcap,
                        DefaultValuedAttr<StrAttr, "\"zero\"">:$masked_rows,
-                       DefaultValuedAttr<StrAttr, "\"bhsd\"">:$layout);
+                       DefaultValuedAttr<StrAttr, "\"bhsd\"">:$layout,
+                       OptionalAttr<DenseI64ArrayAttr>:$packed_heads);
   let results = (outs LLM_FloatTensor:$result);
   let extraClassDeclaration = [{
     /// The dims of heads and of the sequence in query, key, value and result.
     int64_t getHeadsDim() { return getLayout() == "bshd" ? 2 : 1; }
     int64_t getSeqDim() { return getLayout() == "bshd" ? 1 : 2; }
+    /// The shapes query, key and value have as heads: their operands' types,
+    /// or with packed_heads, the packed tensor's with its heads dim replaced
+    /// by each one's head count.
+    SmallVector<int64_t> getQueryShape() { return getHeadsShape(getQuery(), 0); }
+    SmallVector<int64_t> getKeyShape() { return getHeadsShape(getKey(), 1); }
+    SmallVector<int64_t> getValueShape() { return getHeadsShape(getValue(), 2); }
+    SmallVector<int64_t> getHeadsShape(Value operand, int which);
   }];
   let assemblyFormat = [{
     $query `,` $key `,` $value (`mask` $mask^ `:` type($mask))? attr-dict `:`

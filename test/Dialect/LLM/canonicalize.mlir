@@ -49,6 +49,23 @@ func.func @dim(%x: tensor<?x?x768xf32>) -> (index, index) {
 
 // -----
 
+// dim of a reshape's dynamic target dim is the reshape's index; of a
+// transpose, the input's permuted dim. The transpose and the reshape lose
+// those users (and here go).
+// CHECK-LABEL: func.func @dim_through_views
+// CHECK-SAME:    (%[[X:.+]]: tensor<?x?x768xf32>, %[[B:.+]]: index, %[[S:.+]]: index)
+// CHECK-NEXT:    %[[D:.+]] = llm.dim %[[X]], 1 : tensor<?x?x768xf32>
+// CHECK-NEXT:    return %[[S]], %[[D]]
+func.func @dim_through_views(%x: tensor<?x?x768xf32>, %b: index, %s: index) -> (index, index) {
+  %h = llm.reshape %x [%b, %s, 12, 64] : tensor<?x?x768xf32> -> tensor<?x?x12x64xf32>
+  %0 = llm.dim %h, 1 : tensor<?x?x12x64xf32>
+  %t = llm.transpose %x {permutation = array<i64: 1, 0, 2>} : tensor<?x?x768xf32> -> tensor<?x?x768xf32>
+  %1 = llm.dim %t, 0 : tensor<?x?x768xf32>
+  return %0, %1 : index, index
+}
+
+// -----
+
 // shape of a static tensor is a constant.
 // CHECK-LABEL: func.func @shape_static
 // CHECK-NEXT:    %[[S:.+]] = llm.constant dense<[2, 3]> : tensor<2xi64>

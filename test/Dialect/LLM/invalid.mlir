@@ -598,6 +598,40 @@ func.func @attention_bshd_heads(%q: tensor<?x?x12x64xf32>, %k: tensor<?x?x5x64xf
 
 // -----
 
+// packed_heads: one [B, S, Hq + Hk + Hv, D] tensor, in bshd, heads that sum
+// to its heads dim and divide as grouped-query heads.
+func.func @attention_packed_bhsd(%p: tensor<?x36x?x64xf32>) -> tensor<?x12x?x64xf32> {
+  // expected-error @+1 {{packed_heads needs layout = "bshd"}}
+  %0 = llm.attention %p, %p, %p {packed_heads = array<i64: 12, 12, 12>} : tensor<?x36x?x64xf32>, tensor<?x36x?x64xf32>, tensor<?x36x?x64xf32> -> tensor<?x12x?x64xf32>
+  return %0 : tensor<?x12x?x64xf32>
+}
+
+// -----
+
+func.func @attention_packed_values(%p: tensor<?x?x36x64xf32>, %o: tensor<?x?x36x64xf32>) -> tensor<?x?x12x64xf32> {
+  // expected-error @+1 {{with packed_heads, query, key and value must be one value}}
+  %0 = llm.attention %p, %o, %p {layout = "bshd", packed_heads = array<i64: 12, 12, 12>} : tensor<?x?x36x64xf32>, tensor<?x?x36x64xf32>, tensor<?x?x36x64xf32> -> tensor<?x?x12x64xf32>
+  return %0 : tensor<?x?x12x64xf32>
+}
+
+// -----
+
+func.func @attention_packed_sum(%p: tensor<?x?x36x64xf32>) -> tensor<?x?x12x64xf32> {
+  // expected-error @+1 {{packed_heads sum to 24 heads, the tensor has 36}}
+  %0 = llm.attention %p, %p, %p {layout = "bshd", packed_heads = array<i64: 12, 6, 6>} : tensor<?x?x36x64xf32>, tensor<?x?x36x64xf32>, tensor<?x?x36x64xf32> -> tensor<?x?x12x64xf32>
+  return %0 : tensor<?x?x12x64xf32>
+}
+
+// -----
+
+func.func @attention_packed_groups(%p: tensor<?x?x22x64xf32>) -> tensor<?x?x12x64xf32> {
+  // expected-error @+1 {{query heads (12) must be a multiple of kv heads (5)}}
+  %0 = llm.attention %p, %p, %p {layout = "bshd", packed_heads = array<i64: 12, 5, 5>} : tensor<?x?x22x64xf32>, tensor<?x?x22x64xf32>, tensor<?x?x22x64xf32> -> tensor<?x?x12x64xf32>
+  return %0 : tensor<?x?x12x64xf32>
+}
+
+// -----
+
 // masked_rows is "zero" or "uniform".
 func.func @attention_masked_rows(%q: tensor<?x12x?x64xf32>, %m: tensor<?x1x1x?xi1>) -> tensor<?x12x?x64xf32> {
   // expected-error @+1 {{masked_rows must be "zero" or "uniform", got "mean"}}

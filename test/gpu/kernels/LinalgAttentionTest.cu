@@ -295,6 +295,9 @@ struct AttnCase {
   bool keyMask = false;
   // q, k, v and the output are stored [B, S, H, D] (HeadLayout::BSHD).
   bool bshd = false;
+  // ... and q, k, v are the heads of one [B, S, Hq + 2 Hk, D] tensor
+  // (PackedHeads; Sq == Sk, D == Dv).
+  bool packed = false;
 };
 
 /// x ([B, H, S, D] order) stored as [B, S, H, D], or back with `back`.
@@ -359,13 +362,32 @@ template <typename T> void testAttention(const AttnCase &c) {
     vT.h = swapHeadsSeq(v.h, B, Hk, Sk, Dv);
     qT.upload(), kT.upload(), vT.upload();
   }
-  const In<T> qIn = c.bshd ? in(qT.d, shp({B, Sq, Hq, D})) : in(q.d, shp({B, Hq, Sq, D}));
-  const In<T> kIn = c.bshd ? in(kT.d, shp({B, Sk, Hk, D})) : in(k.d, shp({B, Hk, Sk, D}));
-  const In<T> vIn = c.bshd ? in(vT.d, shp({B, Sk, Hk, Dv})) : in(v.d, shp({B, Hk, Sk, Dv}));
+  In<T> qIn = c.bshd ? in(qT.d, shp({B, Sq, Hq, D})) : in(q.d, shp({B, Hq, Sq, D}));
+  In<T> kIn = c.bshd ? in(kT.d, shp({B, Sk, Hk, D})) : in(k.d, shp({B, Hk, Sk, D}));
+  In<T> vIn = c.bshd ? in(vT.d, shp({B, Sk, Hk, Dv})) : in(v.d, shp({B, Hk, Sk, Dv}));
+  // Packed: the heads side by side in one tensor, index by index (not
+  // through HeadRows, which the kernel uses).
+  const int64_t Ht = Hq + 2 * Hk;
+  Tensor<T> all(c.packed ? B * Sq * Ht * D : 0);
+  PackedHeads packed;
+  if (c.packed) {
+    auto put = [&](const std::vector<double> &x, int64_t H, int64_t first) {
+      for (int64_t b = 0; b < B; ++b)
+        for (int64_t h = 0; h < H; ++h)
+          for (int64_t i = 0; i < Sq; ++i)
+            for (int64_t d = 0; d < D; ++d)
+              all.h[((b * Sq + i) * Ht + first + h) * D + d] = x[((b * H + h) * Sq + i) * D + d];
+    };
+    put(q.h, Hq, 0), put(k.h, Hk, Hq), put(v.h, Hk, Hq + Hk);
+    all.upload();
+    qIn = kIn = vIn = in(all.d, shp({B, Sq, Ht, D}));
+    packed = PackedHeads{Hq, Hk, Hk};
+  }
   auto result = [&] {
     return c.bshd ? swapHeadsSeq(o.download(), B, Hq, Sq, Dv, /*back=*/true) : o.download();
   };
-  attention<T>(qIn, kIn, vIn, maskPtr, ms, c.mask, o.d, scale, c.causal, c.softcap, layout);
+  attention<T>(qIn, kIn, vIn, maskPtr, ms, c.mask, o.d, scale, c.causal, c.softcap, layout,
+               packed);
   CK(cudaStreamSynchronize(stream()));
   CK(cudaGetLastError());
   std::vector<double> ref(o.n), s(Sk), uniform(o.n);
@@ -415,10 +437,10 @@ template <typename T> void testAttention(const AttnCase &c) {
   if (c.keyMask)
     std::strncat(name, " key-mask", sizeof name - std::strlen(name) - 1);
   if (c.bshd)
-    std::strncat(name, " bshd", sizeof name - std::strlen(name) - 1);
+    std::strncat(name, c.packed ? " packed" : " bshd", sizeof name - std::strlen(name) - 1);
   check<T>(name, result(), ref, 2e-5);
   if (boolMask) {
-    attentionUniformMaskedRows<T>(qIn, vIn, boolMask, ms, o.d, c.causal, layout);
+    attentionUniformMaskedRows<T>(qIn, vIn, boolMask, ms, o.d, c.causal, layout, packed);
     CK(cudaStreamSynchronize(stream()));
     CK(cudaGetLastError());
     std::strncat(name, " uniform-rows", sizeof name - std::strlen(name) - 1);
@@ -470,6 +492,13 @@ template <typename T> void attentionSuite() {
       {2, 3, 1, 45, 60, 40, 40, Causal::UpperLeft, MaskKind::Bool, 0, false, true},
       {1, 2, 2, 37, 70, 72, 48, Causal::None, MaskKind::None, 0, false, true},
       {2, 8, 2, 1, 500, 128, 128, Causal::LowerRight, MaskKind::Additive, 0, true},
+      // q, k, v packed in one [B, S, Hq + 2 Hk, D] tensor (packed_heads):
+      // tensor-core (wgmma and mma.sync), split-key decoding and SIMT.
+      {2, 4, 2, 150, 150, 64, 64, Causal::UpperLeft, MaskKind::Bool, 0, true, true, true},
+      {3, 4, 4, 97, 97, 64, 64, Causal::None, MaskKind::Additive, 0, true, true, true},
+      {1, 4, 4, 130, 130, 128, 128, Causal::UpperLeft, MaskKind::None, 0, false, true, true},
+      {2, 8, 2, 3, 3, 64, 64, Causal::UpperLeft, MaskKind::None, 0, false, true, true},
+      {2, 3, 1, 45, 45, 40, 40, Causal::UpperLeft, MaskKind::Bool, 0, false, true, true},
   };
   for (const AttnCase &c : cases)
     testAttention<T>(c);
@@ -562,9 +591,10 @@ __half *randomHalves(size_t n) {
 }
 
 /// The tensor-core configurations attention() has for head dim D (see
-/// la::attentionConfig): 4 and 5 exist for D = 128 only.
+/// la::attentionConfig): 4 and 5 exist for D = 128 only, 6 (the wgmma
+/// default), 7 and 8 (wgmma) for D = 64 only.
 std::vector<int> attentionConfigs(int64_t D) {
-  return D == 128 ? std::vector<int>{1, 2, 3, 4, 5} : std::vector<int>{1, 2, 3};
+  return D == 128 ? std::vector<int>{1, 2, 3, 4, 5} : std::vector<int>{1, 2, 3, 6, 7, 8};
 }
 
 void benchAttention(int64_t B, int64_t H, int64_t S, int64_t D, Causal causal) {
@@ -742,7 +772,7 @@ int main(int argc, char **argv) {
       matmulSuite<__nv_bfloat16>();
       matmulSuite<int32_t>();
       attentionSuite<float>();
-      for (int cfg : {1, 2, 3, 4, 5}) { // every tensor-core configuration
+      for (int cfg : {1, 2, 3, 4, 5, 6, 7, 8}) { // every tensor-core configuration
         la::attentionConfig = cfg;
         std::printf("(attention config %d)\n", cfg);
         attentionSuite<__half>();

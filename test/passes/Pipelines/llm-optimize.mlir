@@ -19,10 +19,11 @@
 // arguments.
 //
 // The whole optimized body is checked line by line (the canonicalizer
-// hoists the constants to the top): 2 layer_norm, 1 merged q/k/v linear +
-// split, 1 attention and 3 more linears that carry every bias, the GELU and
-// both residuals; the reshapes that split the heads stay, their transposes
-// fold into the attention, which reads and writes [B, S, H, D]. No
+// hoists the constants to the top): 2 layer_norm, 1 merged q/k/v linear,
+// 1 attention and 3 more linears that carry every bias, the GELU and both
+// residuals; the head transposes fold into the attention, which reads and
+// writes [B, S, H, D] and reads its q, k and v in place from the merged
+// projection seen as [B, S, 6 heads, 2] (no split is left). No
 // elementwise op is left, so llm-fuse-elementwise (last) builds no region.
 // The constants the merge copied are gone; the merged weight and bias are
 // the only ones left.
@@ -52,11 +53,8 @@
 // CHECK-NEXT: %[[D1:.+]] = llm.dim %[[X]], 1
 // CHECK-NEXT: %[[LN1:.+]] = llm.layer_norm %[[X]] scale %[[G1]] : tensor<4xf32> bias %[[B1]] : tensor<4xf32> {axis = 2 : i64, epsilon = 9.99999974E-6 : f32} : tensor<?x?x4xf32>
 // CHECK-NEXT: %[[QKV:.+]] = llm.linear %[[LN1]], %[[W]], %[[B]] : (tensor<?x?x4xf32>, tensor<4x12xf32>, tensor<12xf32>) -> tensor<?x?x12xf32>
-// CHECK-NEXT: %[[S:.+]]:3 = llm.split %[[QKV]] {axis = 2 : i64, sizes = array<i64: 4, 4, 4>} : tensor<?x?x12xf32> -> tensor<?x?x4xf32>, tensor<?x?x4xf32>, tensor<?x?x4xf32>
-// CHECK-NEXT: %[[Q:.+]] = llm.reshape %[[S]]#0 [%[[D0]], %[[D1]], 2, 2]
-// CHECK-NEXT: %[[K:.+]] = llm.reshape %[[S]]#1 [%[[D0]], %[[D1]], 2, 2]
-// CHECK-NEXT: %[[V:.+]] = llm.reshape %[[S]]#2 [%[[D0]], %[[D1]], 2, 2]
-// CHECK-NEXT: %[[O:.+]] = llm.attention %[[Q]], %[[K]], %[[V]] mask %[[KEEP]] : tensor<?x1x?x?xi1> {layout = "bshd", masked_rows = "uniform", scale = 0.70710{{[0-9]+}} : f32} : tensor<?x?x2x2xf32>, tensor<?x?x2x2xf32>, tensor<?x?x2x2xf32> -> tensor<?x?x2x2xf32>
+// CHECK-NEXT: %[[P:.+]] = llm.reshape %[[QKV]] [%[[D0]], %[[D1]], 6, 2] : tensor<?x?x12xf32> -> tensor<?x?x6x2xf32>
+// CHECK-NEXT: %[[O:.+]] = llm.attention %[[P]], %[[P]], %[[P]] mask %[[KEEP]] : tensor<?x1x?x?xi1> {layout = "bshd", masked_rows = "uniform", packed_heads = array<i64: 2, 2, 2>, scale = 0.70710{{[0-9]+}} : f32} : tensor<?x?x6x2xf32>, tensor<?x?x6x2xf32>, tensor<?x?x6x2xf32> -> tensor<?x?x2x2xf32>
 // CHECK-NEXT: %[[OM:.+]] = llm.reshape %[[O]] [%[[D0]], %[[D1]], 4]
 // CHECK-NEXT: %[[X1:.+]] = llm.linear %[[OM]], %[[WO]], %[[BO]] residual %[[X]] : (tensor<?x?x4xf32>, tensor<4x4xf32>, tensor<4xf32>, tensor<?x?x4xf32>) -> tensor<?x?x4xf32>
 // CHECK-NEXT: %[[LN2:.+]] = llm.layer_norm %[[X1]] scale %[[G2]] : tensor<4xf32> bias %[[B2]] : tensor<4xf32> {axis = 2 : i64, epsilon = 9.99999974E-6 : f32} : tensor<?x?x4xf32>

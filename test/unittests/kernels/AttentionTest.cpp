@@ -31,7 +31,29 @@ struct AttnCase {
   bool emptyRows = false;
   /// q, k, v and the output are stored [B, S, H, D] (HeadLayout::BSHD).
   bool bshd = false;
+  /// ... and q, k, v are heads of one [B, S, Hq + 2 Hk, D] tensor
+  /// (PackedHeads; needs Sq == Skv and D == Dv).
+  bool packed = false;
 };
+
+/// q, k and v ([B, H, S, D] each) as the heads of one [B, S, Hq + 2 Hk, D]
+/// tensor, written out index by index (not through HeadRows, which the
+/// kernel uses).
+template <typename T>
+std::vector<T> packHeads(const std::vector<T> &q, const std::vector<T> &k, const std::vector<T> &v,
+                         int64_t B, int64_t Hq, int64_t Hk, int64_t S, int64_t D) {
+  const int64_t Ht = Hq + 2 * Hk;
+  std::vector<T> p(B * S * Ht * D);
+  auto put = [&](const std::vector<T> &x, int64_t H, int64_t first) {
+    for (int64_t b = 0; b < B; ++b)
+      for (int64_t h = 0; h < H; ++h)
+        for (int64_t s = 0; s < S; ++s)
+          for (int64_t d = 0; d < D; ++d)
+            p[((b * S + s) * Ht + first + h) * D + d] = x[((b * H + h) * S + s) * D + d];
+  };
+  put(q, Hq, 0), put(k, Hk, Hq), put(v, Hk, Hq + Hk);
+  return p;
+}
 
 /// x, a [B, H, S, D] tensor, stored as [B, S, H, D] (or back, with `back`).
 template <typename T>
@@ -199,7 +221,15 @@ void runCase(const AttnCase &c, uint32_t seed, double rtol = 1e-5, double atol =
                          : c.maskKind == MaskKind::Additive ? static_cast<const void *>(d.additive.data())
                                                             : nullptr;
   llmk::Shape maskShape = c.maskKind == MaskKind::None ? llmk::Shape{} : shapeOf(c.maskDims);
-  if (c.bshd) {
+  if (c.packed) {
+    ASSERT_TRUE(c.bshd && c.Sq == c.Skv && c.D == c.Dv);
+    const std::vector<T> p = packHeads(d.q, d.k, d.v, c.B, c.Hq, c.Hk, c.Sq, c.D);
+    const llmk::In<T> all = llmk::in(p.data(), shapeOf({c.B, c.Sq, c.Hq + 2 * c.Hk, c.D}));
+    llmk::attention<T>(all, all, all, maskData, maskShape, c.maskKind, out.data(), scale,
+                       c.causal, c.softcap, llmk::HeadLayout::BSHD,
+                       llmk::PackedHeads{c.Hq, c.Hk, c.Hk});
+    out = swapHeadsSeq(out, c.B, c.Hq, c.Sq, c.Dv, /*back=*/true);
+  } else if (c.bshd) {
     // The same tensors in [B, S, H, D]; the output is read back into
     // [B, H, S, D] for the reference.
     const std::vector<T> q = swapHeadsSeq(d.q, c.B, c.Hq, c.Sq, c.D),
@@ -452,6 +482,25 @@ TEST(Attention, BSHDLayoutGQACausalBoolMask) {
   c.emptyRows = true;
   c.bshd = true;
   runCase<float>(c, 41);
+}
+
+// q, k and v read in place from the merged projection (packed_heads): GQA
+// with a causal padding mask in f32, and multi-head in f16.
+TEST(Attention, PackedHeadsGQACausalBoolMask) {
+  AttnCase c;
+  c.Sq = c.Skv = 150;
+  c.causal = Causal::UpperLeft;
+  c.maskKind = MaskKind::Bool;
+  c.maskDims = {c.B, 1, 1, c.Skv};
+  c.bshd = c.packed = true;
+  runCase<float>(c, 43);
+}
+
+TEST(Attention, PackedHeadsHalf) {
+  AttnCase c;
+  c.Hq = c.Hk = 4, c.Sq = c.Skv = 97, c.D = c.Dv = 32;
+  c.bshd = c.packed = true;
+  runCase<llmk::f16>(c, 44, 1e-3, 1e-5);
 }
 
 TEST(Attention, BSHDLayoutHalfAdditiveMask) {

@@ -4,7 +4,10 @@
 // ("bshd": the layout in which the q/k/v projections produce their heads and
 // the output projection reads them, so attention reads and writes them with
 // no transpose in between). Both kernel libraries address a head's rows
-// through HeadRows, so the two layouts are one code path with strides.
+// through HeadRows, so the two layouts are one code path with strides. So is
+// reading q, k and v in place from the merged q/k/v projection's output
+// ([B, S, Hq + Hk + Hv, D], PackedHeads): rows whose stride spans all the
+// heads, starting at the tensor's first head.
 //
 //===----------------------------------------------------------------------===//
 
@@ -18,15 +21,25 @@ namespace llmk {
 enum class HeadLayout { BHSD, BSHD };
 
 /// One attention tensor seen as [B, H, S, D] whatever its layout: row s of
-/// head h of batch b starts at element b * batch + h * head + s * row, and
-/// its D elements are contiguous.
+/// head h of batch b starts at element first + b * batch + h * head +
+/// s * row, and its D elements are contiguous.
 struct HeadRows {
   int64_t B = 0, H = 0, S = 0, D = 0;
-  int64_t batch = 0, head = 0, row = 0;
+  int64_t batch = 0, head = 0, row = 0, first = 0;
 
   LLMK_HD int64_t at(int64_t b, int64_t h, int64_t s) const {
-    return b * batch + h * head + s * row;
+    return first + b * batch + h * head + s * row;
   }
+};
+
+/// The head counts of q, k and v when attention reads all three in place
+/// from one [B, S, Hq + Hk + Hv, D] tensor (llm.attention's packed_heads:
+/// q is heads [0, Hq), k the next Hk, v the last Hv); all zero when they are
+/// three tensors.
+struct PackedHeads {
+  int64_t q = 0, k = 0, v = 0;
+
+  LLMK_HD bool packed() const { return q > 0; }
 };
 
 /// The rows of a [B, H, S, D] tensor stored in `layout`.
@@ -44,6 +57,27 @@ LLMK_HD HeadRows headRows(int64_t B, int64_t H, int64_t S, int64_t D, HeadLayout
 LLMK_HD HeadRows headRows(const Shape &shape, HeadLayout layout) {
   const bool bshd = layout == HeadLayout::BSHD;
   return headRows(shape.d[0], shape.d[bshd ? 2 : 1], shape.d[bshd ? 1 : 2], shape.d[3], layout);
+}
+
+/// The rows of heads [first, first + count) of a [B, S, H, D] tensor.
+LLMK_HD HeadRows headRowsOf(const Shape &packed, int64_t first, int64_t count) {
+  HeadRows r = headRows(packed, HeadLayout::BSHD);
+  r.H = count;
+  r.first = first * r.D;
+  return r;
+}
+
+/// q's, k's and v's rows: three tensors in `layout`, or heads of one packed
+/// [B, S, Hq + Hk + Hv, D] tensor (q, k and v are then the same tensor).
+LLMK_HD void attentionRows(const Shape &q, const Shape &k, const Shape &v, HeadLayout layout,
+                           PackedHeads packed, HeadRows &qs, HeadRows &ks, HeadRows &vs) {
+  if (packed.packed()) {
+    qs = headRowsOf(q, 0, packed.q);
+    ks = headRowsOf(k, packed.q, packed.k);
+    vs = headRowsOf(v, packed.q + packed.k, packed.v);
+    return;
+  }
+  qs = headRows(q, layout), ks = headRows(k, layout), vs = headRows(v, layout);
 }
 
 /// Copies every row of a host tensor between two row maps of the same

@@ -27,9 +27,10 @@ enum class MaskKind { None, Bool, Additive };
 template <typename T>
 void attention(const In<T> &q, const In<T> &k, const In<T> &v, const void *maskData,
                const Shape &maskShape, MaskKind maskKind, T *out, float scale, Causal causal,
-               float softcap, HeadLayout layout = HeadLayout::BHSD) {
-  const HeadRows qs = headRows(q.s, layout), ks = headRows(k.s, layout),
-                 vs = headRows(v.s, layout);
+               float softcap, HeadLayout layout = HeadLayout::BHSD,
+               PackedHeads packed = {}) {
+  HeadRows qs, ks, vs;
+  attentionRows(q.s, k.s, v.s, layout, packed, qs, ks, vs);
   const int64_t B = qs.B, Hq = qs.H, Sq = qs.S, D = qs.D;
   const int64_t Hk = ks.H, Skv = ks.S, Dv = vs.D;
   const HeadRows os = headRows(B, Hq, Sq, Dv, layout);
@@ -159,8 +160,10 @@ void attention(const In<T> &q, const In<T> &k, const In<T> &v, const void *maskD
 template <typename T>
 void attentionUniformMaskedRows(const In<T> &q, const In<T> &v, const void *maskData,
                                 const Shape &maskShape, T *out, Causal causal,
-                                HeadLayout layout = HeadLayout::BHSD) {
-  const HeadRows qs = headRows(q.s, layout), vs = headRows(v.s, layout);
+                                HeadLayout layout = HeadLayout::BHSD,
+                                PackedHeads packed = {}) {
+  HeadRows qs, ks, vs;
+  attentionRows(q.s, v.s, v.s, layout, packed, qs, ks, vs);
   const int64_t B = qs.B, Hq = qs.H, Sq = qs.S;
   const int64_t Hk = vs.H, Skv = vs.S, Dv = vs.D;
   const HeadRows os = headRows(B, Hq, Sq, Dv, layout);

@@ -12,7 +12,9 @@
 //   MT m16 tiles); K and V tiles of 64 keys are double-buffered in shared
 //   memory (cp.async, XOR-swizzled 16-byte chunks so that ldmatrix is free of
 //   bank conflicts, addresses as per-lane constants XOR the k-step). S = Q K^T
-//   and O += P V are mma.sync m16n8k16 with fp32 accumulators; the softmax is
+//   and O += P V are mma.sync m16n8k16 with fp32 accumulators, or for D=64
+//   prefill Hopper wgmma (llmk/Wgmma.cuh) reading K and V straight from
+//   those tiles, which are the hardware's 128-byte swizzle; the softmax is
 //   fp32 in registers in log2 units (ex2.approx), the S accumulators re-packed
 //   as the A fragments of P without touching shared memory. Causal CTAs stop
 //   at the last key their last row may see, warps skip tiles wholly above
@@ -36,6 +38,7 @@
 #define LLMK_CUDA_ATTENTION_CUH
 
 #include "llmk/Linalg.cuh"
+#include "llmk/Wgmma.cuh"
 
 #include "../../common/llmk/Heads.h"
 
@@ -50,7 +53,7 @@ enum class MaskKind { None, Bool, Additive };
 namespace la {
 
 /// Which tensor-core configuration attention() launches (0: the default for
-/// the head dim; 1..4: the alternatives, see attention(), compiled only with
+/// the head dim; 1..8: the alternatives, see attention(), compiled only with
 /// LLMK_ATTENTION_CONFIGS); a benchmark knob.
 inline int attentionConfig = 0;
 
@@ -174,9 +177,11 @@ template <typename T> __device__ __forceinline__ uint32_t pack2(float lo, float 
 }
 
 /// Shared memory of the tensor-core kernel: Q (Br x D), two K and two V
-/// buffers (BC x D each), and two tiles of key-mask terms (BC floats each).
-template <int D, int NW, int MT, int BC> constexpr int tcSmemBytes() {
-  return (16 * NW * MT + 4 * BC) * D * 2 + 2 * BC * 4;
+/// buffers (BC x D each), and two tiles of key-mask terms (BC floats each);
+/// with wgmma, room to start the tiles on a 1024-byte boundary (the
+/// hardware's swizzle pattern repeats every 1024 bytes of address).
+template <int D, int NW, int MT, int BC, bool WG> constexpr int tcSmemBytes() {
+  return (16 * NW * MT + 4 * BC) * D * 2 + 2 * BC * 4 + (WG ? 1024 : 0);
 }
 
 /// How the tensor-core kernel scores: only the causal and key-range limits;
@@ -185,17 +190,26 @@ template <int D, int NW, int MT, int BC> constexpr int tcSmemBytes() {
 enum class ScorePath { Plain, KeyMask, General };
 
 /// NW warps, each of 16*MT query rows (MT m16 tiles that share every K and V
-/// fragment it loads), key tiles of BC, scoring along PATH.
-template <typename T, int D, int NW, int MT, int BC, ScorePath PATH>
+/// fragment it loads), key tiles of BC, scoring along PATH. WG: S = Q K^T and
+/// O += P V are Hopper wgmma (warpgroups of 4 warps and 64 rows, A from
+/// registers, B straight from the swizzled tiles) instead of ldmatrix and
+/// mma.sync; everything else is shared.
+template <typename T, int D, int NW, int MT, int BC, ScorePath PATH, bool WG>
 __global__ void __launch_bounds__(NW * 32) flashTc(AttnArgs a) {
   constexpr bool KEYMASK = PATH == ScorePath::KeyMask;
   constexpr int Br = NW * 16 * MT, CH = D / 8, NT = NW * 32, WR = 16 * MT;
+  static_assert(!WG || (D == 64 && MT == 1 && NW % 4 == 0 && (BC == 64 || BC == 128)),
+                "wgmma: 128-byte rows, warpgroups of 64 rows, n64/n128 score tiles");
+  static_assert(!KEYMASK || BC <= NT, "one key-term fetcher a key");
   // Q fragments in registers when they are few, else re-read from shared
   // memory at each k-step.
   constexpr bool kQRegs = MT * D <= 64;
   constexpr float kLog2e = 1.4426950408889634f;
   extern __shared__ __align__(128) unsigned char smemRaw[];
-  T *sQ = reinterpret_cast<T *>(smemRaw);
+  unsigned char *smem = smemRaw;
+  if constexpr (WG)
+    smem += (1024 - (smemAddr(smemRaw) & 1023)) & 1023;
+  T *sQ = reinterpret_cast<T *>(smem);
   T *sK = sQ + Br * D; // two buffers of BC x D
   T *sV = sK + 2 * BC * D;
   float *sBias = reinterpret_cast<float *>(sV + 2 * BC * D); // two tiles of BC key terms
@@ -228,7 +242,12 @@ __global__ void __launch_bounds__(NW * 32) flashTc(AttnArgs a) {
   const int nEnd = min(ntiles, nBegin + perSplit);
   const int w0 = i0 + warp * WR; // this warp's first row
   const int w0Pos = a.pack ? 0 : w0; // its smallest query position (packed: conservative)
-  const bool warpIdle = w0 >= R;
+  // Rows that skip tiles together: a warp, or a warpgroup's 64 rows with
+  // wgmma (all four warps must issue it; a warp past its diagonal then
+  // scores -inf, as a masked tile).
+  constexpr int kSkipRows = WG ? 64 : WR;
+  const int skip0 = i0 + (WG ? warp / 4 * 64 : warp * WR);
+  const bool warpIdle = skip0 >= R;
 
   // Tiles in shared memory are rows of D elements in 16-byte chunks, chunk c
   // of row r stored at chunk c ^ (r & 7) (ldmatrix reads 8 rows of one
@@ -316,6 +335,8 @@ __global__ void __launch_bounds__(NW * 32) flashTc(AttnArgs a) {
     loadTile(RowsBC{}, sV + buf * BC * D, vp, a.vs.row, j0, Sk);
     cpAsyncCommit();
     cpAsyncWait<1>();
+    if constexpr (WG)
+      fenceProxyAsync();
     __syncthreads();
     if constexpr (kQRegs) {
       if (n == nBegin) {
@@ -328,40 +349,65 @@ __global__ void __launch_bounds__(NW * 32) flashTc(AttnArgs a) {
       }
     }
     // This warp's rows see none of this tile (causal) or do not exist.
-    const bool skip = warpIdle || (a.causal && !a.pack && j0 > w0 + WR - 1 + shift);
+    const bool skip = warpIdle || (a.causal && !a.pack && j0 > skip0 + kSkipRows - 1 + shift);
     float s[MT][BC / 8][4];
     uint32_t pa[MT][BC / 16][4];
     if (!skip) {
-      // S = Q K^T.
-#pragma unroll
-      for (int mt = 0; mt < MT; ++mt)
-#pragma unroll
-        for (int jt = 0; jt < BC / 8; ++jt)
-          s[mt][jt][0] = s[mt][jt][1] = s[mt][jt][2] = s[mt][jt][3] = 0.f;
       const uint32_t kBase = smemAddr(sK + buf * BC * D);
+      if constexpr (WG) {
+        // S = Q K^T: D/16 k-steps of 32 bytes along K's rows. S must not
+        // have the shape of P V's m64n64k16: with both m64n64k16 (64-key
+        // tiles) every tile after the first came out wrong on the H200
+        // (either product alone on wgmma, the other on mma.sync, was
+        // right), so 64-key tiles take S as two m64n32k16 halves.
+        wgmmaFence();
+        if constexpr (BC == 64) {
+          float(&lo)[4][4] = *reinterpret_cast<float(*)[4][4]>(&s[0][0]);
+          float(&hi)[4][4] = *reinterpret_cast<float(*)[4][4]>(&s[0][4]);
 #pragma unroll
-      for (int k2 = 0; k2 < D / 32; ++k2) {
-        uint32_t qa[MT][2][4];
-        if constexpr (!kQRegs) {
+          for (int kk = 0; kk < D / 16; ++kk) {
+            wgmmaRS<T, 0>(lo, qf[0][kk], wgmmaDesc(kBase + kk * 32, 1024), kk);
+            wgmmaRS<T, 0>(hi, qf[0][kk], wgmmaDesc(kBase + 32 * D * 2 + kk * 32, 1024), kk);
+          }
+        } else {
 #pragma unroll
-          for (int mt = 0; mt < MT; ++mt)
-#pragma unroll
-            for (int u = 0; u < 2; ++u)
-              ldmatrix4(qBase + (warp * WR + mt * 16) * D * 2 + (offA ^ ((2 * k2 + u) << 5)),
-                        qa[mt][u][0], qa[mt][u][1], qa[mt][u][2], qa[mt][u][3]);
+          for (int kk = 0; kk < D / 16; ++kk)
+            wgmmaRS<T, 0>(s[0], qf[0][kk], wgmmaDesc(kBase + kk * 32, 1024), kk);
         }
+        wgmmaCommit();
+        wgmmaWait<0>();
+        wgmmaPin(s[0]);
+      } else {
+        // S = Q K^T.
 #pragma unroll
-        for (int jt = 0; jt < BC / 8; ++jt) {
-          uint32_t b0, b1, b2, b3;
-          ldmatrix4(kBase + jt * 8 * D * 2 + (offB ^ (k2 << 6)), b0, b1, b2, b3);
+        for (int mt = 0; mt < MT; ++mt)
 #pragma unroll
-          for (int mt = 0; mt < MT; ++mt) {
-            if constexpr (kQRegs) {
-              mma16816<T>(s[mt][jt], qf[mt][2 * k2], b0, b1);
-              mma16816<T>(s[mt][jt], qf[mt][2 * k2 + 1], b2, b3);
-            } else {
-              mma16816<T>(s[mt][jt], qa[mt][0], b0, b1);
-              mma16816<T>(s[mt][jt], qa[mt][1], b2, b3);
+          for (int jt = 0; jt < BC / 8; ++jt)
+            s[mt][jt][0] = s[mt][jt][1] = s[mt][jt][2] = s[mt][jt][3] = 0.f;
+#pragma unroll
+        for (int k2 = 0; k2 < D / 32; ++k2) {
+          uint32_t qa[MT][2][4];
+          if constexpr (!kQRegs) {
+#pragma unroll
+            for (int mt = 0; mt < MT; ++mt)
+#pragma unroll
+              for (int u = 0; u < 2; ++u)
+                ldmatrix4(qBase + (warp * WR + mt * 16) * D * 2 + (offA ^ ((2 * k2 + u) << 5)),
+                          qa[mt][u][0], qa[mt][u][1], qa[mt][u][2], qa[mt][u][3]);
+          }
+#pragma unroll
+          for (int jt = 0; jt < BC / 8; ++jt) {
+            uint32_t b0, b1, b2, b3;
+            ldmatrix4(kBase + jt * 8 * D * 2 + (offB ^ (k2 << 6)), b0, b1, b2, b3);
+#pragma unroll
+            for (int mt = 0; mt < MT; ++mt) {
+              if constexpr (kQRegs) {
+                mma16816<T>(s[mt][jt], qf[mt][2 * k2], b0, b1);
+                mma16816<T>(s[mt][jt], qf[mt][2 * k2 + 1], b2, b3);
+              } else {
+                mma16816<T>(s[mt][jt], qa[mt][0], b0, b1);
+                mma16816<T>(s[mt][jt], qa[mt][1], b2, b3);
+              }
             }
           }
         }
@@ -490,20 +536,34 @@ __global__ void __launch_bounds__(NW * 32) flashTc(AttnArgs a) {
     } else {
       cpAsyncWait<0>();
     }
+    if constexpr (WG)
+      fenceProxyAsync();
     __syncthreads();
     if (!skip) {
-      // O += P V.
       const uint32_t vBase = smemAddr(sV + buf * BC * D);
+      if constexpr (WG) {
+        // O += P V: BC/16 k-steps of 16 rows of V.
+        wgmmaPin(o[0]);
+        wgmmaFence();
 #pragma unroll
-      for (int kc = 0; kc < BC / 16; ++kc) {
+        for (int kc = 0; kc < BC / 16; ++kc)
+          wgmmaRS<T, 1>(o[0], pa[0][kc], wgmmaDesc(vBase + kc * 16 * D * 2, 1024), 1);
+        wgmmaCommit();
+        wgmmaWait<0>();
+        wgmmaPin(o[0]);
+      } else {
+        // O += P V.
 #pragma unroll
-        for (int n2 = 0; n2 < D / 16; ++n2) {
-          uint32_t b0, b1, b2, b3;
-          ldmatrix4T(vBase + kc * 16 * D * 2 + (offA ^ (n2 << 5)), b0, b1, b2, b3);
+        for (int kc = 0; kc < BC / 16; ++kc) {
 #pragma unroll
-          for (int mt = 0; mt < MT; ++mt) {
-            mma16816<T>(o[mt][2 * n2], pa[mt][kc], b0, b1);
-            mma16816<T>(o[mt][2 * n2 + 1], pa[mt][kc], b2, b3);
+          for (int n2 = 0; n2 < D / 16; ++n2) {
+            uint32_t b0, b1, b2, b3;
+            ldmatrix4T(vBase + kc * 16 * D * 2 + (offA ^ (n2 << 5)), b0, b1, b2, b3);
+#pragma unroll
+            for (int mt = 0; mt < MT; ++mt) {
+              mma16816<T>(o[mt][2 * n2], pa[mt][kc], b0, b1);
+              mma16816<T>(o[mt][2 * n2 + 1], pa[mt][kc], b2, b3);
+            }
           }
         }
       }
@@ -545,16 +605,16 @@ __global__ void __launch_bounds__(NW * 32) flashTc(AttnArgs a) {
   }
 }
 
-template <typename T, int D, int NW, int MT, int BC, ScorePath PATH>
+template <typename T, int D, int NW, int MT, int BC, ScorePath PATH, bool WG>
 void launchTcAs(const AttnArgs &a, int64_t BH) {
   constexpr int Br = NW * 16 * MT;
-  constexpr int smem = tcSmemBytes<D, NW, MT, BC>();
+  constexpr int smem = tcSmemBytes<D, NW, MT, BC, WG>();
   static size_t done[64] = {};
-  ensureSmem(flashTc<T, D, NW, MT, BC, PATH>, smem, done);
+  ensureSmem(flashTc<T, D, NW, MT, BC, PATH, WG>, smem, done);
   const int64_t R = a.pack ? a.group * a.Sq : a.Sq;
   dim3 grid(static_cast<unsigned>(BH), static_cast<unsigned>((R + Br - 1) / Br),
             static_cast<unsigned>(a.splits));
-  flashTc<T, D, NW, MT, BC, PATH><<<grid, NW * 32, smem, llmk::stream()>>>(a);
+  flashTc<T, D, NW, MT, BC, PATH, WG><<<grid, NW * 32, smem, llmk::stream()>>>(a);
 }
 
 /// out = the splits' partial results merged (units x R rows of D).
@@ -582,13 +642,14 @@ __global__ void combineSplits(AttnArgs a, int64_t units, int64_t R) {
         st<T>(sum > 0.f ? acc / sum : 0.f);
   }
 }
-template <typename T, int D, int NW, int MT, int BC> void launchTc(const AttnArgs &a, int64_t BH) {
+template <typename T, int D, int NW, int MT, int BC, bool WG = false>
+void launchTc(const AttnArgs &a, int64_t BH) {
   if (a.softcap > 0 || (a.maskKind != 0 && !a.keyMask))
-    launchTcAs<T, D, NW, MT, BC, ScorePath::General>(a, BH);
+    launchTcAs<T, D, NW, MT, BC, ScorePath::General, WG>(a, BH);
   else if (a.maskKind != 0)
-    launchTcAs<T, D, NW, MT, BC, ScorePath::KeyMask>(a, BH);
+    launchTcAs<T, D, NW, MT, BC, ScorePath::KeyMask, WG>(a, BH);
   else
-    launchTcAs<T, D, NW, MT, BC, ScorePath::Plain>(a, BH);
+    launchTcAs<T, D, NW, MT, BC, ScorePath::Plain, WG>(a, BH);
 }
 
 //===----------------------------------------------------------------------===//
@@ -756,9 +817,10 @@ __global__ void rotaryKernel(const T *x, const T *cosT, const T *sinT, T *out, i
 template <typename T>
 void attention(const In<T> &q, const In<T> &k, const In<T> &v, const void *maskData,
                const Shape &maskShape, MaskKind maskKind, T *out, float scale, Causal causal,
-               float softcap, HeadLayout layout = HeadLayout::BHSD) {
-  const HeadRows qs = headRows(q.s, layout), ks = headRows(k.s, layout),
-                 vs = headRows(v.s, layout);
+               float softcap, HeadLayout layout = HeadLayout::BHSD,
+               PackedHeads packed = {}) {
+  HeadRows qs, ks, vs;
+  attentionRows(q.s, k.s, v.s, layout, packed, qs, ks, vs);
   const int64_t B = qs.B, Hq = qs.H, Sq = qs.S, D = qs.D;
   const int64_t Hk = ks.H, Sk = ks.S, Dv = vs.D;
   if (B * Hq * Sq * Dv == 0)
@@ -782,7 +844,8 @@ void attention(const In<T> &q, const In<T> &k, const In<T> &v, const void *maskD
   if constexpr (la::isHalf<T>()) {
     const bool aligned = ((reinterpret_cast<uintptr_t>(q.p) | reinterpret_cast<uintptr_t>(k.p) |
                            reinterpret_cast<uintptr_t>(v.p) | reinterpret_cast<uintptr_t>(out)) &
-                          15) == 0;
+                          15) == 0 &&
+                         ((qs.first | ks.first | vs.first | qs.row | ks.row | vs.row) & 7) == 0;
     if (aligned && D == Dv && (D == 64 || D == 128)) {
       a.pack = 0, a.splits = 1;
       // Short queries (decoding): the query heads of a group share one CTA
@@ -821,20 +884,29 @@ void attention(const In<T> &q, const In<T> &k, const In<T> &v, const void *maskD
         return;
       }
       // Measured on an H200 (f16, test/gpu/kernels/LinalgAttentionTest.cu):
-      // D=64 is fastest with 16 rows a warp (64 a CTA), D=128 with 32 rows
-      // a warp (128 a CTA) and 64-key tiles. The alternatives are compiled
-      // only with LLMK_ATTENTION_CONFIGS (the test and its benchmarks).
+      // D=64 is fastest on wgmma with one warpgroup (64 rows) a CTA and
+      // 64-key tiles (the models' shapes: 131-145 -> 169-177 TFLOP/s
+      // against mma.sync; 128-key tiles win only on causal 1x2048 without
+      // a mask), D=128 with mma.sync, 32 rows a warp (128 a CTA) and 64-key
+      // tiles. The alternatives are compiled only with
+      // LLMK_ATTENTION_CONFIGS (the test and its benchmarks).
 #ifdef LLMK_ATTENTION_CONFIGS
       const int cfg = la::attentionConfig;
 #else
       constexpr int cfg = 0;
 #endif
       if (D == 64) {
-        if (cfg == 0 || cfg == 1)
-          la::launchTc<T, 64, 4, 1, 64>(a, BH);
+        if (cfg == 0 || cfg == 6)
+          la::launchTc<T, 64, 4, 1, 64, true>(a, BH);
 #ifdef LLMK_ATTENTION_CONFIGS
+        else if (cfg == 1)
+          la::launchTc<T, 64, 4, 1, 64>(a, BH);
         else if (cfg == 3)
           la::launchTc<T, 64, 8, 1, 64>(a, BH);
+        else if (cfg == 7)
+          la::launchTc<T, 64, 4, 1, 128, true>(a, BH);
+        else if (cfg == 8)
+          la::launchTc<T, 64, 8, 1, 64, true>(a, BH);
         else
           la::launchTc<T, 64, 4, 2, 64>(a, BH);
 #endif
@@ -968,8 +1040,10 @@ __global__ void uniformMaskedRowsKeyMaskKernel(const T *v, const bool *mask, T *
 template <typename T>
 void attentionUniformMaskedRows(const In<T> &q, const In<T> &v, const void *maskData,
                                 const Shape &maskShape, T *out, Causal causal,
-                                HeadLayout layout = HeadLayout::BHSD) {
-  const HeadRows qs = headRows(q.s, layout), vs = headRows(v.s, layout);
+                                HeadLayout layout = HeadLayout::BHSD,
+                                PackedHeads packed = {}) {
+  HeadRows qs, ks, vs;
+  attentionRows(q.s, v.s, v.s, layout, packed, qs, ks, vs);
   const int64_t B = qs.B, Hq = qs.H, Sq = qs.S, Hk = vs.H, Sk = vs.S;
   const HeadRows os = headRows(B, Hq, Sq, vs.D, layout);
   const int64_t rows = B * Hq * Sq;
