@@ -968,10 +968,11 @@ LogicalResult FunctionEmitter::emitOp(Operation *op) {
           return failure();
         std::string rotaryDim =
             rotary.getRotaryDim() ? lit(*rotary.getRotaryDim()) : x[3];
-        run += fmt::format("  llmk::rotaryEmbedding({}, {}, {}, {}, {}, {});\n",
+        run += fmt::format("  llmk::rotaryEmbedding({}, {}, {}, {}, {}, {}, llmk::HeadLayout::{});\n",
                            in(rotary.getInput()), in(rotary.getCos()), in(rotary.getSin()),
                            ptr(rotary.getResult()), rotaryDim,
-                           rotary.getInterleaved() ? "true" : "false");
+                           rotary.getInterleaved() ? "true" : "false",
+                           rotary.getLayout() == "bshd" ? "BSHD" : "BHSD");
         return success();
       })
       // Data movement.

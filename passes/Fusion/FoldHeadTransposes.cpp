@@ -13,6 +13,7 @@
 
 #include "dialects/LLM/IR/LLMOps.h"
 
+#include "llvm/ADT/DenseMap.h"
 #include "llvm/ADT/SetVector.h"
 
 namespace mlir {
@@ -39,6 +40,34 @@ Value headSwapInput(Value value) {
   return isHeadSwap(def) ? def->getOperand(0) : Value();
 }
 
+/// A [B, H, S, D] rotary embedding of a head swap whose only user is
+/// `attention` (Llama's q and k), else null.
+RotaryEmbeddingOp rotaryOfSwap(Value value, AttentionOp attention) {
+  auto rotary = value.getDefiningOp<RotaryEmbeddingOp>();
+  if (!rotary || rotary.getLayout() != "bhsd" || !headSwapInput(rotary.getInput()))
+    return {};
+  for (Operation *user : rotary->getUsers())
+    if (user != attention.getOperation())
+      return {};
+  return rotary;
+}
+
+/// The [B, S, H, D] tensor whose head swap `value` is: the swap's input, or
+/// for a rotary embedding of a swap (rotaryOfSwap), the same rotary
+/// embedding made in "bshd" on the swap's input. Null if neither.
+Value unswapped(Value value, AttentionOp attention, OpBuilder &builder) {
+  if (Value input = headSwapInput(value))
+    return input;
+  RotaryEmbeddingOp rotary = rotaryOfSwap(value, attention);
+  if (!rotary)
+    return {};
+  Value input = headSwapInput(rotary.getInput());
+  return RotaryEmbeddingOp::create(builder, rotary.getLoc(), input.getType(), input,
+                                   rotary.getCos(), rotary.getSin(), rotary.getInterleaved(),
+                                   rotary.getRotaryDimAttr(), "bshd")
+      .getResult();
+}
+
 struct FoldHeadTransposesPass
     : public llm::impl::FoldHeadTransposesPassBase<FoldHeadTransposesPass> {
   using FoldHeadTransposesPassBase::FoldHeadTransposesPassBase;
@@ -52,19 +81,34 @@ struct FoldHeadTransposesPass
 
   /// attention(swap(q), swap(k), swap(v)) -> swap(attention{bshd}(q, k, v)),
   /// the result's own swaps back to [B, S, H, D] folded away. All three
-  /// inputs must be swaps: a mixed layout would need its own kernel path.
+  /// inputs must be swaps, or rotary embeddings of swaps that only this
+  /// attention reads (they become "bshd" rotary embeddings): a mixed layout
+  /// would need its own kernel path.
   void fold(AttentionOp attention) {
     if (attention.getLayout() != "bhsd")
       return;
-    Value q = headSwapInput(attention.getQuery()), k = headSwapInput(attention.getKey()),
-          v = headSwapInput(attention.getValue());
-    if (!q || !k || !v) {
+    auto swapsIn = [&](Value operand) {
+      return headSwapInput(operand) || rotaryOfSwap(operand, attention);
+    };
+    if (!swapsIn(attention.getQuery()) || !swapsIn(attention.getKey()) ||
+        !swapsIn(attention.getValue())) {
       if (reportMisses)
         attention.emitRemark("not given [B, S, H, D] operands: query, key and value are not all "
-                             "transposes [0, 2, 1, 3]");
+                             "transposes [0, 2, 1, 3] (or rotary embeddings of them read only here)");
       return;
     }
     OpBuilder builder(attention);
+    // q and k may be one rotary embedding (one tensor for both): make its
+    // "bshd" twin once.
+    llvm::DenseMap<Value, Value> made;
+    auto operand = [&](Value value) {
+      Value &twin = made[value];
+      if (!twin)
+        twin = unswapped(value, attention, builder);
+      return twin;
+    };
+    Value q = operand(attention.getQuery()), k = operand(attention.getKey()),
+          v = operand(attention.getValue());
     auto qType = cast<RankedTensorType>(q.getType());
     auto resultType = RankedTensorType::get(
         {qType.getDimSize(0), qType.getDimSize(1), qType.getDimSize(2),
@@ -90,10 +134,14 @@ struct FoldHeadTransposesPass
                                       builder.getDenseI64ArrayAttr({0, 2, 1, 3}));
       use.set(swapped);
     }
-    // q, k and v may be one transpose (self-attention on one tensor).
-    llvm::SmallSetVector<Operation *, 3> inputs;
-    for (Value operand : {attention.getQuery(), attention.getKey(), attention.getValue()})
+    // q, k and v may be one transpose (self-attention on one tensor); the
+    // rotary embeddings they replace leave their swaps unused too.
+    llvm::SmallSetVector<Operation *, 6> inputs;
+    for (Value operand : {attention.getQuery(), attention.getKey(), attention.getValue()}) {
       inputs.insert(operand.getDefiningOp());
+      if (auto rotary = operand.getDefiningOp<RotaryEmbeddingOp>())
+        inputs.insert(rotary.getInput().getDefiningOp());
+    }
     attention.erase();
     for (Operation *input : inputs)
       if (input->use_empty())

@@ -50,9 +50,12 @@ def FoldHeadTransposesPass : Pass<"llm-fold-head-transposes", "::mlir::func::Fun
     other user reads a transpose of it. Four copies of the heads a layer
     disappear; the kernels read rows with a stride instead.
 
-    An attention whose inputs are not all such transposes (a rotary
-    embedding or a KV-cache concat in between) is left alone, with a remark
-    under `report-misses`.
+    A rotary embedding between a transpose and the attention (Llama's q and
+    k) that only the attention reads becomes a `layout = "bshd"` rotary
+    embedding of the transpose's input. An attention whose inputs are not
+    all such transposes (a KV-cache concat in between, rotated keys that are
+    also returned as the cache) is left alone, with a remark under
+    `report-misses`.
   }];
   let options = [
     Option<"reportMisses", "report-misses", "bool", /*default=*/"false",

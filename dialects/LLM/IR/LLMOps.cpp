@@ -595,8 +595,13 @@ LogicalResult AttentionOp::verify() {
 
 LogicalResult RotaryEmbeddingOp::verify() {
   auto input = getInput().getType();
+  if (getLayout() != "bhsd" && getLayout() != "bshd")
+    return emitOpError() << "layout must be \"bhsd\" or \"bshd\", got \"" << getLayout() << "\"";
+  const bool bshd = getLayout() == "bshd";
   if (input.getRank() != 4)
-    return emitOpError() << "input must be 4-D [batch, heads, seq, head_dim], got " << input;
+    return emitOpError() << "input must be 4-D "
+                         << (bshd ? "[batch, seq, heads, head_dim]" : "[batch, heads, seq, head_dim]")
+                         << ", got " << input;
   int64_t headDim = input.getDimSize(3);
   int64_t rotaryDim = getRotaryDim().value_or(headDim);
   if (!ShapedType::isDynamic(rotaryDim)) {
@@ -610,7 +615,10 @@ LogicalResult RotaryEmbeddingOp::verify() {
     if (type.getElementType() != input.getElementType())
       return emitOpError() << "cos and sin must have element type " << input.getElementType()
                            << ", got " << type.getElementType();
+    // [batch, heads, seq, rotary_dim / 2] whatever the layout.
     SmallVector<int64_t> target(input.getShape());
+    if (bshd)
+      std::swap(target[1], target[2]);
     target.back() = ShapedType::isDynamic(rotaryDim) ? ShapedType::kDynamic : rotaryDim / 2;
     if (!broadcastsTo(type.getShape(), target))
       return emitOpError() << "cos/sin shape " << shapeString(type.getShape())

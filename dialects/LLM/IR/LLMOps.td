@@ -538,13 +538,19 @@ def LLM_RotaryEmbeddingOp : LLM_Op<"rotary_embedding", [Pure, AllTypesMatch<["in
     with `i + rotary_dim / 2` (rotate-half, as in Llama); interleaved pairs
     `2i` with `2i + 1` (GPT-J).
 
+    `layout` is `"bhsd"` (the default) or `"bshd"`: input and result are
+    `[batch, seq, heads, head_dim]`, as the q/k projections produce them
+    (see `llm-fold-head-transposes`); `cos` and `sin` still broadcast to
+    `[batch, heads, seq, rotary_dim / 2]`.
+
     ```mlir
     %r = llm.rotary_embedding %q, %cos, %sin : tensor<?x32x?x64xf32>, tensor<?x1x?x32xf32>, tensor<?x1x?x32xf32>
     ```
   }];
   let arguments = (ins LLM_FloatTensor:$input, LLM_FloatTensor:$cos, LLM_FloatTensor:$sin,
                        DefaultValuedAttr<BoolAttr, "false">:$interleaved,
-                       OptionalAttr<I64Attr>:$rotary_dim);
+                       OptionalAttr<I64Attr>:$rotary_dim,
+                       DefaultValuedAttr<StrAttr, "\"bhsd\"">:$layout);
   let results = (outs LLM_FloatTensor:$result);
   let assemblyFormat = [{
     $input `,` $cos `,` $sin attr-dict `:` type($input) `,` type($cos) `,` type($sin)

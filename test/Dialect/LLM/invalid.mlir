@@ -598,6 +598,25 @@ func.func @attention_bshd_heads(%q: tensor<?x?x12x64xf32>, %k: tensor<?x?x5x64xf
 
 // -----
 
+// A rotary embedding's layout is "bhsd" or "bshd"; in "bshd" its cos/sin
+// still broadcast to [batch, heads, seq, rotary_dim / 2] (here 7 positions,
+// not the 4 heads in dim 2).
+func.func @rotary_layout(%x: tensor<1x7x4x64xf32>, %c: tensor<7x32xf32>) -> tensor<1x7x4x64xf32> {
+  // expected-error @+1 {{layout must be "bhsd" or "bshd", got "sbhd"}}
+  %0 = llm.rotary_embedding %x, %c, %c {layout = "sbhd"} : tensor<1x7x4x64xf32>, tensor<7x32xf32>, tensor<7x32xf32>
+  return %0 : tensor<1x7x4x64xf32>
+}
+
+// -----
+
+func.func @rotary_bshd_table(%x: tensor<1x7x4x64xf32>, %c: tensor<4x32xf32>) -> tensor<1x7x4x64xf32> {
+  // expected-error @+1 {{cos/sin shape 4x32 does not broadcast to 1x4x7x32}}
+  %0 = llm.rotary_embedding %x, %c, %c {layout = "bshd"} : tensor<1x7x4x64xf32>, tensor<4x32xf32>, tensor<4x32xf32>
+  return %0 : tensor<1x7x4x64xf32>
+}
+
+// -----
+
 // packed_heads: one [B, S, Hq + Hk + Hv, D] tensor, in bshd, heads that sum
 // to its heads dim and divide as grouped-query heads.
 func.func @attention_packed_bhsd(%p: tensor<?x36x?x64xf32>) -> tensor<?x12x?x64xf32> {

@@ -508,7 +508,8 @@ template <typename T> void attentionSuite() {
 // rotary
 //===----------------------------------------------------------------------===//
 
-template <typename T> void testRotary(int64_t rot, bool interleaved, bool perBatch) {
+template <typename T>
+void testRotary(int64_t rot, bool interleaved, bool perBatch, bool bshd = false) {
   const int64_t B = 2, H = 3, S = 9, D = 16, half = rot / 2;
   Shape ts = perBatch ? shp({B, 1, S, half}) : shp({S, half});
   Tensor<T> x(B * H * S * D), cs(ts.numel()), sn(ts.numel()), y(B * H * S * D);
@@ -520,7 +521,15 @@ template <typename T> void testRotary(int64_t rot, bool interleaved, bool perBat
   }
   cs.upload(), sn.upload();
   y.poison();
-  rotaryEmbedding<T>(in(x.d, shp({B, H, S, D})), in(cs.d, ts), in(sn.d, ts), y.d, rot, interleaved);
+  // bshd: x stored [B, S, H, D], the result read back.
+  Tensor<T> xs(bshd ? x.n : 0);
+  if (bshd) {
+    xs.h = swapHeadsSeq(x.h, B, H, S, D);
+    xs.upload();
+  }
+  rotaryEmbedding<T>(bshd ? in(xs.d, shp({B, S, H, D})) : in(x.d, shp({B, H, S, D})),
+                     in(cs.d, ts), in(sn.d, ts), y.d, rot, interleaved,
+                     bshd ? HeadLayout::BSHD : HeadLayout::BHSD);
   CK(cudaStreamSynchronize(stream()));
   CK(cudaGetLastError());
   std::vector<double> ref(x.n);
@@ -539,15 +548,19 @@ template <typename T> void testRotary(int64_t rot, bool interleaved, bool perBat
         }
       }
   char name[160];
-  std::snprintf(name, sizeof name, "rotary %s rot=%ld/%ld %s%s", tname<T>(), (long)rot, (long)D,
-                interleaved ? "interleaved" : "rotate-half", perBatch ? " table[B,1,S,r/2]" : "");
-  check<T>(name, y.download(), ref, 1e-5);
+  std::snprintf(name, sizeof name, "rotary %s rot=%ld/%ld %s%s%s", tname<T>(), (long)rot,
+                (long)D, interleaved ? "interleaved" : "rotate-half",
+                perBatch ? " table[B,1,S,r/2]" : "", bshd ? " bshd" : "");
+  check<T>(name, bshd ? swapHeadsSeq(y.download(), B, H, S, D, /*back=*/true) : y.download(), ref,
+           1e-5);
 }
 
 template <typename T> void rotarySuite() {
   for (int il = 0; il < 2; ++il) {
     testRotary<T>(16, il, false);
     testRotary<T>(10, il, true);
+    testRotary<T>(16, il, false, /*bshd=*/true); // llm-fold-head-transposes' rotary
+    testRotary<T>(10, il, true, /*bshd=*/true);
   }
 }
 

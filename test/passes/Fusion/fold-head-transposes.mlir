@@ -53,17 +53,41 @@ func.func @one_tensor(%x: tensor<1x7x4x64xf32>) -> tensor<1x7x4x64xf32> {
 
 // -----
 
-// Near misses: q from a rotary embedding (Llama), k transposed with another
-// permutation. Nothing changes.
-// CHECK-LABEL: func.func @rotary_query
+// Llama: q and k go through rotary embeddings between the head split and
+// the attention. The rotary embeddings become "bshd" ones on the split heads
+// (their cos/sin tables keep their [B, H, S, D] meaning), and no transpose
+// is left.
+// CHECK-LABEL: func.func @rotary_llama
+// CHECK-SAME: (%[[Q:.+]]: tensor<1x7x4x64xf32>, %[[K:.+]]: tensor<1x7x2x64xf32>, %[[V:.+]]: tensor<1x7x2x64xf32>, %[[COS:.+]]: tensor<1x1x7x32xf32>, %[[SIN:.+]]: tensor<1x1x7x32xf32>)
+// CHECK-NEXT: %[[RQ:.+]] = llm.rotary_embedding %[[Q]], %[[COS]], %[[SIN]] {layout = "bshd"} : tensor<1x7x4x64xf32>, tensor<1x1x7x32xf32>, tensor<1x1x7x32xf32>
+// CHECK-NEXT: %[[RK:.+]] = llm.rotary_embedding %[[K]], %[[COS]], %[[SIN]] {layout = "bshd"} : tensor<1x7x2x64xf32>, tensor<1x1x7x32xf32>, tensor<1x1x7x32xf32>
+// CHECK-NEXT: %[[A:.+]] = llm.attention %[[RQ]], %[[RK]], %[[V]] {causal = "upper_left", layout = "bshd"} : tensor<1x7x4x64xf32>, tensor<1x7x2x64xf32>, tensor<1x7x2x64xf32> -> tensor<1x7x4x64xf32>
+// CHECK-NEXT: return %[[A]]
+func.func @rotary_llama(%q: tensor<1x7x4x64xf32>, %k: tensor<1x7x2x64xf32>, %v: tensor<1x7x2x64xf32>, %cos: tensor<1x1x7x32xf32>, %sin: tensor<1x1x7x32xf32>) -> tensor<1x7x4x64xf32> {
+  %qt = llm.transpose %q {permutation = array<i64: 0, 2, 1, 3>} : tensor<1x7x4x64xf32> -> tensor<1x4x7x64xf32>
+  %kt = llm.transpose %k {permutation = array<i64: 0, 2, 1, 3>} : tensor<1x7x2x64xf32> -> tensor<1x2x7x64xf32>
+  %vt = llm.transpose %v {permutation = array<i64: 0, 2, 1, 3>} : tensor<1x7x2x64xf32> -> tensor<1x2x7x64xf32>
+  %qr = llm.rotary_embedding %qt, %cos, %sin : tensor<1x4x7x64xf32>, tensor<1x1x7x32xf32>, tensor<1x1x7x32xf32>
+  %kr = llm.rotary_embedding %kt, %cos, %sin : tensor<1x2x7x64xf32>, tensor<1x1x7x32xf32>, tensor<1x1x7x32xf32>
+  %a = llm.attention %qr, %kr, %vt {causal = "upper_left"} : tensor<1x4x7x64xf32>, tensor<1x2x7x64xf32>, tensor<1x2x7x64xf32> -> tensor<1x4x7x64xf32>
+  %o = llm.transpose %a {permutation = array<i64: 0, 2, 1, 3>} : tensor<1x4x7x64xf32> -> tensor<1x7x4x64xf32>
+  return %o : tensor<1x7x4x64xf32>
+}
+
+// -----
+
+// Near misses: the rotated keys are also returned (a KV cache's present
+// key, which keeps [B, H, S, D]); k transposed with another permutation.
+// Nothing changes.
+// CHECK-LABEL: func.func @rotary_key_returned
 // CHECK: llm.attention %{{.+}}, %{{.+}}, %{{.+}} : tensor<1x4x7x64xf32>
 // CHECK-NOT: layout
-func.func @rotary_query(%x: tensor<1x7x4x64xf32>, %cos: tensor<7x32xf32>, %sin: tensor<7x32xf32>) -> tensor<1x4x7x64xf32> {
+func.func @rotary_key_returned(%x: tensor<1x7x4x64xf32>, %cos: tensor<7x32xf32>, %sin: tensor<7x32xf32>) -> (tensor<1x4x7x64xf32>, tensor<1x4x7x64xf32>) {
   %t = llm.transpose %x {permutation = array<i64: 0, 2, 1, 3>} : tensor<1x7x4x64xf32> -> tensor<1x4x7x64xf32>
   %r = llm.rotary_embedding %t, %cos, %sin : tensor<1x4x7x64xf32>, tensor<7x32xf32>, tensor<7x32xf32>
-  // expected-remark @+1 {{not given [B, S, H, D] operands: query, key and value are not all transposes [0, 2, 1, 3]}}
-  %a = llm.attention %r, %t, %t : tensor<1x4x7x64xf32>, tensor<1x4x7x64xf32>, tensor<1x4x7x64xf32> -> tensor<1x4x7x64xf32>
-  return %a : tensor<1x4x7x64xf32>
+  // expected-remark @+1 {{not given [B, S, H, D] operands: query, key and value are not all transposes [0, 2, 1, 3] (or rotary embeddings of them read only here)}}
+  %a = llm.attention %t, %r, %t : tensor<1x4x7x64xf32>, tensor<1x4x7x64xf32>, tensor<1x4x7x64xf32> -> tensor<1x4x7x64xf32>
+  return %a, %r : tensor<1x4x7x64xf32>, tensor<1x4x7x64xf32>
 }
 
 // -----

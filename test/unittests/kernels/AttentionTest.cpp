@@ -484,6 +484,59 @@ TEST(Attention, BSHDLayoutGQACausalBoolMask) {
   runCase<float>(c, 41);
 }
 
+// Rotary embeddings in [B, S, H, D] (llm-fold-head-transposes makes them for
+// Llama's q and k): the same result as [B, H, S, D], whose rows are
+// computed here in double from the definition, rotate-half and
+// interleaved, full and partial rotary dims, tables per position and per
+// batch.
+TEST(Attention, RotaryBothLayouts) {
+  const int64_t B = 2, H = 3, S = 7, D = 16;
+  std::mt19937 rng(45);
+  std::uniform_real_distribution<float> u(-1, 1), angle(0, 6.28f);
+  std::vector<float> x(B * H * S * D);
+  for (float &e : x)
+    e = u(rng);
+  for (bool interleaved : {false, true})
+    for (int64_t rot : {16, 10})
+      for (bool perBatch : {false, true}) {
+        const int64_t half = rot / 2;
+        const std::vector<int64_t> tableDims =
+            perBatch ? std::vector<int64_t>{B, 1, S, half} : std::vector<int64_t>{S, half};
+        std::vector<float> cs(perBatch ? B * S * half : S * half), sn(cs.size());
+        for (size_t i = 0; i < cs.size(); ++i) {
+          const float a = angle(rng);
+          cs[i] = std::cos(a), sn[i] = std::sin(a);
+        }
+        std::vector<double> ref(x.size());
+        for (int64_t b = 0; b < B; ++b)
+          for (int64_t h = 0; h < H; ++h)
+            for (int64_t s = 0; s < S; ++s) {
+              const float *p = &x[((b * H + h) * S + s) * D];
+              double *r = &ref[((b * H + h) * S + s) * D];
+              for (int64_t i = 0; i < D; ++i)
+                r[i] = p[i];
+              for (int64_t i = 0; i < half; ++i) {
+                const int64_t t = perBatch ? (b * S + s) * half + i : s * half + i;
+                const int64_t i1 = interleaved ? 2 * i : i, i2 = interleaved ? 2 * i + 1 : i + half;
+                r[i1] = double(p[i1]) * cs[t] - double(p[i2]) * sn[t];
+                r[i2] = double(p[i2]) * cs[t] + double(p[i1]) * sn[t];
+              }
+            }
+        const llmk::Shape ts = shapeOf(tableDims);
+        std::vector<float> outBhsd(x.size()), outBshd(x.size());
+        llmk::rotaryEmbedding<float>(llmk::in(x.data(), shapeOf({B, H, S, D})),
+                                     llmk::in(cs.data(), ts), llmk::in(sn.data(), ts),
+                                     outBhsd.data(), rot, interleaved);
+        const std::vector<float> xs = swapHeadsSeq(x, B, H, S, D);
+        llmk::rotaryEmbedding<float>(llmk::in(xs.data(), shapeOf({B, S, H, D})),
+                                     llmk::in(cs.data(), ts), llmk::in(sn.data(), ts),
+                                     outBshd.data(), rot, interleaved, llmk::HeadLayout::BSHD);
+        outBshd = swapHeadsSeq(outBshd, B, H, S, D, /*back=*/true);
+        EXPECT_CLOSE("rotary bhsd", allClose(outBhsd, ref, 1e-6, 1e-6));
+        EXPECT_CLOSE("rotary bshd", allClose(outBshd, ref, 1e-6, 1e-6));
+      }
+}
+
 // q, k and v read in place from the merged projection (packed_heads): GQA
 // with a causal padding mask in f32, and multi-head in f16.
 TEST(Attention, PackedHeadsGQACausalBoolMask) {

@@ -196,11 +196,13 @@ void attentionUniformMaskedRows(const In<T> &q, const In<T> &v, const void *mask
       }
 }
 
-/// Rotary embedding on [B, H, S, D]; cos/sin broadcast to [B, H, S, rot/2].
+/// Rotary embedding on [B, H, S, D] (or [B, S, H, D] stored, `layout`);
+/// cos/sin broadcast to [B, H, S, rot/2].
 template <typename T>
 void rotaryEmbedding(const In<T> &x, const In<T> &cosT, const In<T> &sinT, T *out, int64_t rotaryDim,
-                     bool interleaved) {
-  const int64_t B = x.s.d[0], H = x.s.d[1], S = x.s.d[2], D = x.s.d[3];
+                     bool interleaved, HeadLayout layout = HeadLayout::BHSD) {
+  const bool bshd = layout == HeadLayout::BSHD;
+  const int64_t B = x.s.d[0], H = x.s.d[bshd ? 2 : 1], S = x.s.d[bshd ? 1 : 2], D = x.s.d[3];
   const int64_t half = rotaryDim / 2;
   Shape table;
   table.rank = 4;
@@ -210,7 +212,9 @@ void rotaryEmbedding(const In<T> &x, const In<T> &cosT, const In<T> &sinT, T *ou
   broadcastStrides(sinT.s, table, ss);
 #pragma omp parallel for schedule(static) if (worthThreads(B * H * S * D))
   for (int64_t row = 0; row < B * H * S; ++row) {
-    const int64_t b = row / (H * S), h = (row / S) % H, s = row % S;
+    // Rows in storage order: (b, h, s) or (b, s, h).
+    const int64_t b = row / (H * S), h = bshd ? row % H : (row / S) % H,
+                  s = bshd ? (row / H) % S : row % S;
     const T *p = x.p + row * D;
     T *q = out + row * D;
     for (int64_t i = 0; i < half; ++i) {

@@ -776,7 +776,7 @@ template <typename T>
 __global__ void rotaryKernel(const T *x, const T *cosT, const T *sinT, T *out, int64_t rows,
                              int64_t H, int64_t S, int64_t D, int64_t half, int64_t rotaryDim,
                              int64_t c0, int64_t c1, int64_t c2, int64_t c3, int64_t s0,
-                             int64_t s1, int64_t s2, int64_t s3, bool interleaved) {
+                             int64_t s1, int64_t s2, int64_t s3, bool interleaved, bool bshd) {
   // Per row: `half` rotated pairs, then D - rotaryDim copied elements.
   const int64_t perRow = half + (D - rotaryDim);
   const int64_t total = rows * perRow;
@@ -790,7 +790,9 @@ __global__ void rotaryKernel(const T *x, const T *cosT, const T *sinT, T *out, i
       q[d] = p[d];
       continue;
     }
-    const int64_t bIdx = row / (H * S), h = (row / S) % H, s = row % S;
+    // Rows in storage order: (b, h, s), or (b, s, h) for [B, S, H, D].
+    const int64_t bIdx = row / (H * S), h = bshd ? row % H : (row / S) % H,
+                  s = bshd ? (row / H) % S : row % S;
     const float c = static_cast<float>(ld(cosT[bIdx * c0 + h * c1 + s * c2 + i * c3]));
     const float sn = static_cast<float>(ld(sinT[bIdx * s0 + h * s1 + s * s2 + i * s3]));
     const int64_t i1 = interleaved ? 2 * i : i, i2 = interleaved ? 2 * i + 1 : i + half;
@@ -939,11 +941,13 @@ void attention(const In<T> &q, const In<T> &k, const In<T> &v, const void *maskD
     la::launchSimt<T, 16>(a, BH); // head dims up to 512
 }
 
-/// Rotary embedding on [B, H, S, D]; cos/sin broadcast to [B, H, S, rot/2].
+/// Rotary embedding on [B, H, S, D] (or [B, S, H, D] stored, `layout`);
+/// cos/sin broadcast to [B, H, S, rot/2].
 template <typename T>
 void rotaryEmbedding(const In<T> &x, const In<T> &cosT, const In<T> &sinT, T *out, int64_t rotaryDim,
-                     bool interleaved) {
-  const int64_t B = x.s.d[0], H = x.s.d[1], S = x.s.d[2], D = x.s.d[3];
+                     bool interleaved, HeadLayout layout = HeadLayout::BHSD) {
+  const bool bshd = layout == HeadLayout::BSHD;
+  const int64_t B = x.s.d[0], H = x.s.d[bshd ? 2 : 1], S = x.s.d[bshd ? 1 : 2], D = x.s.d[3];
   const int64_t half = rotaryDim / 2, rows = B * H * S;
   if (rows * D == 0)
     return;
@@ -956,7 +960,7 @@ void rotaryEmbedding(const In<T> &x, const In<T> &cosT, const In<T> &sinT, T *ou
   const int64_t total = rows * (half + D - rotaryDim);
   la::rotaryKernel<T><<<la::gridFor(total, 256), 256, 0, llmk::stream()>>>(
       x.p, cosT.p, sinT.p, out, rows, H, S, D, half, rotaryDim, cs[0], cs[1], cs[2], cs[3], ss[0],
-      ss[1], ss[2], ss[3], interleaved);
+      ss[1], ss[2], ss[3], interleaved, bshd);
 }
 
 namespace la {
