@@ -122,21 +122,18 @@ struct PackQKVHeadsPass : public llm::impl::PackQKVHeadsPassBase<PackQKVHeadsPas
     SmallVector<int64_t> packedShape(qType.getShape());
     packedShape[2] = staticShape[2];
     OpBuilder builder(attention);
-    Value packed = builder.create<ReshapeOp>(
-        qHeads.getLoc(), RankedTensorType::get(packedShape, qType.getElementType()),
+    Value packed = ReshapeOp::create(
+        builder, qHeads.getLoc(), RankedTensorType::get(packedShape, qType.getElementType()),
         split.getInput(), dynamicShape, builder.getDenseI64ArrayAttr(staticShape));
     attention->setOperands(0, 3, ValueRange{packed, packed, packed});
     attention.setPackedHeadsAttr(builder.getDenseI64ArrayAttr(counts));
     // The result's heads dim may have been dynamic (dynamo's computed heads):
-    // it is Hq now; users see the type the op infers.
-    attention.getResult().setType(RankedTensorType::get(
-        [&] {
-          SmallVector<int64_t> shape(
-              cast<RankedTensorType>(attention.getResult().getType()).getShape());
-          shape[2] = counts[0];
-          return shape;
-        }(),
-        qType.getElementType()));
+    // it is Hq now, the type the op infers.
+    auto resultType = cast<RankedTensorType>(attention.getResult().getType());
+    SmallVector<int64_t> resultShape(resultType.getShape());
+    resultShape[2] = counts[0];
+    attention.getResult().setType(
+        RankedTensorType::get(resultShape, resultType.getElementType()));
     for (Operation *reshape : reshapes)
       reshape->erase();
     split->erase();
