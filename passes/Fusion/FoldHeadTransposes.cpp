@@ -44,11 +44,10 @@ Value headSwapInput(Value value) {
 /// `attention` (Llama's q and k), else null.
 RotaryEmbeddingOp rotaryOfSwap(Value value, AttentionOp attention) {
   auto rotary = value.getDefiningOp<RotaryEmbeddingOp>();
-  if (!rotary || rotary.getLayout() != "bhsd" || !headSwapInput(rotary.getInput()))
+  if (!rotary || rotary.getLayout() != "bhsd" || !headSwapInput(rotary.getInput()) ||
+      !llvm::all_of(rotary->getUsers(),
+                    [&](Operation *user) { return user == attention.getOperation(); }))
     return {};
-  for (Operation *user : rotary->getUsers())
-    if (user != attention.getOperation())
-      return {};
   return rotary;
 }
 

@@ -67,17 +67,26 @@ LLMK_HD HeadRows headRowsOf(const Shape &packed, int64_t first, int64_t count) {
   return r;
 }
 
-/// q's, k's and v's rows: three tensors in `layout`, or heads of one packed
-/// [B, S, Hq + Hk + Hv, D] tensor (q, k and v are then the same tensor).
-LLMK_HD void attentionRows(const Shape &q, const Shape &k, const Shape &v, HeadLayout layout,
-                           PackedHeads packed, HeadRows &qs, HeadRows &ks, HeadRows &vs) {
+/// Where an attention finds the rows of q, k, v and its output.
+struct AttentionRows {
+  HeadRows q, k, v, out;
+};
+
+/// The rows of q, k and v (three tensors in `layout`, or heads of one packed
+/// [B, S, Hq + Hk + Hv, D] tensor: q, k and v are then the same tensor) and
+/// of the output [B, Hq, Sq, Dv] in `layout`.
+LLMK_HD AttentionRows attentionRows(const Shape &q, const Shape &k, const Shape &v,
+                                    HeadLayout layout, PackedHeads packed) {
+  AttentionRows r;
   if (packed.packed()) {
-    qs = headRowsOf(q, 0, packed.q);
-    ks = headRowsOf(k, packed.q, packed.k);
-    vs = headRowsOf(v, packed.q + packed.k, packed.v);
-    return;
+    r.q = headRowsOf(q, 0, packed.q);
+    r.k = headRowsOf(k, packed.q, packed.k);
+    r.v = headRowsOf(v, packed.q + packed.k, packed.v);
+  } else {
+    r.q = headRows(q, layout), r.k = headRows(k, layout), r.v = headRows(v, layout);
   }
-  qs = headRows(q, layout), ks = headRows(k, layout), vs = headRows(v, layout);
+  r.out = headRows(r.q.B, r.q.H, r.q.S, r.v.D, layout);
+  return r;
 }
 
 /// Copies every row of a host tensor between two row maps of the same

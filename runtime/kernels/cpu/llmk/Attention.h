@@ -29,11 +29,10 @@ void attention(const In<T> &q, const In<T> &k, const In<T> &v, const void *maskD
                const Shape &maskShape, MaskKind maskKind, T *out, float scale, Causal causal,
                float softcap, HeadLayout layout = HeadLayout::BHSD,
                PackedHeads packed = {}) {
-  HeadRows qs, ks, vs;
-  attentionRows(q.s, k.s, v.s, layout, packed, qs, ks, vs);
+  const AttentionRows where = attentionRows(q.s, k.s, v.s, layout, packed);
+  const HeadRows &qs = where.q, &ks = where.k, &vs = where.v, &os = where.out;
   const int64_t B = qs.B, Hq = qs.H, Sq = qs.S, D = qs.D;
   const int64_t Hk = ks.H, Skv = ks.S, Dv = vs.D;
-  const HeadRows os = headRows(B, Hq, Sq, Dv, layout);
   const int64_t group = Hk ? Hq / Hk : 1;
   constexpr int64_t kRows = 64, kKeys = 256;
   const int64_t blocks = (Sq + kRows - 1) / kRows;
@@ -162,11 +161,11 @@ void attentionUniformMaskedRows(const In<T> &q, const In<T> &v, const void *mask
                                 const Shape &maskShape, T *out, Causal causal,
                                 HeadLayout layout = HeadLayout::BHSD,
                                 PackedHeads packed = {}) {
-  HeadRows qs, ks, vs;
-  attentionRows(q.s, v.s, v.s, layout, packed, qs, ks, vs);
+  // k's rows are not needed: v's shape stands in for k's.
+  const AttentionRows where = attentionRows(q.s, v.s, v.s, layout, packed);
+  const HeadRows &qs = where.q, &vs = where.v, &os = where.out;
   const int64_t B = qs.B, Hq = qs.H, Sq = qs.S;
   const int64_t Hk = vs.H, Skv = vs.S, Dv = vs.D;
-  const HeadRows os = headRows(B, Hq, Sq, Dv, layout);
   const int64_t group = Hk ? Hq / Hk : 1;
   Shape full;
   full.rank = 4;

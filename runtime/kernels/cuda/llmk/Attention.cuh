@@ -199,7 +199,7 @@ __global__ void __launch_bounds__(NW * 32) flashTc(AttnArgs a) {
   constexpr bool KEYMASK = PATH == ScorePath::KeyMask;
   constexpr int Br = NW * 16 * MT, CH = D / 8, NT = NW * 32, WR = 16 * MT;
   static_assert(!WG || (D == 64 && MT == 1 && NW % 4 == 0 && (BC == 64 || BC == 128)),
-                "wgmma: 128-byte rows, warpgroups of 64 rows, n64/n128 score tiles");
+                "wgmma: 128-byte rows, warpgroups of 64 rows, 64- or 128-key tiles");
   static_assert(!KEYMASK || BC <= NT, "one key-term fetcher a key");
   // Q fragments in registers when they are few, else re-read from shared
   // memory at each k-step.
@@ -821,14 +821,14 @@ void attention(const In<T> &q, const In<T> &k, const In<T> &v, const void *maskD
                const Shape &maskShape, MaskKind maskKind, T *out, float scale, Causal causal,
                float softcap, HeadLayout layout = HeadLayout::BHSD,
                PackedHeads packed = {}) {
-  HeadRows qs, ks, vs;
-  attentionRows(q.s, k.s, v.s, layout, packed, qs, ks, vs);
+  const AttentionRows where = attentionRows(q.s, k.s, v.s, layout, packed);
+  const HeadRows &qs = where.q, &ks = where.k, &vs = where.v;
   const int64_t B = qs.B, Hq = qs.H, Sq = qs.S, D = qs.D;
   const int64_t Hk = ks.H, Sk = ks.S, Dv = vs.D;
   if (B * Hq * Sq * Dv == 0)
     return;
   la::AttnArgs a{};
-  a.qs = qs, a.ks = ks, a.vs = vs, a.os = headRows(B, Hq, Sq, Dv, layout);
+  a.qs = qs, a.ks = ks, a.vs = vs, a.os = where.out;
   a.q = q.p, a.k = k.p, a.v = v.p, a.out = out, a.mask = maskData;
   a.maskKind = maskData ? static_cast<int>(maskKind) : 0;
   if (a.maskKind != 0) {
@@ -1046,10 +1046,10 @@ void attentionUniformMaskedRows(const In<T> &q, const In<T> &v, const void *mask
                                 const Shape &maskShape, T *out, Causal causal,
                                 HeadLayout layout = HeadLayout::BHSD,
                                 PackedHeads packed = {}) {
-  HeadRows qs, ks, vs;
-  attentionRows(q.s, v.s, v.s, layout, packed, qs, ks, vs);
+  // k's rows are not needed: v's shape stands in for k's.
+  const AttentionRows where = attentionRows(q.s, v.s, v.s, layout, packed);
+  const HeadRows &qs = where.q, &vs = where.v, &os = where.out;
   const int64_t B = qs.B, Hq = qs.H, Sq = qs.S, Hk = vs.H, Sk = vs.S;
-  const HeadRows os = headRows(B, Hq, Sq, vs.D, layout);
   const int64_t rows = B * Hq * Sq;
   if (rows == 0 || !maskData)
     return;
