@@ -509,8 +509,8 @@ template <typename T> void attentionSuite() {
 //===----------------------------------------------------------------------===//
 
 template <typename T>
-void testRotary(int64_t rot, bool interleaved, bool perBatch, bool bshd = false) {
-  const int64_t B = 2, H = 3, S = 9, D = 16, half = rot / 2;
+void testRotary(int64_t rot, bool interleaved, bool perBatch, bool bshd = false, int64_t D = 16) {
+  const int64_t B = 2, H = 3, S = 9, half = rot / 2;
   Shape ts = perBatch ? shp({B, 1, S, half}) : shp({S, half});
   Tensor<T> x(B * H * S * D), cs(ts.numel()), sn(ts.numel()), y(B * H * S * D);
   x.random();
@@ -561,6 +561,10 @@ template <typename T> void rotarySuite() {
     testRotary<T>(10, il, true);
     testRotary<T>(16, il, false, /*bshd=*/true); // llm-fold-head-transposes' rotary
     testRotary<T>(10, il, true, /*bshd=*/true);
+    // Llama's head dim, and a partial rotation with a copied tail: 16-byte
+    // vectors for rotate-half in every element type.
+    testRotary<T>(64, il, false, /*bshd=*/true, /*D=*/64);
+    testRotary<T>(16, il, true, /*bshd=*/false, /*D=*/40);
   }
 }
 
@@ -604,8 +608,9 @@ __half *randomHalves(size_t n) {
 }
 
 /// The tensor-core configurations attention() has for head dim D (see
-/// la::attentionConfig): 4 and 5 exist for D = 128 only, 6 (the wgmma
-/// default), 7 and 8 (wgmma) for D = 64 only.
+/// la::attentionConfig): 4 and 5 exist for D = 128 only, 6 and 8 (the wgmma
+/// defaults: one warpgroup a CTA, two for long causal prefill) and 7 (wgmma,
+/// 128-key tiles) for D = 64 only.
 std::vector<int> attentionConfigs(int64_t D) {
   return D == 128 ? std::vector<int>{1, 2, 3, 4, 5} : std::vector<int>{1, 2, 3, 6, 7, 8};
 }
@@ -686,6 +691,21 @@ void benchAttentionF32(int64_t B, int64_t H, int64_t S, int64_t D, Causal causal
               (long)B, (long)H, (long)S, (long)D, causal != Causal::None ? "causal" : "full", ms,
               flops / ms * 1e-9);
   cudaFree(q), cudaFree(k), cudaFree(v), cudaFree(o);
+}
+
+/// Llama's rotary embedding of q: [1, S, 32, 64] stored [B, S, H, D], the
+/// [S, 32] cos/sin tables; memory-bound (x read once, written once).
+void benchRotary(int64_t S, int64_t H, int64_t D) {
+  const size_t n = S * H * D, nt = S * D / 2;
+  __half *x = randomHalves(n), *c = randomHalves(nt), *sn = randomHalves(nt), *y;
+  CK(cudaMalloc(&y, n * 2));
+  const double ms = medianMs([&] {
+    rotaryEmbedding<__half>(in<__half>(x, shp({1, S, H, D})), in<__half>(c, shp({S, D / 2})),
+                            in<__half>(sn, shp({S, D / 2})), y, D, false, HeadLayout::BSHD);
+  });
+  std::printf("BENCH rotary f16 [1,%ld,%ld,%ld] bshd: %.4f ms, %.0f GB/s\n", (long)S, (long)H,
+              (long)D, ms, 2.0 * n * 2 / ms * 1e-6);
+  cudaFree(x), cudaFree(c), cudaFree(sn), cudaFree(y);
 }
 
 /// Decoding step: one query row per head against a KV cache; memory-bound.
@@ -793,6 +813,7 @@ int main(int argc, char **argv) {
       }
       la::attentionConfig = 0;
       testAttention<double>({1, 2, 1, 20, 33, 64, 64, Causal::UpperLeft, MaskKind::Additive, 0});
+      rotarySuite<double>();
       rotarySuite<float>();
       rotarySuite<__half>();
       rotarySuite<__nv_bfloat16>();
@@ -804,6 +825,7 @@ int main(int argc, char **argv) {
       benchAttentionPadded(32, 12, 12, 512, 64, Causal::None, MaskKind::Additive); // BERT-base
       benchAttentionPadded(1, 32, 4, 2048, 64, Causal::UpperLeft, MaskKind::Bool); // TinyLlama
       benchAttentionPadded(32, 12, 12, 512, 64, Causal::UpperLeft, MaskKind::Bool); // GPT-2
+      benchRotary(2048, 32, 64);                                                    // TinyLlama q
       benchLmHead(16384, 50257, 768); // GPT-2-small at 32x512
       benchLmHead(128, 50257, 768);   // and at 1x128
       benchAttention(1, 12, 2048, 64, Causal::None);

@@ -13,8 +13,9 @@
 //   memory (cp.async, XOR-swizzled 16-byte chunks so that ldmatrix is free of
 //   bank conflicts, addresses as per-lane constants XOR the k-step). S = Q K^T
 //   and O += P V are mma.sync m16n8k16 with fp32 accumulators, or for D=64
-//   prefill Hopper wgmma (llmk/Wgmma.cuh) reading K and V straight from
-//   those tiles, which are the hardware's 128-byte swizzle; the softmax is
+//   prefill Hopper wgmma (llmk/Wgmma.cuh; a warpgroup of 64 rows a CTA, two
+//   for long causal prefill) reading K and V straight from those tiles,
+//   which are the hardware's 128-byte swizzle; the softmax is
 //   fp32 in registers in log2 units (ex2.approx), the S accumulators re-packed
 //   as the A fragments of P without touching shared memory. Causal CTAs stop
 //   at the last key their last row may see, warps skip tiles wholly above
@@ -176,6 +177,19 @@ template <typename T> __device__ __forceinline__ uint32_t pack2(float lo, float 
   }
 }
 
+/// op over part[0..N) as a tree, depth ceil(log2 N) instead of a chain of N
+/// dependent instructions (any N: 48-key tiles have 6 parts a row).
+template <int N, typename Op> __device__ __forceinline__ float treeReduce(float (&part)[N], Op op) {
+#pragma unroll
+  for (int n = N; n > 1; n = (n + 1) / 2) {
+    const int w = (n + 1) / 2;
+#pragma unroll
+    for (int i = 0; i + w < n; ++i)
+      part[i] = op(part[i], part[i + w]);
+  }
+  return part[0];
+}
+
 /// Shared memory of the tensor-core kernel: Q (Br x D), two K and two V
 /// buffers (BC x D each), and two tiles of key-mask terms (BC floats each);
 /// with wgmma, room to start the tiles on a 1024-byte boundary (the
@@ -319,6 +333,251 @@ __global__ void __launch_bounds__(NW * 32) flashTc(AttnArgs a) {
     return static_cast<float>(term) * kLog2e;
   };
 
+  // S = Q K^T for the key tile at shared address kBase. mma.sync: done on
+  // return. wgmma: issued and committed only; wgmmaWait, then wgmmaPin(s),
+  // before s is read.
+  auto issueScores = [&](float (&s)[MT][BC / 8][4], uint32_t kBase) {
+    if constexpr (WG) {
+      // D/16 k-steps of 32 bytes along K's rows. S must not have the shape
+      // of P V's m64n64k16: with both m64n64k16 (64-key tiles) every tile
+      // after the first came out wrong on the H200 (either product alone on
+      // wgmma, the other on mma.sync, was right), so 64-key tiles take S as
+      // two m64n32k16 halves.
+      wgmmaFence();
+      if constexpr (BC == 64) {
+        float(&lo)[4][4] = *reinterpret_cast<float(*)[4][4]>(&s[0][0]);
+        float(&hi)[4][4] = *reinterpret_cast<float(*)[4][4]>(&s[0][4]);
+#pragma unroll
+        for (int kk = 0; kk < D / 16; ++kk) {
+          wgmmaRS<T, 0>(lo, qf[0][kk], wgmmaDesc(kBase + kk * 32, 1024), kk);
+          wgmmaRS<T, 0>(hi, qf[0][kk], wgmmaDesc(kBase + 32 * D * 2 + kk * 32, 1024), kk);
+        }
+      } else {
+#pragma unroll
+        for (int kk = 0; kk < D / 16; ++kk)
+          wgmmaRS<T, 0>(s[0], qf[0][kk], wgmmaDesc(kBase + kk * 32, 1024), kk);
+      }
+      wgmmaCommit();
+    } else {
+#pragma unroll
+      for (int mt = 0; mt < MT; ++mt)
+#pragma unroll
+        for (int jt = 0; jt < BC / 8; ++jt)
+          s[mt][jt][0] = s[mt][jt][1] = s[mt][jt][2] = s[mt][jt][3] = 0.f;
+#pragma unroll
+      for (int k2 = 0; k2 < D / 32; ++k2) {
+        uint32_t qa[MT][2][4];
+        if constexpr (!kQRegs) {
+#pragma unroll
+          for (int mt = 0; mt < MT; ++mt)
+#pragma unroll
+            for (int u = 0; u < 2; ++u)
+              ldmatrix4(qBase + (warp * WR + mt * 16) * D * 2 + (offA ^ ((2 * k2 + u) << 5)),
+                        qa[mt][u][0], qa[mt][u][1], qa[mt][u][2], qa[mt][u][3]);
+        }
+#pragma unroll
+        for (int jt = 0; jt < BC / 8; ++jt) {
+          uint32_t b0, b1, b2, b3;
+          ldmatrix4(kBase + jt * 8 * D * 2 + (offB ^ (k2 << 6)), b0, b1, b2, b3);
+#pragma unroll
+          for (int mt = 0; mt < MT; ++mt) {
+            if constexpr (kQRegs) {
+              mma16816<T>(s[mt][jt], qf[mt][2 * k2], b0, b1);
+              mma16816<T>(s[mt][jt], qf[mt][2 * k2 + 1], b2, b3);
+            } else {
+              mma16816<T>(s[mt][jt], qa[mt][0], b0, b1);
+              mma16816<T>(s[mt][jt], qa[mt][1], b2, b3);
+            }
+          }
+        }
+      }
+    }
+  };
+  // O += P V for the value tile at vBase (wgmma: issued and committed only;
+  // wgmmaWait, then wgmmaPin(o[0]), before o is touched).
+  auto issuePV = [&](const uint32_t (&pa)[MT][BC / 16][4], uint32_t vBase) {
+    if constexpr (WG) {
+      // BC/16 k-steps of 16 rows of V.
+      wgmmaPin(o[0]);
+      wgmmaFence();
+#pragma unroll
+      for (int kc = 0; kc < BC / 16; ++kc)
+        wgmmaRS<T, 1>(o[0], pa[0][kc], wgmmaDesc(vBase + kc * 16 * D * 2, 1024), 1);
+      wgmmaCommit();
+    } else {
+#pragma unroll
+      for (int kc = 0; kc < BC / 16; ++kc) {
+#pragma unroll
+        for (int n2 = 0; n2 < D / 16; ++n2) {
+          uint32_t b0, b1, b2, b3;
+          ldmatrix4T(vBase + kc * 16 * D * 2 + (offA ^ (n2 << 5)), b0, b1, b2, b3);
+#pragma unroll
+          for (int mt = 0; mt < MT; ++mt) {
+            mma16816<T>(o[mt][2 * n2], pa[mt][kc], b0, b1);
+            mma16816<T>(o[mt][2 * n2 + 1], pa[mt][kc], b2, b3);
+          }
+        }
+      }
+    }
+  };
+  // The online softmax of the scores s of key tile j0 (its key terms in
+  // sBias[buf]), in log2 units: masks and scales s, leaves its exponentials
+  // in s, updates m and l, and gives each row's rescale factor for o in corr.
+  auto softmaxTile = [&](float (&s)[MT][BC / 8][4], int j0, int buf, float (&corr)[MT][2]) {
+    const bool needMask =
+        PATH != ScorePath::Plain || j0 + BC > Sk || (a.causal && j0 + BC - 1 > w0Pos + shift);
+#pragma unroll
+    for (int mt = 0; mt < MT; ++mt) {
+      const int rowA = w0 + mt * 16 + g, rowB = rowA + 8;
+      // Scores times `mul` are in log2 units: unmasked tiles fold the scale
+      // into the exponent's FFMA (a positive scale commutes with the max).
+      float mul = 1.f;
+      if (!needMask) {
+        if (scaleLog2 > 0.f) {
+          mul = scaleLog2;
+        } else {
+#pragma unroll
+          for (int jt = 0; jt < BC / 8; ++jt)
+#pragma unroll
+            for (int e = 0; e < 4; ++e)
+              s[mt][jt][e] *= scaleLog2;
+        }
+      } else if constexpr (PATH == ScorePath::Plain) {
+        // Last visible key of each row, relative to j0 (rows past Sq are
+        // never stored and need no limit).
+        const int keyLim = min(Sk - j0, BC) - 1;
+        int lim[2];
+#pragma unroll
+        for (int r = 0; r < 2; ++r) {
+          lim[r] = keyLim;
+          if (a.causal) {
+            const int row = r ? rowB : rowA;
+            const int rel = (a.pack ? row % Sq : row) + shift - j0;
+            lim[r] = min(lim[r], max(rel, -1));
+          }
+        }
+#pragma unroll
+        for (int jt = 0; jt < BC / 8; ++jt)
+#pragma unroll
+          for (int e = 0; e < 4; ++e) {
+            const int jl = jt * 8 + 2 * t + (e & 1);
+            s[mt][jt][e] = jl <= lim[e >> 1] ? s[mt][jt][e] * scaleLog2 : -INFINITY;
+          }
+      } else if constexpr (KEYMASK) {
+        // The key terms are the same for every row; only tiles that cross
+        // a row's causal diagonal need a limit (keys past Sk are -inf).
+        // The limit is a second loop under one branch: a test per score
+        // would put 32 branches (and the code size) in every tile.
+        const float2 *terms = reinterpret_cast<const float2 *>(sBias + buf * BC);
+#pragma unroll
+        for (int jt = 0; jt < BC / 8; ++jt) {
+          const float2 term = terms[jt * 4 + t];
+#pragma unroll
+          for (int e = 0; e < 4; ++e)
+            s[mt][jt][e] = fmaf(s[mt][jt][e], scaleLog2, (e & 1) ? term.y : term.x);
+        }
+        if (a.causal && j0 + BC - 1 > w0Pos + shift) {
+          int lim[2]; // last visible key of each row, relative to j0
+#pragma unroll
+          for (int r = 0; r < 2; ++r) {
+            const int row = r ? rowB : rowA;
+            lim[r] = (a.pack ? row % Sq : row) + shift - j0;
+          }
+#pragma unroll
+          for (int jt = 0; jt < BC / 8; ++jt)
+#pragma unroll
+            for (int e = 0; e < 4; ++e)
+              if (jt * 8 + 2 * t + (e & 1) > lim[e >> 1])
+                s[mt][jt][e] = -INFINITY;
+        }
+      } else {
+        // Each row's query position and head, once a tile, not once a score.
+        int pos[2];
+        int64_t head[2];
+#pragma unroll
+        for (int r = 0; r < 2; ++r) {
+          const int row = r ? rowB : rowA;
+          pos[r] = a.pack ? row % Sq : row;
+          head[r] = a.pack ? hUnit + row / Sq : hUnit;
+        }
+#pragma unroll
+        for (int jt = 0; jt < BC / 8; ++jt)
+#pragma unroll
+          for (int e = 0; e < 4; ++e) {
+            const int r = e >> 1, row = r ? rowB : rowA;
+            const int j = j0 + jt * 8 + 2 * t + (e & 1);
+            float x;
+            if (j >= Sk || (a.causal && j > pos[r] + shift) || row >= R)
+              x = -INFINITY;
+            else
+              x = maskedScore<T, float>(s[mt][jt][e], a, b, head[r], pos[r], j);
+            s[mt][jt][e] = x * kLog2e;
+          }
+      }
+#pragma unroll
+      for (int r = 0; r < 2; ++r) {
+        // Maxima and sums as trees, not chains: the softmax is bound by
+        // dependent-instruction latency, not by its instruction count.
+        float part[BC / 8];
+#pragma unroll
+        for (int jt = 0; jt < BC / 8; ++jt)
+          part[jt] = fmaxf(s[mt][jt][2 * r], s[mt][jt][2 * r + 1]);
+        float mx = treeReduce(part, [](float x, float y) { return fmaxf(x, y); });
+        mx = fmaxf(mx, __shfl_xor_sync(0xffffffffu, mx, 1));
+        mx = fmaxf(mx, __shfl_xor_sync(0xffffffffu, mx, 2));
+        const float mNew = fmaxf(m[mt][r], mx * mul);
+        const float mUse = mNew == -INFINITY ? 0.f : mNew;
+        corr[mt][r] = fastExp2(m[mt][r] - mUse);
+#pragma unroll
+        for (int jt = 0; jt < BC / 8; ++jt) {
+          s[mt][jt][2 * r] = fastExp2(fmaf(s[mt][jt][2 * r], mul, -mUse));
+          s[mt][jt][2 * r + 1] = fastExp2(fmaf(s[mt][jt][2 * r + 1], mul, -mUse));
+          part[jt] = s[mt][jt][2 * r] + s[mt][jt][2 * r + 1];
+        }
+        // This thread's part of the row sum; the quad adds up at the end.
+        l[mt][r] = fmaf(l[mt][r], corr[mt][r],
+                        treeReduce(part, [](float x, float y) { return x + y; }));
+        m[mt][r] = mNew;
+      }
+    }
+  };
+  auto rescaleO = [&](const float (&corr)[MT][2]) {
+#pragma unroll
+    for (int mt = 0; mt < MT; ++mt) {
+      // Once the row maxima settle, most tiles leave them: skip the rescale
+      // (a warp-uniform branch; multiplying by 1 is exact anyway).
+      if (__any_sync(0xffffffffu, corr[mt][0] != 1.f || corr[mt][1] != 1.f)) {
+#pragma unroll
+        for (int nd = 0; nd < D / 8; ++nd) {
+          o[mt][nd][0] *= corr[mt][0], o[mt][nd][1] *= corr[mt][0];
+          o[mt][nd][2] *= corr[mt][1], o[mt][nd][3] *= corr[mt][1];
+        }
+      }
+    }
+  };
+  // P's A fragments straight from the exponentials in S's accumulators.
+  auto packP = [&](const float (&s)[MT][BC / 8][4], uint32_t (&pa)[MT][BC / 16][4]) {
+#pragma unroll
+    for (int mt = 0; mt < MT; ++mt)
+#pragma unroll
+      for (int kc = 0; kc < BC / 16; ++kc) {
+        pa[mt][kc][0] = pack2<T>(s[mt][2 * kc][0], s[mt][2 * kc][1]);
+        pa[mt][kc][1] = pack2<T>(s[mt][2 * kc][2], s[mt][2 * kc][3]);
+        pa[mt][kc][2] = pack2<T>(s[mt][2 * kc + 1][0], s[mt][2 * kc + 1][1]);
+        pa[mt][kc][3] = pack2<T>(s[mt][2 * kc + 1][2], s[mt][2 * kc + 1][3]);
+      }
+  };
+  auto loadQFragments = [&] {
+    if constexpr (kQRegs) {
+#pragma unroll
+      for (int mt = 0; mt < MT; ++mt)
+#pragma unroll
+        for (int kk = 0; kk < D / 16; ++kk)
+          ldmatrix4(qBase + (warp * WR + mt * 16) * D * 2 + (offA ^ (kk << 5)), qf[mt][kk][0],
+                    qf[mt][kk][1], qf[mt][kk][2], qf[mt][kk][3]);
+    }
+  };
+
   if (nBegin < nEnd) {
     loadTile(RowsBr{}, sQ, qp, a.qs.row, i0, R);
     loadTile(RowsBC{}, sK, kp, a.ks.row, nBegin * BC, Sk);
@@ -338,196 +597,21 @@ __global__ void __launch_bounds__(NW * 32) flashTc(AttnArgs a) {
     if constexpr (WG)
       fenceProxyAsync();
     __syncthreads();
-    if constexpr (kQRegs) {
-      if (n == nBegin) {
-#pragma unroll
-        for (int mt = 0; mt < MT; ++mt)
-#pragma unroll
-          for (int kk = 0; kk < D / 16; ++kk)
-            ldmatrix4(qBase + (warp * WR + mt * 16) * D * 2 + (offA ^ (kk << 5)),
-                      qf[mt][kk][0], qf[mt][kk][1], qf[mt][kk][2], qf[mt][kk][3]);
-      }
-    }
+    if (n == nBegin)
+      loadQFragments();
     // This warp's rows see none of this tile (causal) or do not exist.
     const bool skip = warpIdle || (a.causal && !a.pack && j0 > skip0 + kSkipRows - 1 + shift);
-    float s[MT][BC / 8][4];
+    float s[MT][BC / 8][4], corr[MT][2];
     uint32_t pa[MT][BC / 16][4];
     if (!skip) {
-      const uint32_t kBase = smemAddr(sK + buf * BC * D);
+      issueScores(s, smemAddr(sK + buf * BC * D));
       if constexpr (WG) {
-        // S = Q K^T: D/16 k-steps of 32 bytes along K's rows. S must not
-        // have the shape of P V's m64n64k16: with both m64n64k16 (64-key
-        // tiles) every tile after the first came out wrong on the H200
-        // (either product alone on wgmma, the other on mma.sync, was
-        // right), so 64-key tiles take S as two m64n32k16 halves.
-        wgmmaFence();
-        if constexpr (BC == 64) {
-          float(&lo)[4][4] = *reinterpret_cast<float(*)[4][4]>(&s[0][0]);
-          float(&hi)[4][4] = *reinterpret_cast<float(*)[4][4]>(&s[0][4]);
-#pragma unroll
-          for (int kk = 0; kk < D / 16; ++kk) {
-            wgmmaRS<T, 0>(lo, qf[0][kk], wgmmaDesc(kBase + kk * 32, 1024), kk);
-            wgmmaRS<T, 0>(hi, qf[0][kk], wgmmaDesc(kBase + 32 * D * 2 + kk * 32, 1024), kk);
-          }
-        } else {
-#pragma unroll
-          for (int kk = 0; kk < D / 16; ++kk)
-            wgmmaRS<T, 0>(s[0], qf[0][kk], wgmmaDesc(kBase + kk * 32, 1024), kk);
-        }
-        wgmmaCommit();
         wgmmaWait<0>();
         wgmmaPin(s[0]);
-      } else {
-        // S = Q K^T.
-#pragma unroll
-        for (int mt = 0; mt < MT; ++mt)
-#pragma unroll
-          for (int jt = 0; jt < BC / 8; ++jt)
-            s[mt][jt][0] = s[mt][jt][1] = s[mt][jt][2] = s[mt][jt][3] = 0.f;
-#pragma unroll
-        for (int k2 = 0; k2 < D / 32; ++k2) {
-          uint32_t qa[MT][2][4];
-          if constexpr (!kQRegs) {
-#pragma unroll
-            for (int mt = 0; mt < MT; ++mt)
-#pragma unroll
-              for (int u = 0; u < 2; ++u)
-                ldmatrix4(qBase + (warp * WR + mt * 16) * D * 2 + (offA ^ ((2 * k2 + u) << 5)),
-                          qa[mt][u][0], qa[mt][u][1], qa[mt][u][2], qa[mt][u][3]);
-          }
-#pragma unroll
-          for (int jt = 0; jt < BC / 8; ++jt) {
-            uint32_t b0, b1, b2, b3;
-            ldmatrix4(kBase + jt * 8 * D * 2 + (offB ^ (k2 << 6)), b0, b1, b2, b3);
-#pragma unroll
-            for (int mt = 0; mt < MT; ++mt) {
-              if constexpr (kQRegs) {
-                mma16816<T>(s[mt][jt], qf[mt][2 * k2], b0, b1);
-                mma16816<T>(s[mt][jt], qf[mt][2 * k2 + 1], b2, b3);
-              } else {
-                mma16816<T>(s[mt][jt], qa[mt][0], b0, b1);
-                mma16816<T>(s[mt][jt], qa[mt][1], b2, b3);
-              }
-            }
-          }
-        }
       }
-      // Online softmax, in log2 units.
-      const bool needMask =
-          PATH != ScorePath::Plain || j0 + BC > Sk || (a.causal && j0 + BC - 1 > w0Pos + shift);
-#pragma unroll
-      for (int mt = 0; mt < MT; ++mt) {
-        const int rowA = w0 + mt * 16 + g, rowB = rowA + 8;
-        // Scores times `mul` are in log2 units: unmasked tiles fold the scale
-        // into the exponent's FFMA (a positive scale commutes with the max).
-        float mul = 1.f;
-        if (!needMask) {
-          if (scaleLog2 > 0.f) {
-            mul = scaleLog2;
-          } else {
-#pragma unroll
-            for (int jt = 0; jt < BC / 8; ++jt)
-#pragma unroll
-              for (int e = 0; e < 4; ++e)
-                s[mt][jt][e] *= scaleLog2;
-          }
-        } else if constexpr (PATH == ScorePath::Plain) {
-          // Last visible key of each row, relative to j0 (rows past Sq are
-          // never stored and need no limit).
-          const int keyLim = min(Sk - j0, BC) - 1;
-          int lim[2];
-#pragma unroll
-          for (int r = 0; r < 2; ++r) {
-            lim[r] = keyLim;
-            if (a.causal) {
-              const int row = r ? rowB : rowA;
-              const int rel = (a.pack ? row % Sq : row) + shift - j0;
-              lim[r] = min(lim[r], max(rel, -1));
-            }
-          }
-#pragma unroll
-          for (int jt = 0; jt < BC / 8; ++jt)
-#pragma unroll
-            for (int e = 0; e < 4; ++e) {
-              const int jl = jt * 8 + 2 * t + (e & 1);
-              s[mt][jt][e] = jl <= lim[e >> 1] ? s[mt][jt][e] * scaleLog2 : -INFINITY;
-            }
-        } else if constexpr (KEYMASK) {
-          // The key terms are the same for every row; only tiles that cross
-          // a row's causal diagonal need a limit (keys past Sk are -inf).
-          const float2 *terms = reinterpret_cast<const float2 *>(sBias + buf * BC);
-          const bool diagonal = a.causal && j0 + BC - 1 > w0Pos + shift;
-#pragma unroll
-          for (int jt = 0; jt < BC / 8; ++jt) {
-            const float2 term = terms[jt * 4 + t];
-#pragma unroll
-            for (int e = 0; e < 4; ++e) {
-              float x = fmaf(s[mt][jt][e], scaleLog2, (e & 1) ? term.y : term.x);
-              if (diagonal) {
-                const int row = e < 2 ? rowA : rowB;
-                const int i = a.pack ? row % Sq : row;
-                if (j0 + jt * 8 + 2 * t + (e & 1) > i + shift)
-                  x = -INFINITY;
-              }
-              s[mt][jt][e] = x;
-            }
-          }
-        } else {
-#pragma unroll
-          for (int jt = 0; jt < BC / 8; ++jt)
-#pragma unroll
-            for (int e = 0; e < 4; ++e) {
-              const int row = e < 2 ? rowA : rowB;
-              const int i = a.pack ? row % Sq : row;
-              const int64_t hh = a.pack ? hUnit + row / Sq : hUnit;
-              const int j = j0 + jt * 8 + 2 * t + (e & 1);
-              float x;
-              if (j >= Sk || (a.causal && j > i + shift) || row >= R)
-                x = -INFINITY;
-              else
-                x = maskedScore<T, float>(s[mt][jt][e], a, b, hh, i, j);
-              s[mt][jt][e] = x * kLog2e;
-            }
-        }
-        float corr[2];
-#pragma unroll
-        for (int r = 0; r < 2; ++r) {
-          float mx = -INFINITY;
-#pragma unroll
-          for (int jt = 0; jt < BC / 8; ++jt)
-            mx = fmaxf(mx, fmaxf(s[mt][jt][2 * r], s[mt][jt][2 * r + 1]));
-          mx = fmaxf(mx, __shfl_xor_sync(0xffffffffu, mx, 1));
-          mx = fmaxf(mx, __shfl_xor_sync(0xffffffffu, mx, 2));
-          const float mNew = fmaxf(m[mt][r], mx * mul);
-          const float mUse = mNew == -INFINITY ? 0.f : mNew;
-          corr[r] = fastExp2(m[mt][r] - mUse);
-          float sum = 0.f;
-#pragma unroll
-          for (int jt = 0; jt < BC / 8; ++jt) {
-            s[mt][jt][2 * r] = fastExp2(fmaf(s[mt][jt][2 * r], mul, -mUse));
-            s[mt][jt][2 * r + 1] = fastExp2(fmaf(s[mt][jt][2 * r + 1], mul, -mUse));
-            sum += s[mt][jt][2 * r] + s[mt][jt][2 * r + 1];
-          }
-          l[mt][r] = l[mt][r] * corr[r] + sum; // this thread's part; the quad sums at the end
-          m[mt][r] = mNew;
-        }
-        // Once the row maxima settle, most tiles leave them: skip the
-        // rescale (a warp-uniform branch; multiplying by 1 is exact anyway).
-        if (__any_sync(0xffffffffu, corr[0] != 1.f || corr[1] != 1.f)) {
-#pragma unroll
-          for (int nd = 0; nd < D / 8; ++nd) {
-            o[mt][nd][0] *= corr[0], o[mt][nd][1] *= corr[0];
-            o[mt][nd][2] *= corr[1], o[mt][nd][3] *= corr[1];
-          }
-        }
-#pragma unroll
-        for (int kc = 0; kc < BC / 16; ++kc) {
-          pa[mt][kc][0] = pack2<T>(s[mt][2 * kc][0], s[mt][2 * kc][1]);
-          pa[mt][kc][1] = pack2<T>(s[mt][2 * kc][2], s[mt][2 * kc][3]);
-          pa[mt][kc][2] = pack2<T>(s[mt][2 * kc + 1][0], s[mt][2 * kc + 1][1]);
-          pa[mt][kc][3] = pack2<T>(s[mt][2 * kc + 1][2], s[mt][2 * kc + 1][3]);
-        }
-      }
+      softmaxTile(s, j0, buf, corr);
+      rescaleO(corr);
+      packP(s, pa);
     }
     if (n + 1 < nEnd) {
       loadTile(RowsBC{}, sK + (buf ^ 1) * BC * D, kp, a.ks.row, j0 + BC, Sk);
@@ -540,32 +624,10 @@ __global__ void __launch_bounds__(NW * 32) flashTc(AttnArgs a) {
       fenceProxyAsync();
     __syncthreads();
     if (!skip) {
-      const uint32_t vBase = smemAddr(sV + buf * BC * D);
+      issuePV(pa, smemAddr(sV + buf * BC * D));
       if constexpr (WG) {
-        // O += P V: BC/16 k-steps of 16 rows of V.
-        wgmmaPin(o[0]);
-        wgmmaFence();
-#pragma unroll
-        for (int kc = 0; kc < BC / 16; ++kc)
-          wgmmaRS<T, 1>(o[0], pa[0][kc], wgmmaDesc(vBase + kc * 16 * D * 2, 1024), 1);
-        wgmmaCommit();
         wgmmaWait<0>();
         wgmmaPin(o[0]);
-      } else {
-        // O += P V.
-#pragma unroll
-        for (int kc = 0; kc < BC / 16; ++kc) {
-#pragma unroll
-          for (int n2 = 0; n2 < D / 16; ++n2) {
-            uint32_t b0, b1, b2, b3;
-            ldmatrix4T(vBase + kc * 16 * D * 2 + (offA ^ (n2 << 5)), b0, b1, b2, b3);
-#pragma unroll
-            for (int mt = 0; mt < MT; ++mt) {
-              mma16816<T>(o[mt][2 * n2], pa[mt][kc], b0, b1);
-              mma16816<T>(o[mt][2 * n2 + 1], pa[mt][kc], b2, b3);
-            }
-          }
-        }
       }
     }
     // Read in the next iteration, after its first barrier; this buffer's
@@ -772,39 +834,65 @@ template <typename T, int NC> void launchSimt(const AttnArgs &a, int64_t BH) {
 // Rotary embedding.
 //===----------------------------------------------------------------------===//
 
-template <typename T>
-__global__ void rotaryKernel(const T *x, const T *cosT, const T *sinT, T *out, int64_t rows,
-                             int64_t H, int64_t S, int64_t D, int64_t half, int64_t rotaryDim,
-                             int64_t c0, int64_t c1, int64_t c2, int64_t c3, int64_t s0,
-                             int64_t s1, int64_t s2, int64_t s3, bool interleaved, bool bshd) {
-  // Per row: `half` rotated pairs, then D - rotaryDim copied elements.
-  const int64_t perRow = half + (D - rotaryDim);
-  const int64_t total = rows * perRow;
-  for (int64_t idx = blockIdx.x * int64_t(blockDim.x) + threadIdx.x; idx < total;
-       idx += int64_t(gridDim.x) * blockDim.x) {
-    const int64_t row = idx / perRow, i = idx % perRow;
-    const T *p = x + row * D;
-    T *q = out + row * D;
-    if (i >= half) {
-      const int64_t d = rotaryDim + (i - half);
+/// V consecutive rotated pairs of a row a thread (V > 1: the rotate-half
+/// layout, its two halves read and written as 16-byte vectors), or one
+/// copied element of the part past rotaryDim. Indices are I (int when they
+/// fit): the row's (b, h, s) costs three divisions, once per V pairs.
+template <typename T, int V, typename I>
+__global__ void rotaryKernel(const T *x, const T *cosT, const T *sinT, T *out, I rows, I H, I S,
+                             I D, I half, I rotaryDim, int64_t c0, int64_t c1, int64_t c2,
+                             int64_t c3, int64_t s0, int64_t s1, int64_t s2, int64_t s3,
+                             bool interleaved, bool bshd) {
+  static_assert(V == 1 || V * sizeof(T) == 16, "one 16-byte vector a half");
+  // Per row: half / V groups of rotated pairs, then D - rotaryDim copied elements.
+  const I groups = half / V, perRow = groups + (D - rotaryDim);
+  const I total = rows * perRow;
+  for (I idx = blockIdx.x * I(blockDim.x) + threadIdx.x; idx < total;
+       idx += I(gridDim.x) * blockDim.x) {
+    const I row = idx / perRow, i = idx % perRow;
+    const T *p = x + int64_t(row) * D;
+    T *q = out + int64_t(row) * D;
+    if (i >= groups) {
+      const I d = rotaryDim + (i - groups);
       q[d] = p[d];
       continue;
     }
     // Rows in storage order: (b, h, s), or (b, s, h) for [B, S, H, D].
-    const int64_t bIdx = row / (H * S), h = bshd ? row % H : (row / S) % H,
-                  s = bshd ? (row / H) % S : row % S;
-    const float c = static_cast<float>(ld(cosT[bIdx * c0 + h * c1 + s * c2 + i * c3]));
-    const float sn = static_cast<float>(ld(sinT[bIdx * s0 + h * s1 + s * s2 + i * s3]));
-    const int64_t i1 = interleaved ? 2 * i : i, i2 = interleaved ? 2 * i + 1 : i + half;
-    if constexpr (std::is_same_v<T, double>) {
-      const double x1 = p[i1], x2 = p[i2], cd = cosT[bIdx * c0 + h * c1 + s * c2 + i * c3],
-                   sd = sinT[bIdx * s0 + h * s1 + s * s2 + i * s3];
-      q[i1] = x1 * cd - x2 * sd;
-      q[i2] = x2 * cd + x1 * sd;
+    const I bIdx = row / (H * S), h = bshd ? row % H : (row / S) % H,
+            s = bshd ? (row / H) % S : row % S;
+    const T *cp = cosT + (bIdx * c0 + h * c1 + s * c2);
+    const T *sp = sinT + (bIdx * s0 + h * s1 + s * s2);
+    if constexpr (V > 1) {
+      // Rotate-half: x1 = p[i0 + k], x2 = p[i0 + k + half].
+      const I i0 = i * V;
+      union Vec {
+        uint4 u;
+        T t[V];
+      } x1, x2, y1, y2;
+      x1.u = *reinterpret_cast<const uint4 *>(p + i0);
+      x2.u = *reinterpret_cast<const uint4 *>(p + i0 + half);
+#pragma unroll
+      for (int k = 0; k < V; ++k) {
+        using A = std::conditional_t<std::is_same_v<T, double>, double, float>;
+        const A c = static_cast<A>(ld(cp[(i0 + k) * c3])), sn = static_cast<A>(ld(sp[(i0 + k) * s3]));
+        const A a1 = static_cast<A>(ld(x1.t[k])), a2 = static_cast<A>(ld(x2.t[k]));
+        y1.t[k] = st<T>(a1 * c - a2 * sn);
+        y2.t[k] = st<T>(a2 * c + a1 * sn);
+      }
+      *reinterpret_cast<uint4 *>(q + i0) = y1.u;
+      *reinterpret_cast<uint4 *>(q + i0 + half) = y2.u;
     } else {
-      const float x1 = static_cast<float>(ld(p[i1])), x2 = static_cast<float>(ld(p[i2]));
-      q[i1] = st<T>(x1 * c - x2 * sn);
-      q[i2] = st<T>(x2 * c + x1 * sn);
+      const I i1 = interleaved ? 2 * i : i, i2 = interleaved ? 2 * i + 1 : i + half;
+      if constexpr (std::is_same_v<T, double>) {
+        const double x1 = p[i1], x2 = p[i2], cd = cp[i * c3], sd = sp[i * s3];
+        q[i1] = x1 * cd - x2 * sd;
+        q[i2] = x2 * cd + x1 * sd;
+      } else {
+        const float c = static_cast<float>(ld(cp[i * c3])), sn = static_cast<float>(ld(sp[i * s3]));
+        const float x1 = static_cast<float>(ld(p[i1])), x2 = static_cast<float>(ld(p[i2]));
+        q[i1] = st<T>(x1 * c - x2 * sn);
+        q[i2] = st<T>(x2 * c + x1 * sn);
+      }
     }
   }
 }
@@ -886,20 +974,28 @@ void attention(const In<T> &q, const In<T> &k, const In<T> &v, const void *maskD
         return;
       }
       // Measured on an H200 (f16, test/gpu/kernels/LinalgAttentionTest.cu):
-      // D=64 is fastest on wgmma with one warpgroup (64 rows) a CTA and
-      // 64-key tiles (the models' shapes: 131-145 -> 169-177 TFLOP/s
-      // against mma.sync; 128-key tiles win only on causal 1x2048 without
-      // a mask), D=128 with mma.sync, 32 rows a warp (128 a CTA) and 64-key
-      // tiles. The alternatives are compiled only with
-      // LLMK_ATTENTION_CONFIGS (the test and its benchmarks).
+      // D=64 is fastest on wgmma with 64-key tiles (the models' shapes:
+      // 131-145 -> 169-177 TFLOP/s against mma.sync, 214-238 since the
+      // softmax lost its per-score branches), D=128 with mma.sync, 32 rows a
+      // warp (128 a CTA) and 64-key tiles. For D=64 two warpgroups a CTA
+      // (128 rows sharing each K/V tile) win on long causal prefill that
+      // still fills the GPU twice over (TinyLlama 1x2048: 0.075 -> 0.072
+      // ms); one warpgroup (64 rows) wins on shorter sequences, where the
+      // diagonal's idle half costs more (GPT-2 32x512 causal: 0.076 against
+      // 0.079), and on few CTAs (1x12x2048). The alternatives are compiled
+      // only with LLMK_ATTENTION_CONFIGS (the test and its benchmarks).
 #ifdef LLMK_ATTENTION_CONFIGS
       const int cfg = la::attentionConfig;
 #else
       constexpr int cfg = 0;
 #endif
       if (D == 64) {
-        if (cfg == 0 || cfg == 6)
+        const int sms = llmk::context().numSMs > 0 ? llmk::context().numSMs : 132;
+        const bool twoGroups = a.causal && Sq >= 1024 && BH * ((Sq + 127) / 128) >= 2 * sms;
+        if (cfg == 6 || (cfg == 0 && !twoGroups))
           la::launchTc<T, 64, 4, 1, 64, true>(a, BH);
+        else if (cfg == 8 || cfg == 0)
+          la::launchTc<T, 64, 8, 1, 64, true>(a, BH);
 #ifdef LLMK_ATTENTION_CONFIGS
         else if (cfg == 1)
           la::launchTc<T, 64, 4, 1, 64>(a, BH);
@@ -907,8 +1003,6 @@ void attention(const In<T> &q, const In<T> &k, const In<T> &v, const void *maskD
           la::launchTc<T, 64, 8, 1, 64>(a, BH);
         else if (cfg == 7)
           la::launchTc<T, 64, 4, 1, 128, true>(a, BH);
-        else if (cfg == 8)
-          la::launchTc<T, 64, 8, 1, 64, true>(a, BH);
         else
           la::launchTc<T, 64, 4, 2, 64>(a, BH);
 #endif
@@ -957,10 +1051,29 @@ void rotaryEmbedding(const In<T> &x, const In<T> &cosT, const In<T> &sinT, T *ou
   int64_t cs[kMaxRank], ss[kMaxRank];
   broadcastStrides(cosT.s, table, cs);
   broadcastStrides(sinT.s, table, ss);
-  const int64_t total = rows * (half + D - rotaryDim);
-  la::rotaryKernel<T><<<la::gridFor(total, 256), 256, 0, llmk::stream()>>>(
-      x.p, cosT.p, sinT.p, out, rows, H, S, D, half, rotaryDim, cs[0], cs[1], cs[2], cs[3], ss[0],
-      ss[1], ss[2], ss[3], interleaved, bshd);
+  // The rotate-half layout moves 16 bytes at a time when both halves of
+  // every row start on a 16-byte boundary (Llama's q was 24 us a layer
+  // with a thread and six 64-bit divisions per pair, for 8 MB).
+  constexpr int V = 16 / sizeof(T);
+  const bool vector = V > 1 && !interleaved && half % V == 0 && D % V == 0 &&
+                      ((reinterpret_cast<uintptr_t>(x.p) | reinterpret_cast<uintptr_t>(out)) & 15) == 0;
+  const int64_t total = rows * ((vector ? half / V : half) + D - rotaryDim);
+  auto launch = [&](auto vTag, auto index) {
+    constexpr int W = decltype(vTag)::value;
+    using I = decltype(index);
+    la::rotaryKernel<T, W, I><<<la::gridFor(total, 256), 256, 0, llmk::stream()>>>(
+        x.p, cosT.p, sinT.p, out, I(rows), I(H), I(S), I(D), I(half), I(rotaryDim), cs[0], cs[1],
+        cs[2], cs[3], ss[0], ss[1], ss[2], ss[3], interleaved, bshd);
+  };
+  const bool narrow = rows * D < (int64_t(1) << 30); // idx + the grid stride fits too
+  if (vector && narrow)
+    launch(std::integral_constant<int, V>{}, int{});
+  else if (vector)
+    launch(std::integral_constant<int, V>{}, int64_t{});
+  else if (narrow)
+    launch(std::integral_constant<int, 1>{}, int{});
+  else
+    launch(std::integral_constant<int, 1>{}, int64_t{});
 }
 
 namespace la {
