@@ -333,10 +333,8 @@ __global__ void __launch_bounds__(NW * 32) flashTc(AttnArgs a) {
     return static_cast<float>(term) * kLog2e;
   };
 
-  // S = Q K^T for the key tile at shared address kBase. mma.sync: done on
-  // return. wgmma: issued and committed only; wgmmaWait, then wgmmaPin(s),
-  // before s is read.
-  auto issueScores = [&](float (&s)[MT][BC / 8][4], uint32_t kBase) {
+  // S = Q K^T for the key tile at shared address kBase.
+  auto scoreTile = [&](float (&s)[MT][BC / 8][4], uint32_t kBase) {
     if constexpr (WG) {
       // D/16 k-steps of 32 bytes along K's rows. S must not have the shape
       // of P V's m64n64k16: with both m64n64k16 (64-key tiles) every tile
@@ -358,6 +356,8 @@ __global__ void __launch_bounds__(NW * 32) flashTc(AttnArgs a) {
           wgmmaRS<T, 0>(s[0], qf[0][kk], wgmmaDesc(kBase + kk * 32, 1024), kk);
       }
       wgmmaCommit();
+      wgmmaWait<0>();
+      wgmmaPin(s[0]);
     } else {
 #pragma unroll
       for (int mt = 0; mt < MT; ++mt)
@@ -393,9 +393,8 @@ __global__ void __launch_bounds__(NW * 32) flashTc(AttnArgs a) {
       }
     }
   };
-  // O += P V for the value tile at vBase (wgmma: issued and committed only;
-  // wgmmaWait, then wgmmaPin(o[0]), before o is touched).
-  auto issuePV = [&](const uint32_t (&pa)[MT][BC / 16][4], uint32_t vBase) {
+  // O += P V for the value tile at vBase.
+  auto accumulatePV = [&](const uint32_t (&pa)[MT][BC / 16][4], uint32_t vBase) {
     if constexpr (WG) {
       // BC/16 k-steps of 16 rows of V.
       wgmmaPin(o[0]);
@@ -404,6 +403,8 @@ __global__ void __launch_bounds__(NW * 32) flashTc(AttnArgs a) {
       for (int kc = 0; kc < BC / 16; ++kc)
         wgmmaRS<T, 1>(o[0], pa[0][kc], wgmmaDesc(vBase + kc * 16 * D * 2, 1024), 1);
       wgmmaCommit();
+      wgmmaWait<0>();
+      wgmmaPin(o[0]);
     } else {
 #pragma unroll
       for (int kc = 0; kc < BC / 16; ++kc) {
@@ -423,6 +424,8 @@ __global__ void __launch_bounds__(NW * 32) flashTc(AttnArgs a) {
   // The online softmax of the scores s of key tile j0 (its key terms in
   // sBias[buf]), in log2 units: masks and scales s, leaves its exponentials
   // in s, updates m and l, and gives each row's rescale factor for o in corr.
+  // The query position of row `row` of the unit (packed: rows of several heads).
+  auto queryPos = [&](int row) { return a.pack ? row % Sq : row; };
   auto softmaxTile = [&](float (&s)[MT][BC / 8][4], int j0, int buf, float (&corr)[MT][2]) {
     const bool needMask =
         PATH != ScorePath::Plain || j0 + BC > Sk || (a.causal && j0 + BC - 1 > w0Pos + shift);
@@ -452,7 +455,7 @@ __global__ void __launch_bounds__(NW * 32) flashTc(AttnArgs a) {
           lim[r] = keyLim;
           if (a.causal) {
             const int row = r ? rowB : rowA;
-            const int rel = (a.pack ? row % Sq : row) + shift - j0;
+            const int rel = queryPos(row) + shift - j0;
             lim[r] = min(lim[r], max(rel, -1));
           }
         }
@@ -481,7 +484,7 @@ __global__ void __launch_bounds__(NW * 32) flashTc(AttnArgs a) {
 #pragma unroll
           for (int r = 0; r < 2; ++r) {
             const int row = r ? rowB : rowA;
-            lim[r] = (a.pack ? row % Sq : row) + shift - j0;
+            lim[r] = queryPos(row) + shift - j0;
           }
 #pragma unroll
           for (int jt = 0; jt < BC / 8; ++jt)
@@ -497,7 +500,7 @@ __global__ void __launch_bounds__(NW * 32) flashTc(AttnArgs a) {
 #pragma unroll
         for (int r = 0; r < 2; ++r) {
           const int row = r ? rowB : rowA;
-          pos[r] = a.pack ? row % Sq : row;
+          pos[r] = queryPos(row);
           head[r] = a.pack ? hUnit + row / Sq : hUnit;
         }
 #pragma unroll
@@ -604,11 +607,7 @@ __global__ void __launch_bounds__(NW * 32) flashTc(AttnArgs a) {
     float s[MT][BC / 8][4], corr[MT][2];
     uint32_t pa[MT][BC / 16][4];
     if (!skip) {
-      issueScores(s, smemAddr(sK + buf * BC * D));
-      if constexpr (WG) {
-        wgmmaWait<0>();
-        wgmmaPin(s[0]);
-      }
+      scoreTile(s, smemAddr(sK + buf * BC * D));
       softmaxTile(s, j0, buf, corr);
       rescaleO(corr);
       packP(s, pa);
@@ -624,11 +623,7 @@ __global__ void __launch_bounds__(NW * 32) flashTc(AttnArgs a) {
       fenceProxyAsync();
     __syncthreads();
     if (!skip) {
-      issuePV(pa, smemAddr(sV + buf * BC * D));
-      if constexpr (WG) {
-        wgmmaWait<0>();
-        wgmmaPin(o[0]);
-      }
+      accumulatePV(pa, smemAddr(sV + buf * BC * D));
     }
     // Read in the next iteration, after its first barrier; this buffer's
     // last readers (tile n - 1's softmax) passed this iteration's barriers.
@@ -948,10 +943,10 @@ void attention(const In<T> &q, const In<T> &k, const In<T> &v, const void *maskD
         a.pack = 1;
       const int64_t units = a.pack ? B * Hk : BH;
       const int64_t R = a.pack ? a.group * Sq : Sq;
+      const int sms = llmk::smCount();
       if (small) {
         const int64_t ctas = units * ((R + kSmallRows - 1) / kSmallRows);
         const int64_t ntiles = (Sk + kSmallKeys - 1) / kSmallKeys;
-        const int sms = llmk::context().numSMs > 0 ? llmk::context().numSMs : 132;
         int64_t splits = std::min<int64_t>({(2 * sms + ctas - 1) / ctas, ntiles / 2, 64});
         const size_t room = la::ltWorkspace() ? la::ltWorkspaceBytes() : 0;
         while (splits > 1 && static_cast<size_t>(units * splits * R * (D + 2)) * 4 > room)
@@ -975,7 +970,7 @@ void attention(const In<T> &q, const In<T> &k, const In<T> &v, const void *maskD
       }
       // Measured on an H200 (f16, test/gpu/kernels/LinalgAttentionTest.cu):
       // D=64 is fastest on wgmma with 64-key tiles (the models' shapes:
-      // 131-145 -> 169-177 TFLOP/s against mma.sync, 214-238 since the
+      // 131-145 -> 169-177 TFLOP/s against mma.sync, 168-230 since the
       // softmax lost its per-score branches), D=128 with mma.sync, 32 rows a
       // warp (128 a CTA) and 64-key tiles. For D=64 two warpgroups a CTA
       // (128 rows sharing each K/V tile) win on long causal prefill that
@@ -990,7 +985,6 @@ void attention(const In<T> &q, const In<T> &k, const In<T> &v, const void *maskD
       constexpr int cfg = 0;
 #endif
       if (D == 64) {
-        const int sms = llmk::context().numSMs > 0 ? llmk::context().numSMs : 132;
         const bool twoGroups = a.causal && Sq >= 1024 && BH * ((Sq + 127) / 128) >= 2 * sms;
         if (cfg == 6 || (cfg == 0 && !twoGroups))
           la::launchTc<T, 64, 4, 1, 64, true>(a, BH);

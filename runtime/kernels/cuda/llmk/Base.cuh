@@ -170,6 +170,9 @@ inline Context &context() {
 
 /// The stream every kernel of the current run goes on.
 inline cudaStream_t stream() { return context().stream; }
+/// The device's SM count (an H100's 132 before llmk::begin, or when the
+/// query failed): how grids are sized to fill the GPU.
+inline int smCount() { return context().numSMs > 0 ? context().numSMs : 132; }
 /// The runtime's context of the current run (cuBLAS handles, workspace).
 inline const LLMCudaContext &cudaContext() {
   if (!context().cuda)
@@ -211,7 +214,7 @@ constexpr int kThreads = 256;
 /// Blocks of a grid-stride loop over n items of `threads` per block.
 inline unsigned gridFor(int64_t n, int threads = kThreads) {
   int64_t blocks = (n + threads - 1) / threads;
-  const int sms = context().numSMs > 0 ? context().numSMs : 132;
+  const int sms = smCount();
   const int64_t cap = static_cast<int64_t>(sms) * 32;
   if (blocks > cap)
     blocks = cap;

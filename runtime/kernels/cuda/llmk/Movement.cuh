@@ -156,7 +156,7 @@ __global__ void __launch_bounds__(256) transpose2dKernel(U *dst, const U *src, i
 template <typename U>
 void transpose2d(void *dst, const void *src, int64_t batch, int64_t R, int64_t C) {
   const int64_t tiles = batch * ((R + 31) / 32) * ((C + 31) / 32);
-  const int sms = context().numSMs > 0 ? context().numSMs : 132;
+  const int sms = smCount();
   const unsigned grid = static_cast<unsigned>(std::min<int64_t>(tiles, int64_t(sms) * 16));
   transpose2dKernel<U><<<grid, dim3(32, 8), 0, stream()>>>(static_cast<U *>(dst),
                                                             static_cast<const U *>(src), batch, R, C);

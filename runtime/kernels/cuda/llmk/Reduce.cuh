@@ -195,7 +195,7 @@ __global__ void __launch_bounds__(1024) reduceColumnsKernel(const T *x, T *out, 
 }
 
 inline dim3 launchReduceColumns(unsigned &grid, int64_t outN, int64_t redN) {
-  const int sms = context().numSMs > 0 ? context().numSMs : 132;
+  const int sms = smCount();
   grid = static_cast<unsigned>(std::min<int64_t>((outN + 31) / 32, int64_t(sms) * 8));
   // Few outputs and many reduced elements: more rows of threads per block.
   return dim3(32, redN >= 1024 && outN < int64_t(sms) * 32 * 16 ? 32 : 8);
@@ -253,7 +253,7 @@ void reduce(const In<T> &x, T *out, const bool *reduced, ReduceKind kind) {
     return;
   }
   if (lastReduced) {
-    const int sms = context().numSMs > 0 ? context().numSMs : 132;
+    const int sms = smCount();
     const unsigned grid = static_cast<unsigned>(std::min<int64_t>(p.outN, int64_t(sms) * 16));
     detail::reduceRowsKernel<T, Acc><<<grid, detail::kThreads, 0, stream()>>>(x.p, out, p, kind);
   } else {
@@ -333,7 +333,7 @@ void argmax(const In<T> &x, int64_t *out, int axis, bool selectLast) {
   const int64_t outer = x.s.span(0, axis), len = x.s.d[axis], inner = x.s.span(axis + 1, x.s.rank);
   if (len == 0 || outer * inner == 0)
     return;
-  const int sms = context().numSMs > 0 ? context().numSMs : 132;
+  const int sms = smCount();
   const unsigned grid = static_cast<unsigned>(std::min<int64_t>(outer * inner, int64_t(sms) * 16));
   const int threads = len >= 256 ? 256 : (len >= 128 ? 128 : (len > 32 ? 64 : 32));
   detail::argmaxKernel<T><<<grid, threads, 0, stream()>>>(x.p, out, outer, len, inner, selectLast);
@@ -521,7 +521,7 @@ template <typename T>
 void softmax(const T *x, T *out, int64_t outer, int64_t len, int64_t inner, bool logSoftmax) {
   if (outer * len * inner <= 0)
     return;
-  const int sms = context().numSMs > 0 ? context().numSMs : 132;
+  const int sms = smCount();
   if (inner == 1) {
     const int64_t rows = outer;
     if constexpr (std::is_same_v<T, float> || is16BitFloat<T>) {
@@ -704,7 +704,7 @@ void layerNorm(const T *x, const T *scale, int64_t scaleN, const T *bias, int64_
   if (rows <= 0 || cols <= 0)
     return;
   constexpr int V = sizeof(T) >= 16 ? 1 : static_cast<int>(16 / sizeof(T));
-  const int sms = context().numSMs > 0 ? context().numSMs : 132;
+  const int sms = smCount();
   const unsigned grid = static_cast<unsigned>(std::min<int64_t>(rows, int64_t(sms) * 32));
   const int64_t work = cols / V;
   const int threads = work >= 1024 ? 256 : (work >= 256 ? 128 : (work >= 64 ? 64 : 32));
@@ -846,7 +846,7 @@ void fusedLayerNorm(const Shape &shape, T *out, T *prologueOut, F f, const T *sc
   const RowWalk<N> walk(shape, shapes);
   const detail::Ptrs<N> ptrs{{static_cast<const void *>(ins.p)...}};
   const auto seq = std::index_sequence_for<TI...>{};
-  const int sms = context().numSMs > 0 ? context().numSMs : 132;
+  const int sms = smCount();
   constexpr size_t maxSize = std::max({sizeof(T), sizeof(TI)...});
   constexpr int V = maxSize >= 16 ? 1 : static_cast<int>(16 / maxSize);
   auto aligned = [](const void *p, size_t size) {
@@ -957,7 +957,7 @@ void cumsum(const T *x, T *out, int64_t outer, int64_t len, int64_t inner, bool 
   if (outer * len * inner <= 0)
     return;
   if (inner == 1 && len >= 512) {
-    const int sms = context().numSMs > 0 ? context().numSMs : 132;
+    const int sms = smCount();
     const unsigned grid = static_cast<unsigned>(std::min<int64_t>(outer, int64_t(sms) * 8));
     detail::cumsumRowsKernel<T><<<grid, 256, 0, stream()>>>(x, out, outer, len, exclusive, reverse);
     return;
@@ -1053,7 +1053,7 @@ void topk(const T *x, int64_t outer, int64_t len, int64_t inner, int64_t k, bool
           int64_t *indices) {
   if (outer * inner <= 0 || k <= 0 || len <= 0)
     return;
-  const int sms = context().numSMs > 0 ? context().numSMs : 132;
+  const int sms = smCount();
   const unsigned grid = static_cast<unsigned>(std::min<int64_t>(outer * inner, int64_t(sms) * 16));
   const int threads = len >= 256 ? 256 : (len >= 128 ? 128 : (len > 32 ? 64 : 32));
   detail::topkKernel<T><<<grid, threads, 0, stream()>>>(x, outer, len, inner, k, largest, values,
