@@ -34,9 +34,10 @@ struct ModuleWriteOptions {
 };
 
 /// Runs the passes codegen needs on `module`: the optimization pipeline
-/// (when `optimize`, computing in `precision`) and memory planning.
+/// (when `optimize`, computing in `precision`) and memory planning for
+/// `target`.
 LogicalResult prepareForCodegen(ModuleOp module, bool optimize, StringRef precision = "f32",
-                                bool keepIOTypes = true);
+                                bool keepIOTypes = true, StringRef target = "cpu");
 
 /// The generated source of a prepared module, for --emit=cpp.
 FailureOr<std::string> emitModuleSource(ModuleOp module, StringRef target);

@@ -193,7 +193,12 @@ private:
     return product(ArrayRef<std::string>(d).slice(from, to - from));
   }
   std::string ptr(Value v) { return names.lookup(v); }
-  std::string in(Value v) { return fmt::format("llmk::in({}, {})", ptr(v), shape(v)); }
+  std::string in(Value v) {
+    auto view = rowStrides.find(v);
+    if (view != rowStrides.end())
+      return fmt::format("llmk::in({}, {}, {})", ptr(v), shape(v), view->second);
+    return fmt::format("llmk::in({}, {})", ptr(v), shape(v));
+  }
   std::string elt(Value v) {
     return cppType(cast<RankedTensorType>(v.getType()).getElementType());
   }
@@ -371,6 +376,8 @@ private:
   std::map<Value, Dims, ValueOrder> dimsOf;
   DenseMap<Value, std::string> indexExpr;
   DenseMap<Value, std::string> names;
+  /// Values read in place as row-strided views: their row pitch (elements).
+  DenseMap<Value, std::string> rowStrides;
   /// Results the function returns, each with the first output slot it goes
   /// to: their producers write straight into the caller's output buffer.
   DenseMap<Value, unsigned> returnedAt;
@@ -1150,6 +1157,17 @@ LogicalResult FunctionEmitter::emitOp(Operation *op) {
           Dims out = d;
           out[axis] = lit(size);
           setDims(result, out, op);
+          auto buffers = op->getAttrOfType<DenseI64ArrayAttr>(kBuffersAttr);
+          if (buffers && buffers[i] < 0) {
+            // Planned as a view (isStridedSplitView): its elementwise users
+            // read it in place, its rows the input's, d[axis] elements apart.
+            std::string name = fmt::format("v{}", numValues++);
+            run += fmt::format("  auto *{} = {} + {};\n", name, ptr(x), offset);
+            names[result] = name;
+            rowStrides[result] = d[axis];
+            offset += size;
+            continue;
+          }
           if (failed(defineResult(op, i)))
             return failure();
           std::string starts, steps;

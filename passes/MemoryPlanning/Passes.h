@@ -25,6 +25,13 @@ constexpr llvm::StringLiteral kArenaBytesWithoutReuseAttr = "llm.arena_bytes_wit
 /// True for ops whose result is a reinterpretation of operand 0's memory.
 bool isViewOp(Operation *op);
 
+/// True for a piece of an `llm.split` along the last axis whose every user
+/// is elementwise (an elementwise op, or an `llm.fused` region without a
+/// row norm): those users can read it in place as a row-strided view
+/// (llmk::In::rowStride) instead of a copy. llm-plan-memory decides with
+/// its split-views option; codegen follows the plan (llm.buffers -1).
+bool isStridedSplitView(OpResult result);
+
 } // namespace llm
 } // namespace mlir
 

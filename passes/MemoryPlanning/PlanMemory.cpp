@@ -21,6 +21,20 @@ bool mlir::llm::isViewOp(Operation *op) {
   return isa<ReshapeOp, DynamicReshapeOp, SqueezeOp, UnsqueezeOp, StorageCastOp>(op);
 }
 
+bool mlir::llm::isStridedSplitView(OpResult result) {
+  auto split = dyn_cast<SplitOp>(result.getOwner());
+  if (!split)
+    return false;
+  auto type = cast<RankedTensorType>(split.getInput().getType());
+  if (split.getAxis() != type.getRank() - 1 && split.getAxis() != -1)
+    return false;
+  return !result.use_empty() && llvm::all_of(result.getUsers(), [](Operation *user) {
+    if (auto fused = dyn_cast<FusedOp>(user))
+      return !fused.getRowNormalization();
+    return isFusibleElementwise(user);
+  });
+}
+
 namespace {
 
 /// Bytes per element as stored: booleans take a byte, quantized types their
@@ -65,7 +79,7 @@ struct PlanMemoryPass : llm::impl::PlanMemoryPassBase<PlanMemoryPass> {
             buffers.push_back(-1);
             continue;
           }
-          if (isViewOp(&op)) {
+          if (isViewOp(&op) || (splitViews && isStridedSplitView(cast<OpResult>(result)))) {
             auto it = bufferOf.find(op.getOperand(0));
             if (it != bufferOf.end())
               bufferOf[result] = it->second;

@@ -225,6 +225,26 @@ void testElementwise() {
     check("cast f32->i32 saturating", o.getD(),
           {0, 2147483647.0, -2147483648.0, 2147483647.0, -2147483648.0, 2, -2}, 0);
   }
+  // SiLU(gate) * up with gate and up the halves of one merged [rows, 2F]
+  // projection read in place (In::rowStride = 2F, llm-plan-memory's split
+  // views): F = 64 takes the 16-byte vector path, F = 13 (rows not
+  // 16-byte aligned) the strided one; the other half must not leak in.
+  for (int64_t f : {64, 13}) {
+    const int64_t rows = 37;
+    auto hm = randVec<f16>(rows * 2 * f);
+    Dev<f16> m(hm);
+    Dev<f16> o(rows * f);
+    const Shape so = shapeOf({rows, f});
+    llmk::elementwise(so, o.p, [] LLMK_FN(auto g, auto u) { return g / (1.f + expf(-g)) * u; },
+                      llmk::in(m.p, so, 2 * f), llmk::in(m.p + f, so, 2 * f));
+    std::vector<double> want(rows * f);
+    for (int64_t r = 0; r < rows; ++r)
+      for (int64_t j = 0; j < f; ++j) {
+        const double g = toD(hm[r * 2 * f + j]), u = toD(hm[r * 2 * f + f + j]);
+        want[r * f + j] = toD(fromD<f16>(g * sigmoid(g) * u));
+      }
+    check("swiglu of row-strided views f16 F=" + std::to_string(f), o.getD(), want, tolFor<f16>());
+  }
   {
     // Where: three operands, broadcast condition.
     Shape sc = shapeOf({5, 1}), sx = shapeOf({5, 33}), sy = shapeOf({33});

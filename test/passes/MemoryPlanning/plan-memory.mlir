@@ -61,14 +61,15 @@ func.func @views(%x: tensor<8x16xf32>) -> tensor<1x128xf32> {
 
 // Results are returned at the last step, so they stay alive to the end and
 // are never overwritten (%a#1 and %c can share memory, %a#0 shares with
-// nobody); multi-result ops get one buffer per result.
+// nobody); multi-result ops get one buffer per result. (The softmax reads
+// %a#1: an elementwise reader would make it a view, see @split_views.)
 // CHECK-LABEL: func.func @outputs
 // CHECK-SAME: llm.buffer_intervals = array<i64: 0, 3, 0, 1, 1, 2, 2, 3>
 // CHECK: llm.split {{.*}}llm.buffers = array<i64: 0, 1>
 // expected-remark @below {{planned 4 buffers in an arena of 192 bytes (256 bytes without reuse)}}
 func.func @outputs(%x: tensor<8xf32>) -> (tensor<4xf32>, tensor<4xf32>) {
   %a:2 = llm.split %x {axis = 0 : i64, sizes = array<i64: 4, 4>} : tensor<8xf32> -> tensor<4xf32>, tensor<4xf32>
-  %b = llm.exp %a#1 : tensor<4xf32>
+  %b = llm.softmax %a#1 {axis = 0 : i64} : tensor<4xf32>
   %c = llm.neg %b : tensor<4xf32>
   return %a#0, %c : tensor<4xf32>, tensor<4xf32>
 }
@@ -84,4 +85,36 @@ func.func @dynamic(%x: tensor<?x64xf32>) -> tensor<?x64xf32> {
   %a = llm.exp %x : tensor<?x64xf32>
   %b = llm.neg %a : tensor<?x64xf32>
   return %b : tensor<?x64xf32>
+}
+
+// -----
+
+// A split along the last axis read only elementwise is two views of its
+// input (Llama's merged gate/up): no buffers of their own (-1), and the
+// input's buffer lives until the swiglu (step 2) has read them, so the
+// swiglu's result cannot take its place.
+// CHECK-LABEL: func.func @split_views
+// CHECK-SAME: llm.buffer_intervals = array<i64: 0, 2, 2, 3>
+// CHECK: llm.split %{{.*}} {axis = 1 : i64, llm.buffers = array<i64: -1, -1>
+// CHECK: llm.swiglu %{{.*}} {llm.buffers = array<i64: 1>}
+// expected-remark @below {{planned 2 buffers in an arena of 6144 bytes (6144 bytes without reuse)}}
+func.func @split_views(%x: tensor<4x256xf32>) -> tensor<4x128xf32> {
+  %m = llm.exp %x : tensor<4x256xf32>
+  %g, %u = llm.split %m {axis = 1 : i64, sizes = array<i64: 128, 128>} : tensor<4x256xf32> -> tensor<4x128xf32>, tensor<4x128xf32>
+  %h = llm.swiglu %g, %u : tensor<4x128xf32>
+  return %h : tensor<4x128xf32>
+}
+
+// -----
+
+// A piece that is returned is copied out into a buffer of its own; its
+// sibling, read only by an elementwise op, is still a view.
+// CHECK-LABEL: func.func @split_piece_returned
+// CHECK: llm.split %{{.*}} {axis = 1 : i64, llm.buffers = array<i64: -1, 1>
+// expected-remark @below {{planned 3 buffers}}
+func.func @split_piece_returned(%x: tensor<4x256xf32>) -> (tensor<4x128xf32>, tensor<4x128xf32>) {
+  %m = llm.exp %x : tensor<4x256xf32>
+  %g, %u = llm.split %m {axis = 1 : i64, sizes = array<i64: 128, 128>} : tensor<4x256xf32> -> tensor<4x128xf32>, tensor<4x128xf32>
+  %e = llm.exp %g : tensor<4x128xf32>
+  return %e, %u : tensor<4x128xf32>, tensor<4x128xf32>
 }

@@ -305,3 +305,30 @@ TEST(Math, DoubleOverloadsUseLibm) {
     EXPECT_EQ(llmk::verf(x), std::erf(x));
   }
 }
+
+// SiLU(gate) * up with gate and up the two halves of one merged [B, S, 2F]
+// projection, read in place as row-strided views (In::rowStride = 2F), as
+// Llama's MLP reads its merged gate/up GEMM; a bias row [F] broadcast on
+// top. Odd F keeps the views' rows unaligned; the elements past each view
+// (the other half) must not be read into the result.
+TEST(Elementwise, RowStridedViewsOfAMergedProjection) {
+  for (int64_t f : {24, 13}) {
+    SCOPED_TRACE(testing::Message() << "F " << f);
+    const int64_t b = 2, s = 5, rows = b * s;
+    std::mt19937 rng(static_cast<uint32_t>(50 + f));
+    std::vector<float> merged = randomFloats(rng, rows * 2 * f), bias = randomFloats(rng, f);
+    std::vector<float> out(rows * f, 12345.f);
+    llmk::elementwise(
+        shapeOf({b, s, f}), out.data(),
+        [](float g, float u, float c) { return g / (1.f + std::exp(-g)) * u + c; },
+        llmk::in(merged.data(), shapeOf({b, s, f}), 2 * f),
+        llmk::in(merged.data() + f, shapeOf({b, s, f}), 2 * f), llmk::in(bias.data(), shapeOf({f})));
+    std::vector<double> ref(out.size());
+    for (int64_t r = 0; r < rows; ++r)
+      for (int64_t j = 0; j < f; ++j) {
+        const double g = merged[r * 2 * f + j], u = merged[r * 2 * f + f + j];
+        ref[r * f + j] = g / (1 + std::exp(-g)) * u + bias[j];
+      }
+    EXPECT_CLOSE("silu(gate)*up+bias", allClose(out, ref, 1e-6, 1e-6));
+  }
+}

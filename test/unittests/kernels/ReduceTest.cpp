@@ -441,3 +441,26 @@ TEST(ArgMax, DistinctValuesThreaded) {
     EXPECT_TRUE(allEqual(out, referenceArgmax(x, 300, 150, 1, selectLast)));
   }
 }
+
+// rms_norm(a + b) with a a row-strided view (the first half of a merged
+// [rows, 2 * cols] tensor, read in place) and b dense.
+TEST(FusedLayerNorm, RowStridedViewOperand) {
+  const int64_t rows = 9, cols = 40, n = rows * cols;
+  std::mt19937 rng(42);
+  std::vector<float> merged = randomFloats(rng, 2 * n), b = randomFloats(rng, n),
+                     scale = randomFloats(rng, cols);
+  std::vector<float> out(n, 12345.f);
+  const float eps = 1e-6f;
+  llmk::fusedLayerNorm<float>(shapeOf({rows, cols}), out.data(), static_cast<float *>(nullptr),
+                              [](auto x, auto y) { return x + y; }, scale.data(), cols, nullptr,
+                              0, eps, false, llmk::in(merged.data(), shapeOf({rows, cols}), 2 * cols),
+                              llmk::in(b.data(), shapeOf({rows, cols})));
+  std::vector<double> prologue(n);
+  for (int64_t r = 0; r < rows; ++r)
+    for (int64_t j = 0; j < cols; ++j)
+      prologue[r * cols + j] =
+          static_cast<double>(merged[r * 2 * cols + j] + b[r * cols + j]);
+  EXPECT_CLOSE("rms_norm", allClose(out, referenceNorm(prologue, rows, cols, scale.data(), nullptr,
+                                                       eps, false),
+                                    1e-5, 1e-6));
+}

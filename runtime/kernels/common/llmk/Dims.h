@@ -101,14 +101,17 @@ LLMK_HD int64_t sliceLength(int64_t dim, int64_t start, int64_t end, int64_t ste
 //===----------------------------------------------------------------------===//
 
 /// Element strides of `in` read as if broadcast to `out` (0 on broadcast dims).
-LLMK_HD void broadcastStrides(const Shape &in, const Shape &out, int64_t *strides) {
+/// rowStride > 0: `in` is a row-strided view (a slice of the last axis of a
+/// wider tensor): its rows are rowStride elements apart, not in.d[last].
+LLMK_HD void broadcastStrides(const Shape &in, const Shape &out, int64_t *strides,
+                              int64_t rowStride = 0) {
   int offset = out.rank - in.rank;
   int64_t stride = 1;
   for (int i = out.rank - 1; i >= 0; --i) {
     int j = i - offset;
     strides[i] = (j < 0 || in.d[j] == 1) ? 0 : stride;
     if (j >= 0)
-      stride *= in.d[j];
+      stride *= j == in.rank - 1 && rowStride > 0 ? rowStride : in.d[j];
   }
 }
 
@@ -121,13 +124,13 @@ template <int N> struct RowWalk {
   int64_t strides[N > 0 ? N : 1][kMaxRank] = {};
   int64_t step[N > 0 ? N : 1] = {};
 
-  LLMK_HD RowWalk(const Shape &out, const Shape *const *shapes) {
+  LLMK_HD RowWalk(const Shape &out, const Shape *const *shapes, const int64_t *rowStrides) {
     rank = out.rank > 0 ? out.rank - 1 : 0;
     for (int i = 0; i < rank; ++i)
       dims[i] = out.d[i];
     for (int k = 0; k < N; ++k) {
       int64_t full[kMaxRank];
-      broadcastStrides(*shapes[k], out, full);
+      broadcastStrides(*shapes[k], out, full, rowStrides[k]);
       for (int i = 0; i < rank; ++i)
         strides[k][i] = full[i];
       step[k] = out.rank > 0 ? full[out.rank - 1] : 0;

@@ -11,12 +11,17 @@
 
 namespace llmk {
 
-/// A read-only operand: data and its shape.
+/// A read-only operand: data and its shape; rowStride > 0 makes it a view
+/// whose rows (along the last axis) are rowStride elements apart, a slice of
+/// a wider tensor read in place (elementwise and fusedLayerNorm only).
 template <typename T> struct In {
   const T *p;
   Shape s;
+  int64_t rowStride = 0;
 };
-template <typename T> In<T> in(const T *p, const Shape &s) { return {p, s}; }
+template <typename T> In<T> in(const T *p, const Shape &s, int64_t rowStride = 0) {
+  return {p, s, rowStride};
+}
 
 namespace detail {
 
@@ -28,10 +33,10 @@ template <int N> struct LoopNest {
   int64_t dims[kMaxRank];
   int64_t strides[N > 0 ? N : 1][kMaxRank];
 
-  LoopNest(const Shape &out, const Shape *const *shapes) {
+  LoopNest(const Shape &out, const Shape *const *shapes, const int64_t *rowStrides) {
     int64_t full[N > 0 ? N : 1][kMaxRank];
     for (int k = 0; k < N; ++k)
-      broadcastStrides(*shapes[k], out, full[k]);
+      broadcastStrides(*shapes[k], out, full[k], rowStrides[k]);
     for (int i = 0; i < out.rank; ++i) {
       if (out.d[i] == 1)
         continue;
@@ -77,7 +82,8 @@ void elementwiseImpl(const Shape &out, TO *o, F &f, const Tuple &ins, std::index
   if (n == 0)
     return;
   const Shape *shapes[N > 0 ? N : 1] = {&std::get<I>(ins).s...};
-  LoopNest<N> nest(out, shapes);
+  const int64_t rowStrides[N > 0 ? N : 1] = {std::get<I>(ins).rowStride...};
+  LoopNest<N> nest(out, shapes, rowStrides);
   const int64_t inner = nest.dims[nest.rank - 1];
   const int64_t rows = n / inner;
   bool contiguous = true;

@@ -222,7 +222,8 @@ void fusedLayerNormImpl(const Shape &shape, T *out, T *prologueOut, F &f, const 
     return;
   const int64_t cols = shape.d[shape.rank - 1], rows = n / cols;
   const Shape *shapes[N > 0 ? N : 1] = {&std::get<I>(ins).s...};
-  const RowWalk<N> walk(shape, shapes);
+  const int64_t rowStrides[N > 0 ? N : 1] = {std::get<I>(ins).rowStride...};
+  const RowWalk<N> walk(shape, shapes, rowStrides);
   bool contiguous = true;
   for (int k = 0; k < N; ++k)
     contiguous &= walk.step[k] == 1;

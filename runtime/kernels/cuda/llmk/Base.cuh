@@ -148,8 +148,11 @@ inline int32_t fail(char *error, size_t capacity, const char *format, ...) {
 template <typename T> struct In {
   const T *p;
   Shape s;
+  int64_t rowStride = 0; // > 0: a row-strided view (see the CPU library's In)
 };
-template <typename T> LLMK_HD In<T> in(const T *p, const Shape &s) { return {p, s}; }
+template <typename T> LLMK_HD In<T> in(const T *p, const Shape &s, int64_t rowStride = 0) {
+  return {p, s, rowStride};
+}
 
 //===----------------------------------------------------------------------===//
 // The run's execution context

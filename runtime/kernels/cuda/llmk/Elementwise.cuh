@@ -34,10 +34,10 @@ template <int N> struct LoopNest {
   int64_t dims[kMaxRank];
   int64_t strides[N > 0 ? N : 1][kMaxRank];
 
-  LoopNest(const Shape &out, const Shape *const *shapes) {
+  LoopNest(const Shape &out, const Shape *const *shapes, const int64_t *rowStrides) {
     int64_t full[N > 0 ? N : 1][kMaxRank];
     for (int k = 0; k < N; ++k)
-      broadcastStrides(*shapes[k], out, full[k]);
+      broadcastStrides(*shapes[k], out, full[k], rowStrides[k]);
     for (int i = 0; i < out.rank; ++i) {
       if (out.d[i] == 1)
         continue;
@@ -190,7 +190,8 @@ void elementwiseImpl(const Shape &out, TO *o, F &f, std::index_sequence<I...> se
   if (n <= 0)
     return;
   const Shape *shapes[N > 0 ? N : 1] = {&ins.s...};
-  LoopNest<N> nest(out, shapes);
+  const int64_t rowStrides[N > 0 ? N : 1] = {ins.rowStride...};
+  LoopNest<N> nest(out, shapes, rowStrides);
   Ptrs<N> ptrs{{static_cast<const void *>(ins.p)...}};
   StridedParams<N> params;
   params.rank = nest.rank;
@@ -215,6 +216,10 @@ void elementwiseImpl(const Shape &out, TO *o, F &f, std::index_sequence<I...> se
         bcastMask |= 1u << k;
       else
         vec = st == 1 && reinterpret_cast<uintptr_t>(ptrs.p[k]) % (sizes[k] * V) == 0;
+      // Each vector's offset must stay aligned: the outer strides of a
+      // row-strided view are its pitch, not multiples of the inner dim.
+      for (int i = 0; i < last && vec; ++i)
+        vec = nest.strides[k][i] % V == 0;
     }
   }
   if (vec && V > 1) {

@@ -843,7 +843,8 @@ void fusedLayerNorm(const Shape &shape, T *out, T *prologueOut, F f, const T *sc
     return;
   const int64_t cols = shape.d[shape.rank - 1], rows = n / cols;
   const Shape *shapes[N > 0 ? N : 1] = {&ins.s...};
-  const RowWalk<N> walk(shape, shapes);
+  const int64_t rowStrides[N > 0 ? N : 1] = {ins.rowStride...};
+  const RowWalk<N> walk(shape, shapes, rowStrides);
   const detail::Ptrs<N> ptrs{{static_cast<const void *>(ins.p)...}};
   const auto seq = std::index_sequence_for<TI...>{};
   const int sms = smCount();
@@ -857,8 +858,12 @@ void fusedLayerNorm(const Shape &shape, T *out, T *prologueOut, F f, const T *sc
                   (!scale || scaleN == 1 || aligned(scale, sizeof(T))) &&
                   (!bias || biasN == 1 || aligned(bias, sizeof(T)));
   const size_t sizes[N > 0 ? N : 1] = {sizeof(TI)...};
-  for (int k = 0; k < N; ++k)
+  for (int k = 0; k < N; ++k) {
     vectorOk = vectorOk && (walk.step[k] == 0 || aligned(ptrs.p[k], sizes[k]));
+    // Every row must start on a vector too (a row-strided view's pitch).
+    for (int i = 0; i < walk.rank && vectorOk && walk.step[k] != 0; ++i)
+      vectorOk = walk.strides[k][i] % V == 0;
+  }
   if constexpr (V > 1 && (std::is_same_v<T, float> || is16BitFloat<T>)) {
     // 32 floats of the row per thread, at most 512 threads.
     constexpr int MAXV = 32 / V > 0 ? 32 / V : 1;
