@@ -39,7 +39,7 @@ using namespace mlir::llm;
 #endif
 
 LogicalResult mlir::llm::prepareForCodegen(ModuleOp module, bool optimize, StringRef precision,
-                                           bool keepIOTypes, StringRef target) {
+                                           bool keepIOTypes) {
   PassManager pm(module.getContext(), ModuleOp::getOperationName());
   if (optimize) {
     LLMOptimizeOptions optimizeOptions;
@@ -47,12 +47,7 @@ LogicalResult mlir::llm::prepareForCodegen(ModuleOp module, bool optimize, Strin
     optimizeOptions.keepIOTypes = keepIOTypes;
     buildLLMOptimizePipeline(pm, optimizeOptions);
   }
-  PlanMemoryPassOptions planOptions;
-  // Split views run on the CPU (every lit and model test there covers
-  // them); the CUDA kernels take them too, but copies stay on the GPU
-  // until the GPU suites have run them there.
-  planOptions.splitViews = target == "cpu";
-  pm.addNestedPass<func::FuncOp>(createPlanMemoryPass(planOptions));
+  pm.addNestedPass<func::FuncOp>(createPlanMemoryPass());
   return pm.run(module);
 }
 
@@ -323,8 +318,7 @@ LogicalResult mlir::llm::writeModuleDirectory(ModuleOp module, const ModuleWrite
     return module.emitError("unknown target '") << options.target << "' (supported: cpu, cuda)";
   if (options.outputDir.empty())
     return module.emitError("--emit=module needs an output directory (-o DIR)");
-  if (failed(prepareForCodegen(module, options.optimize, options.precision, options.keepIOTypes,
-                               options.target)))
+  if (failed(prepareForCodegen(module, options.optimize, options.precision, options.keepIOTypes)))
     return failure();
   codegen::EmitOptions emitOptions;
   emitOptions.target = *target;

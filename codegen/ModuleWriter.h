@@ -34,10 +34,9 @@ struct ModuleWriteOptions {
 };
 
 /// Runs the passes codegen needs on `module`: the optimization pipeline
-/// (when `optimize`, computing in `precision`) and memory planning for
-/// `target`.
+/// (when `optimize`, computing in `precision`) and memory planning.
 LogicalResult prepareForCodegen(ModuleOp module, bool optimize, StringRef precision = "f32",
-                                bool keepIOTypes = true, StringRef target = "cpu");
+                                bool keepIOTypes = true);
 
 /// The generated source of a prepared module, for --emit=cpp.
 FailureOr<std::string> emitModuleSource(ModuleOp module, StringRef target);

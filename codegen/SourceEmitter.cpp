@@ -229,6 +229,23 @@ private:
     std::string name = fmt::format("v{}", numValues++);
     run += fmt::format("  auto *{} = reinterpret_cast<{} *>({});\n", name, elt(result), ptr(source));
     names[result] = name;
+    // A row-strided split piece is only ever reshaped into [B, S, H, D] for
+    // "bshd" rotary and attention (isStridedSplitView), whose rows are then
+    // each position's heads, the same row stride apart.
+    auto view = rowStrides.find(source);
+    if (view != rowStrides.end())
+      rowStrides[result] = view->second;
+  }
+
+  /// Row-strided operands reach rotary and attention only as [B, S, H, D]
+  /// "bshd" tensors (the planner's isStridedSplitView); anything else would
+  /// be read wrongly, so it is refused rather than emitted.
+  LogicalResult checkHeadsView(Operation *op, ValueRange operands, bool bshd) {
+    for (Value v : operands)
+      if (v && rowStrides.count(v) && (!bshd || dims(v).size() != 4))
+        return op->emitError("codegen: a row-strided view reaches this op in a layout it "
+                             "cannot read in place");
+    return success();
   }
 
   /// A scalar known at dims time: an integer/float constant, or an index
@@ -954,6 +971,11 @@ LogicalResult FunctionEmitter::emitOp(Operation *op) {
                                : causal == "lower_right" ? "LowerRight"
                                                          : "None";
         StringRef layout = attention.getLayout() == "bshd" ? "BSHD" : "BHSD";
+        if (failed(checkHeadsView(op,
+                                  {attention.getQuery(), attention.getKey(), attention.getValue()},
+                                  layout == "BSHD" && !attention.getPackedHeads())) ||
+            failed(checkHeadsView(op, attention.getMask(), false)))
+          return failure();
         run += fmt::format(
             "  llmk::attention({}, {}, {}, {}, {}, llmk::MaskKind::{}, {}, {}, llmk::Causal::{}, "
             "{}, llmk::HeadLayout::{}{});\n",
@@ -975,6 +997,9 @@ LogicalResult FunctionEmitter::emitOp(Operation *op) {
           return failure();
         std::string rotaryDim =
             rotary.getRotaryDim() ? lit(*rotary.getRotaryDim()) : x[3];
+        if (failed(checkHeadsView(op, rotary.getInput(), rotary.getLayout() == "bshd")) ||
+            failed(checkHeadsView(op, {rotary.getCos(), rotary.getSin()}, false)))
+          return failure();
         run += fmt::format("  llmk::rotaryEmbedding({}, {}, {}, {}, {}, {}, llmk::HeadLayout::{});\n",
                            in(rotary.getInput()), in(rotary.getCos()), in(rotary.getSin()),
                            ptr(rotary.getResult()), rotaryDim,

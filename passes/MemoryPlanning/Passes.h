@@ -27,8 +27,10 @@ bool isViewOp(Operation *op);
 
 /// True for a piece of an `llm.split` along the last axis whose every user
 /// is elementwise (an elementwise op, or an `llm.fused` region without a
-/// row norm): those users can read it in place as a row-strided view
-/// (llmk::In::rowStride) instead of a copy. llm-plan-memory decides with
+/// row norm), or a reshape into [B, S, heads, head_dim] read only by "bshd"
+/// rotary embeddings and attentions (Llama's q, k and v): those users can
+/// read it in place as a row-strided view (llmk::In::rowStride) instead of
+/// a copy. llm-plan-memory decides with
 /// its split-views option; codegen follows the plan (llm.buffers -1).
 bool isStridedSplitView(OpResult result);
 

@@ -16,8 +16,10 @@ def PlanMemoryPass : Pass<"llm-plan-memory", "::mlir::func::FuncOp"> {
     `llm.storage_cast` reinterpret their operand's memory (all tensors are
     dense and row-major), so they extend the liveness of the buffer they
     view. With `split-views`, so is a piece of an `llm.split` along the last
-    axis whose every user is elementwise (Llama's merged gate/up): codegen
-    hands those users a row-strided view (`llmk::In::rowStride`). Constants live in the weights or in the code, and function
+    axis whose every user is elementwise (Llama's merged gate/up), or a
+    reshape into heads `[B, S, H, D]` read only by "bshd" rotary embeddings
+    and attention (Llama's merged q/k/v): codegen hands those users a
+    row-strided view (`llmk::In::rowStride`). Constants live in the weights or in the code, and function
     arguments in memory the caller owns.
 
     The plan is stored as attributes that codegen reads:
@@ -39,8 +41,9 @@ def PlanMemoryPass : Pass<"llm-plan-memory", "::mlir::func::FuncOp"> {
     Option<"report", "report", "bool", /*default=*/"false",
            "emit a remark with the number of buffers and the planned peak">,
     Option<"splitViews", "split-views", "bool", /*default=*/"true",
-           "pieces of a last-axis llm.split read only elementwise are row-strided "
-           "views of its input (llm.buffers -1), not copies">,
+           "pieces of a last-axis llm.split read only elementwise, or as bshd "
+           "rotary/attention heads, are row-strided views of its input "
+           "(llm.buffers -1), not copies">,
   ];
 }
 

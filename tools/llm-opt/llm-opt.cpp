@@ -177,7 +177,7 @@ LogicalResult finish(ModuleOp module, llvm::StringRef inputFilename,
     return failure();
   }
   if (emitKind == EmitKind::Cpp) {
-    if (failed(llm::prepareForCodegen(module, !noOptimize, precision, keepIOTypes, target)))
+    if (failed(llm::prepareForCodegen(module, !noOptimize, precision, keepIOTypes)))
       return failure();
     FailureOr<std::string> source = llm::emitModuleSource(module, target);
     if (failed(source))

@@ -298,6 +298,9 @@ struct AttnCase {
   // ... and q, k, v are the heads of one [B, S, Hq + 2 Hk, D] tensor
   // (PackedHeads; Sq == Sk, D == Dv).
   bool packed = false;
+  // ... the same tensor, read as three row-strided views (In::rowStride:
+  // codegen's q/k/v split pieces) instead of with PackedHeads.
+  bool views = false;
 };
 
 /// x ([B, H, S, D] order) stored as [B, S, H, D], or back with `back`.
@@ -368,9 +371,9 @@ template <typename T> void testAttention(const AttnCase &c) {
   // Packed: the heads side by side in one tensor, index by index (not
   // through HeadRows, which the kernel uses).
   const int64_t Ht = Hq + 2 * Hk;
-  Tensor<T> all(c.packed ? B * Sq * Ht * D : 0);
+  Tensor<T> all(c.packed || c.views ? B * Sq * Ht * D : 0);
   PackedHeads packed;
-  if (c.packed) {
+  if (c.packed || c.views) {
     auto put = [&](const std::vector<double> &x, int64_t H, int64_t first) {
       for (int64_t b = 0; b < B; ++b)
         for (int64_t h = 0; h < H; ++h)
@@ -380,8 +383,14 @@ template <typename T> void testAttention(const AttnCase &c) {
     };
     put(q.h, Hq, 0), put(k.h, Hk, Hq), put(v.h, Hk, Hq + Hk);
     all.upload();
-    qIn = kIn = vIn = in(all.d, shp({B, Sq, Ht, D}));
-    packed = PackedHeads{Hq, Hk, Hk};
+    if (c.views) {
+      qIn = in(all.d, shp({B, Sq, Hq, D}), Ht * D);
+      kIn = in(all.d + Hq * D, shp({B, Sq, Hk, D}), Ht * D);
+      vIn = in(all.d + (Hq + Hk) * D, shp({B, Sq, Hk, D}), Ht * D);
+    } else {
+      qIn = kIn = vIn = in(all.d, shp({B, Sq, Ht, D}));
+      packed = PackedHeads{Hq, Hk, Hk};
+    }
   }
   auto result = [&] {
     return c.bshd ? swapHeadsSeq(o.download(), B, Hq, Sq, Dv, /*back=*/true) : o.download();
@@ -437,7 +446,8 @@ template <typename T> void testAttention(const AttnCase &c) {
   if (c.keyMask)
     std::strncat(name, " key-mask", sizeof name - std::strlen(name) - 1);
   if (c.bshd)
-    std::strncat(name, c.packed ? " packed" : " bshd", sizeof name - std::strlen(name) - 1);
+    std::strncat(name, c.packed ? " packed" : c.views ? " views" : " bshd",
+                 sizeof name - std::strlen(name) - 1);
   check<T>(name, result(), ref, 2e-5);
   if (boolMask) {
     attentionUniformMaskedRows<T>(qIn, vIn, boolMask, ms, o.d, c.causal, layout, packed);
@@ -499,6 +509,13 @@ template <typename T> void attentionSuite() {
       {1, 4, 4, 130, 130, 128, 128, Causal::UpperLeft, MaskKind::None, 0, false, true, true},
       {2, 8, 2, 3, 3, 64, 64, Causal::UpperLeft, MaskKind::None, 0, false, true, true},
       {2, 3, 1, 45, 45, 40, 40, Causal::UpperLeft, MaskKind::Bool, 0, false, true, true},
+      // ... and as three row-strided views of it (Llama's q/k/v pieces):
+      // tensor-core, short-query and SIMT paths, padding masks and uniform rows.
+      {2, 8, 2, 150, 150, 64, 64, Causal::UpperLeft, MaskKind::Bool, 0, true, true, false, true},
+      {1, 4, 4, 130, 130, 128, 128, Causal::UpperLeft, MaskKind::None, 0, false, true, false, true},
+      {3, 4, 2, 97, 97, 64, 64, Causal::None, MaskKind::Additive, 0, true, true, false, true},
+      {2, 8, 2, 5, 5, 64, 64, Causal::UpperLeft, MaskKind::None, 0, false, true, false, true},
+      {2, 3, 1, 45, 45, 40, 40, Causal::UpperLeft, MaskKind::Bool, 0, false, true, false, true},
   };
   for (const AttnCase &c : cases)
     testAttention<T>(c);
@@ -508,8 +525,11 @@ template <typename T> void attentionSuite() {
 // rotary
 //===----------------------------------------------------------------------===//
 
+/// pad > 0 (bshd only): x is a row-strided view, heads [1, H + 1) of
+/// positions H + pad heads wide (codegen's q/k split pieces).
 template <typename T>
-void testRotary(int64_t rot, bool interleaved, bool perBatch, bool bshd = false, int64_t D = 16) {
+void testRotary(int64_t rot, bool interleaved, bool perBatch, bool bshd = false, int64_t D = 16,
+                int64_t pad = 0) {
   const int64_t B = 2, H = 3, S = 9, half = rot / 2;
   Shape ts = perBatch ? shp({B, 1, S, half}) : shp({S, half});
   Tensor<T> x(B * H * S * D), cs(ts.numel()), sn(ts.numel()), y(B * H * S * D);
@@ -522,12 +542,19 @@ void testRotary(int64_t rot, bool interleaved, bool perBatch, bool bshd = false,
   cs.upload(), sn.upload();
   y.poison();
   // bshd: x stored [B, S, H, D], the result read back.
-  Tensor<T> xs(bshd ? x.n : 0);
+  const int64_t row = (H + pad) * D;
+  Tensor<T> xs(bshd ? B * S * row : 0);
   if (bshd) {
-    xs.h = swapHeadsSeq(x.h, B, H, S, D);
+    const std::vector<double> dense = swapHeadsSeq(x.h, B, H, S, D);
+    for (int64_t r = 0; r < B * S; ++r)
+      for (int64_t e = 0; e < row; ++e)
+        xs.h[r * row + e] = pad == 0 ? dense[r * row + e]
+                            : e >= D && e < (H + 1) * D ? dense[r * H * D + e - D]
+                                                        : 1e4; // never read
     xs.upload();
   }
-  rotaryEmbedding<T>(bshd ? in(xs.d, shp({B, S, H, D})) : in(x.d, shp({B, H, S, D})),
+  rotaryEmbedding<T>(bshd ? in(xs.d + (pad ? D : 0), shp({B, S, H, D}), pad ? row : 0)
+                          : in(x.d, shp({B, H, S, D})),
                      in(cs.d, ts), in(sn.d, ts), y.d, rot, interleaved,
                      bshd ? HeadLayout::BSHD : HeadLayout::BHSD);
   CK(cudaStreamSynchronize(stream()));
@@ -550,7 +577,7 @@ void testRotary(int64_t rot, bool interleaved, bool perBatch, bool bshd = false,
   char name[160];
   std::snprintf(name, sizeof name, "rotary %s rot=%ld/%ld %s%s%s", tname<T>(), (long)rot,
                 (long)D, interleaved ? "interleaved" : "rotate-half",
-                perBatch ? " table[B,1,S,r/2]" : "", bshd ? " bshd" : "");
+                perBatch ? " table[B,1,S,r/2]" : "", pad ? " bshd view" : bshd ? " bshd" : "");
   check<T>(name, bshd ? swapHeadsSeq(y.download(), B, H, S, D, /*back=*/true) : y.download(), ref,
            1e-5);
 }
@@ -565,6 +592,10 @@ template <typename T> void rotarySuite() {
     // vectors for rotate-half in every element type.
     testRotary<T>(64, il, false, /*bshd=*/true, /*D=*/64);
     testRotary<T>(16, il, true, /*bshd=*/false, /*D=*/40);
+    // Row-strided views of a merged projection: vector (D=64, stride 5
+    // heads) and element paths (D=10, stride 4 heads: not 16-byte rows).
+    testRotary<T>(64, il, false, /*bshd=*/true, /*D=*/64, /*pad=*/2);
+    testRotary<T>(10, il, true, /*bshd=*/true, /*D=*/10, /*pad=*/1);
   }
 }
 

@@ -76,22 +76,35 @@ func.func @rotary_llama(%q: tensor<1x7x4x64xf32>, %k: tensor<1x7x2x64xf32>, %v: 
 
 // -----
 
-// Near misses: the rotated keys are also returned (a KV cache's present
-// key, which keeps [B, H, S, D]); k transposed with another permutation.
-// Nothing changes.
+// The rotated keys are also returned (a KV cache's present key, which keeps
+// [B, H, S, D]): the rotary embedding still becomes a "bshd" one, and the
+// returned value is a transpose of it, the one copy the head split made
+// before. The reshape after the attention is sized from llm.dims of the
+// rotated q and of the attention (TorchScript's exports): they read the
+// swapped dims of the new tensors.
 // CHECK-LABEL: func.func @rotary_key_returned
-// CHECK: llm.attention %{{.+}}, %{{.+}}, %{{.+}} : tensor<1x4x7x64xf32>
-// CHECK-NOT: layout
-func.func @rotary_key_returned(%x: tensor<1x7x4x64xf32>, %cos: tensor<7x32xf32>, %sin: tensor<7x32xf32>) -> (tensor<1x4x7x64xf32>, tensor<1x4x7x64xf32>) {
+// CHECK-SAME: (%[[X:.+]]: tensor<1x7x4x64xf32>, %[[COS:.+]]: tensor<7x32xf32>, %[[SIN:.+]]: tensor<7x32xf32>)
+// CHECK-NEXT: %[[R:.+]] = llm.rotary_embedding %[[X]], %[[COS]], %[[SIN]] {layout = "bshd"}
+// CHECK-NEXT: %[[RT:.+]] = llm.transpose %[[R]] {permutation = array<i64: 0, 2, 1, 3>} : tensor<1x7x4x64xf32> -> tensor<1x4x7x64xf32>
+// CHECK-NEXT: %[[A:.+]] = llm.attention %[[X]], %[[R]], %[[X]] {layout = "bshd"}
+// CHECK-NEXT: %[[B:.+]] = llm.dim %[[A]], 0 : tensor<1x7x4x64xf32>
+// CHECK-NEXT: %[[S:.+]] = llm.dim %[[R]], 1 : tensor<1x7x4x64xf32>
+// CHECK-NEXT: %[[O:.+]] = llm.reshape %[[A]] [%[[B]], %[[S]], 256]
+// CHECK-NEXT: return %[[O]], %[[RT]]
+func.func @rotary_key_returned(%x: tensor<1x7x4x64xf32>, %cos: tensor<7x32xf32>, %sin: tensor<7x32xf32>) -> (tensor<?x?x256xf32>, tensor<1x4x7x64xf32>) {
   %t = llm.transpose %x {permutation = array<i64: 0, 2, 1, 3>} : tensor<1x7x4x64xf32> -> tensor<1x4x7x64xf32>
   %r = llm.rotary_embedding %t, %cos, %sin : tensor<1x4x7x64xf32>, tensor<7x32xf32>, tensor<7x32xf32>
-  // expected-remark @+1 {{not given [B, S, H, D] operands: query, key and value are not all transposes [0, 2, 1, 3] (or rotary embeddings of them read only here)}}
   %a = llm.attention %t, %r, %t : tensor<1x4x7x64xf32>, tensor<1x4x7x64xf32>, tensor<1x4x7x64xf32> -> tensor<1x4x7x64xf32>
-  return %a, %r : tensor<1x4x7x64xf32>, tensor<1x4x7x64xf32>
+  %b = llm.dim %a, 0 : tensor<1x4x7x64xf32>
+  %s = llm.dim %r, 2 : tensor<1x4x7x64xf32>
+  %o = llm.transpose %a {permutation = array<i64: 0, 2, 1, 3>} : tensor<1x4x7x64xf32> -> tensor<1x7x4x64xf32>
+  %m = llm.reshape %o [%b, %s, 256] : tensor<1x7x4x64xf32> -> tensor<?x?x256xf32>
+  return %m, %r : tensor<?x?x256xf32>, tensor<1x4x7x64xf32>
 }
 
 // -----
 
+// Near miss: k transposed with another permutation. Nothing changes.
 // CHECK-LABEL: func.func @other_permutation
 // CHECK-NOT: layout
 func.func @other_permutation(%x: tensor<1x4x64x7xf32>, %y: tensor<1x7x4x64xf32>) -> tensor<1x4x7x64xf32> {

@@ -118,3 +118,45 @@ func.func @split_piece_returned(%x: tensor<4x256xf32>) -> (tensor<4x128xf32>, te
   %e = llm.exp %g : tensor<4x128xf32>
   return %e, %u : tensor<4x128xf32>, tensor<4x128xf32>
 }
+
+// -----
+
+// Llama's merged q/k/v projection: q, k and v are reshaped into heads
+// ([B, S, H, D]) that only "bshd" rotary embeddings and attention read, so
+// all three are views of the projection's rows (-1), which stay alive until
+// the attention (step 7) has read v.
+// CHECK-LABEL: func.func @split_heads_views
+// CHECK-SAME: llm.buffer_intervals = array<i64: 0, 7, 5, 7, 6, 7, 7, 8>
+// CHECK: llm.split %{{.*}} {axis = 2 : i64, llm.buffers = array<i64: -1, -1, -1>
+// expected-remark @below {{planned 4 buffers}}
+func.func @split_heads_views(%x: tensor<2x8x96xf32>, %c: tensor<8x8xf32>, %s: tensor<8x8xf32>) -> tensor<2x8x4x16xf32> {
+  %m = llm.exp %x : tensor<2x8x96xf32>
+  %q, %k, %v = llm.split %m {axis = 2 : i64, sizes = array<i64: 64, 16, 16>} : tensor<2x8x96xf32> -> tensor<2x8x64xf32>, tensor<2x8x16xf32>, tensor<2x8x16xf32>
+  %qh = llm.reshape %q [2, 8, 4, 16] : tensor<2x8x64xf32> -> tensor<2x8x4x16xf32>
+  %kh = llm.reshape %k [2, 8, 1, 16] : tensor<2x8x16xf32> -> tensor<2x8x1x16xf32>
+  %vh = llm.reshape %v [2, 8, 1, 16] : tensor<2x8x16xf32> -> tensor<2x8x1x16xf32>
+  %qr = llm.rotary_embedding %qh, %c, %s {layout = "bshd"} : tensor<2x8x4x16xf32>, tensor<8x8xf32>, tensor<8x8xf32>
+  %kr = llm.rotary_embedding %kh, %c, %s {layout = "bshd"} : tensor<2x8x1x16xf32>, tensor<8x8xf32>, tensor<8x8xf32>
+  %o = llm.attention %qr, %kr, %vh {causal = "upper_left", layout = "bshd"} : tensor<2x8x4x16xf32>, tensor<2x8x1x16xf32>, tensor<2x8x1x16xf32> -> tensor<2x8x4x16xf32>
+  return %o : tensor<2x8x4x16xf32>
+}
+
+// -----
+
+// Heads in "bhsd" (a transpose reads them) are not views: the transpose
+// walks its input densely, so q, k and v are copied out.
+// CHECK-LABEL: func.func @split_heads_transposed
+// CHECK: llm.split %{{.*}} {axis = 2 : i64, llm.buffers = array<i64: 1, 2, 3>
+// expected-remark @below {{planned 8 buffers}}
+func.func @split_heads_transposed(%x: tensor<2x8x48xf32>) -> tensor<2x1x8x16xf32> {
+  %m = llm.exp %x : tensor<2x8x48xf32>
+  %q, %k, %v = llm.split %m {axis = 2 : i64, sizes = array<i64: 16, 16, 16>} : tensor<2x8x48xf32> -> tensor<2x8x16xf32>, tensor<2x8x16xf32>, tensor<2x8x16xf32>
+  %qh = llm.reshape %q [2, 8, 1, 16] : tensor<2x8x16xf32> -> tensor<2x8x1x16xf32>
+  %kh = llm.reshape %k [2, 8, 1, 16] : tensor<2x8x16xf32> -> tensor<2x8x1x16xf32>
+  %vh = llm.reshape %v [2, 8, 1, 16] : tensor<2x8x16xf32> -> tensor<2x8x1x16xf32>
+  %qt = llm.transpose %qh {permutation = array<i64: 0, 2, 1, 3>} : tensor<2x8x1x16xf32> -> tensor<2x1x8x16xf32>
+  %kt = llm.transpose %kh {permutation = array<i64: 0, 2, 1, 3>} : tensor<2x8x1x16xf32> -> tensor<2x1x8x16xf32>
+  %vt = llm.transpose %vh {permutation = array<i64: 0, 2, 1, 3>} : tensor<2x8x1x16xf32> -> tensor<2x1x8x16xf32>
+  %o = llm.attention %qt, %kt, %vt : tensor<2x1x8x16xf32>, tensor<2x1x8x16xf32>, tensor<2x1x8x16xf32> -> tensor<2x1x8x16xf32>
+  return %o : tensor<2x1x8x16xf32>
+}

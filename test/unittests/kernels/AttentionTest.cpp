@@ -34,6 +34,9 @@ struct AttnCase {
   /// ... and q, k, v are heads of one [B, S, Hq + 2 Hk, D] tensor
   /// (PackedHeads; needs Sq == Skv and D == Dv).
   bool packed = false;
+  /// ... the same tensor, but q, k and v are three row-strided views of it
+  /// (In::rowStride, how codegen hands over Llama's q/k/v split pieces).
+  bool rowStrided = false;
 };
 
 /// q, k and v ([B, H, S, D] each) as the heads of one [B, S, Hq + 2 Hk, D]
@@ -221,13 +224,23 @@ void runCase(const AttnCase &c, uint32_t seed, double rtol = 1e-5, double atol =
                          : c.maskKind == MaskKind::Additive ? static_cast<const void *>(d.additive.data())
                                                             : nullptr;
   llmk::Shape maskShape = c.maskKind == MaskKind::None ? llmk::Shape{} : shapeOf(c.maskDims);
-  if (c.packed) {
+  if (c.packed || c.rowStrided) {
     ASSERT_TRUE(c.bshd && c.Sq == c.Skv && c.D == c.Dv);
     const std::vector<T> p = packHeads(d.q, d.k, d.v, c.B, c.Hq, c.Hk, c.Sq, c.D);
-    const llmk::In<T> all = llmk::in(p.data(), shapeOf({c.B, c.Sq, c.Hq + 2 * c.Hk, c.D}));
-    llmk::attention<T>(all, all, all, maskData, maskShape, c.maskKind, out.data(), scale,
-                       c.causal, c.softcap, llmk::HeadLayout::BSHD,
-                       llmk::PackedHeads{c.Hq, c.Hk, c.Hk});
+    if (c.packed) {
+      const llmk::In<T> all = llmk::in(p.data(), shapeOf({c.B, c.Sq, c.Hq + 2 * c.Hk, c.D}));
+      llmk::attention<T>(all, all, all, maskData, maskShape, c.maskKind, out.data(), scale,
+                         c.causal, c.softcap, llmk::HeadLayout::BSHD,
+                         llmk::PackedHeads{c.Hq, c.Hk, c.Hk});
+    } else {
+      const int64_t row = (c.Hq + 2 * c.Hk) * c.D;
+      llmk::attention<T>(llmk::in(p.data(), shapeOf({c.B, c.Sq, c.Hq, c.D}), row),
+                         llmk::in(p.data() + c.Hq * c.D, shapeOf({c.B, c.Sq, c.Hk, c.D}), row),
+                         llmk::in(p.data() + (c.Hq + c.Hk) * c.D, shapeOf({c.B, c.Sq, c.Hk, c.D}),
+                                  row),
+                         maskData, maskShape, c.maskKind, out.data(), scale, c.causal, c.softcap,
+                         llmk::HeadLayout::BSHD);
+    }
     out = swapHeadsSeq(out, c.B, c.Hq, c.Sq, c.Dv, /*back=*/true);
   } else if (c.bshd) {
     // The same tensors in [B, S, H, D]; the output is read back into
@@ -532,8 +545,19 @@ TEST(Attention, RotaryBothLayouts) {
                                      llmk::in(cs.data(), ts), llmk::in(sn.data(), ts),
                                      outBshd.data(), rot, interleaved, llmk::HeadLayout::BSHD);
         outBshd = swapHeadsSeq(outBshd, B, H, S, D, /*back=*/true);
+        // The same [B, S, H, D] rows as a row-strided view: heads 1..H of
+        // positions H + 2 heads wide (a merged projection's q piece).
+        const int64_t row = (H + 2) * D;
+        std::vector<float> wide(B * S * row, 99.f), outView(x.size());
+        for (int64_t r = 0; r < B * S; ++r)
+          std::copy_n(&xs[r * H * D], H * D, &wide[r * row + D]);
+        llmk::rotaryEmbedding<float>(llmk::in(wide.data() + D, shapeOf({B, S, H, D}), row),
+                                     llmk::in(cs.data(), ts), llmk::in(sn.data(), ts),
+                                     outView.data(), rot, interleaved, llmk::HeadLayout::BSHD);
+        outView = swapHeadsSeq(outView, B, H, S, D, /*back=*/true);
         EXPECT_CLOSE("rotary bhsd", allClose(outBhsd, ref, 1e-6, 1e-6));
         EXPECT_CLOSE("rotary bshd", allClose(outBshd, ref, 1e-6, 1e-6));
+        EXPECT_CLOSE("rotary bshd view", allClose(outView, ref, 1e-6, 1e-6));
       }
 }
 
@@ -554,6 +578,26 @@ TEST(Attention, PackedHeadsHalf) {
   c.Hq = c.Hk = 4, c.Sq = c.Skv = 97, c.D = c.Dv = 32;
   c.bshd = c.packed = true;
   runCase<llmk::f16>(c, 44, 1e-3, 1e-5);
+}
+
+// q, k and v as three row-strided views of the merged projection (Llama's
+// split pieces, read in place): GQA, causal and a padding mask in f32;
+// multi-head in f16.
+TEST(Attention, RowStridedViewsGQACausalBoolMask) {
+  AttnCase c;
+  c.Sq = c.Skv = 150;
+  c.causal = Causal::UpperLeft;
+  c.maskKind = MaskKind::Bool;
+  c.maskDims = {c.B, 1, 1, c.Skv};
+  c.bshd = c.rowStrided = true;
+  runCase<float>(c, 46);
+}
+
+TEST(Attention, RowStridedViewsHalf) {
+  AttnCase c;
+  c.Hq = 6, c.Hk = 3, c.Sq = c.Skv = 97, c.D = c.Dv = 32;
+  c.bshd = c.rowStrided = true;
+  runCase<llmk::f16>(c, 47, 1e-3, 1e-5);
 }
 
 TEST(Attention, BSHDLayoutHalfAdditiveMask) {

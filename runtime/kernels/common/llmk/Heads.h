@@ -67,6 +67,18 @@ LLMK_HD HeadRows headRowsOf(const Shape &packed, int64_t first, int64_t count) {
   return r;
 }
 
+/// The rows of a [B, S, H, D] tensor read in place from a wider one
+/// (In::rowStride > 0: Llama's q, k or v, a slice of the merged projection's
+/// [B, S, (Hq + 2 * Hk) * D] rows): its positions are `rowStride` elements
+/// apart instead of H * D.
+LLMK_HD HeadRows stridedPositions(HeadRows r, int64_t rowStride) {
+  if (rowStride > 0) {
+    r.row = rowStride;
+    r.batch = r.S * rowStride;
+  }
+  return r;
+}
+
 /// Where an attention finds the rows of q, k, v and its output.
 struct AttentionRows {
   HeadRows q, k, v, out;
@@ -74,9 +86,11 @@ struct AttentionRows {
 
 /// The rows of q, k and v (three tensors in `layout`, or heads of one packed
 /// [B, S, Hq + Hk + Hv, D] tensor: q, k and v are then the same tensor) and
-/// of the output [B, Hq, Sq, Dv] in `layout`.
+/// of the output [B, Hq, Sq, Dv] in `layout`. qRow/kRow/vRow > 0: that
+/// "bshd" tensor is a row-strided view (stridedPositions).
 LLMK_HD AttentionRows attentionRows(const Shape &q, const Shape &k, const Shape &v,
-                                    HeadLayout layout, PackedHeads packed) {
+                                    HeadLayout layout, PackedHeads packed, int64_t qRow = 0,
+                                    int64_t kRow = 0, int64_t vRow = 0) {
   AttentionRows r;
   if (packed.packed()) {
     r.q = headRowsOf(q, 0, packed.q);
@@ -84,6 +98,11 @@ LLMK_HD AttentionRows attentionRows(const Shape &q, const Shape &k, const Shape 
     r.v = headRowsOf(v, packed.q + packed.k, packed.v);
   } else {
     r.q = headRows(q, layout), r.k = headRows(k, layout), r.v = headRows(v, layout);
+    if (layout == HeadLayout::BSHD) {
+      r.q = stridedPositions(r.q, qRow);
+      r.k = stridedPositions(r.k, kRow);
+      r.v = stridedPositions(r.v, vRow);
+    }
   }
   r.out = headRows(r.q.B, r.q.H, r.q.S, r.v.D, layout);
   return r;

@@ -29,7 +29,8 @@ void attention(const In<T> &q, const In<T> &k, const In<T> &v, const void *maskD
                const Shape &maskShape, MaskKind maskKind, T *out, float scale, Causal causal,
                float softcap, HeadLayout layout = HeadLayout::BHSD,
                PackedHeads packed = {}) {
-  const AttentionRows where = attentionRows(q.s, k.s, v.s, layout, packed);
+  const AttentionRows where = attentionRows(q.s, k.s, v.s, layout, packed,
+                                            q.rowStride, k.rowStride, v.rowStride);
   const HeadRows &qs = where.q, &ks = where.k, &vs = where.v, &os = where.out;
   const int64_t B = qs.B, Hq = qs.H, Sq = qs.S, D = qs.D;
   const int64_t Hk = ks.H, Skv = ks.S, Dv = vs.D;
@@ -162,7 +163,8 @@ void attentionUniformMaskedRows(const In<T> &q, const In<T> &v, const void *mask
                                 HeadLayout layout = HeadLayout::BHSD,
                                 PackedHeads packed = {}) {
   // k's rows are not needed: v's shape stands in for k's.
-  const AttentionRows where = attentionRows(q.s, v.s, v.s, layout, packed);
+  const AttentionRows where = attentionRows(q.s, v.s, v.s, layout, packed,
+                                            q.rowStride, v.rowStride, v.rowStride);
   const HeadRows &qs = where.q, &vs = where.v, &os = where.out;
   const int64_t B = qs.B, Hq = qs.H, Sq = qs.S;
   const int64_t Hk = vs.H, Skv = vs.S, Dv = vs.D;
@@ -196,7 +198,9 @@ void attentionUniformMaskedRows(const In<T> &q, const In<T> &v, const void *mask
 }
 
 /// Rotary embedding on [B, H, S, D] (or [B, S, H, D] stored, `layout`);
-/// cos/sin broadcast to [B, H, S, rot/2].
+/// cos/sin broadcast to [B, H, S, rot/2]. A "bshd" x may be a row-strided
+/// view (x.rowStride > 0: its positions that many elements apart, a slice
+/// of the merged q/k/v projection); out is contiguous.
 template <typename T>
 void rotaryEmbedding(const In<T> &x, const In<T> &cosT, const In<T> &sinT, T *out, int64_t rotaryDim,
                      bool interleaved, HeadLayout layout = HeadLayout::BHSD) {
@@ -214,7 +218,7 @@ void rotaryEmbedding(const In<T> &x, const In<T> &cosT, const In<T> &sinT, T *ou
     // Rows in storage order: (b, h, s) or (b, s, h).
     const int64_t b = row / (H * S), h = bshd ? row % H : (row / S) % H,
                   s = bshd ? (row / H) % S : row % S;
-    const T *p = x.p + row * D;
+    const T *p = x.p + (bshd && x.rowStride > 0 ? (row / H) * x.rowStride + h * D : row * D);
     T *q = out + row * D;
     for (int64_t i = 0; i < half; ++i) {
       const float c = static_cast<float>(cosT.p[b * cs[0] + h * cs[1] + s * cs[2] + i * cs[3]]);

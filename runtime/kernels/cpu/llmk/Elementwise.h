@@ -12,8 +12,10 @@
 namespace llmk {
 
 /// A read-only operand: data and its shape; rowStride > 0 makes it a view
-/// whose rows (along the last axis) are rowStride elements apart, a slice of
-/// a wider tensor read in place (elementwise and fusedLayerNorm only).
+/// whose rows are rowStride elements apart, a slice of a wider tensor read
+/// in place. A row is the last axis for elementwise and fusedLayerNorm, and
+/// one position's heads [H, D] for "bshd" rotaryEmbedding and attention;
+/// no other kernel takes views.
 template <typename T> struct In {
   const T *p;
   Shape s;

@@ -837,7 +837,7 @@ template <typename T, int V, typename I>
 __global__ void rotaryKernel(const T *x, const T *cosT, const T *sinT, T *out, I rows, I H, I S,
                              I D, I half, I rotaryDim, int64_t c0, int64_t c1, int64_t c2,
                              int64_t c3, int64_t s0, int64_t s1, int64_t s2, int64_t s3,
-                             bool interleaved, bool bshd) {
+                             bool interleaved, bool bshd, int64_t xRow) {
   static_assert(V == 1 || V * sizeof(T) == 16, "one 16-byte vector a half");
   // Per row: half / V groups of rotated pairs, then D - rotaryDim copied elements.
   const I groups = half / V, perRow = groups + (D - rotaryDim);
@@ -845,16 +845,17 @@ __global__ void rotaryKernel(const T *x, const T *cosT, const T *sinT, T *out, I
   for (I idx = blockIdx.x * I(blockDim.x) + threadIdx.x; idx < total;
        idx += I(gridDim.x) * blockDim.x) {
     const I row = idx / perRow, i = idx % perRow;
-    const T *p = x + int64_t(row) * D;
+    // Rows in storage order: (b, h, s), or (b, s, h) for [B, S, H, D].
+    const I bIdx = row / (H * S), h = bshd ? row % H : (row / S) % H,
+            s = bshd ? (row / H) % S : row % S;
+    // xRow > 0 ("bshd" only): x's positions are xRow elements apart.
+    const T *p = x + (xRow > 0 ? int64_t(row / H) * xRow + int64_t(h) * D : int64_t(row) * D);
     T *q = out + int64_t(row) * D;
     if (i >= groups) {
       const I d = rotaryDim + (i - groups);
       q[d] = p[d];
       continue;
     }
-    // Rows in storage order: (b, h, s), or (b, s, h) for [B, S, H, D].
-    const I bIdx = row / (H * S), h = bshd ? row % H : (row / S) % H,
-            s = bshd ? (row / H) % S : row % S;
     const T *cp = cosT + (bIdx * c0 + h * c1 + s * c2);
     const T *sp = sinT + (bIdx * s0 + h * s1 + s * s2);
     if constexpr (V > 1) {
@@ -904,7 +905,8 @@ void attention(const In<T> &q, const In<T> &k, const In<T> &v, const void *maskD
                const Shape &maskShape, MaskKind maskKind, T *out, float scale, Causal causal,
                float softcap, HeadLayout layout = HeadLayout::BHSD,
                PackedHeads packed = {}) {
-  const AttentionRows where = attentionRows(q.s, k.s, v.s, layout, packed);
+  const AttentionRows where = attentionRows(q.s, k.s, v.s, layout, packed,
+                                            q.rowStride, k.rowStride, v.rowStride);
   const HeadRows &qs = where.q, &ks = where.k, &vs = where.v;
   const int64_t B = qs.B, Hq = qs.H, Sq = qs.S, D = qs.D;
   const int64_t Hk = ks.H, Sk = ks.S, Dv = vs.D;
@@ -1030,7 +1032,9 @@ void attention(const In<T> &q, const In<T> &k, const In<T> &v, const void *maskD
 }
 
 /// Rotary embedding on [B, H, S, D] (or [B, S, H, D] stored, `layout`);
-/// cos/sin broadcast to [B, H, S, rot/2].
+/// cos/sin broadcast to [B, H, S, rot/2]. A "bshd" x may be a row-strided
+/// view (x.rowStride > 0: its positions that many elements apart, a slice
+/// of the merged q/k/v projection); out is contiguous.
 template <typename T>
 void rotaryEmbedding(const In<T> &x, const In<T> &cosT, const In<T> &sinT, T *out, int64_t rotaryDim,
                      bool interleaved, HeadLayout layout = HeadLayout::BHSD) {
@@ -1049,7 +1053,8 @@ void rotaryEmbedding(const In<T> &x, const In<T> &cosT, const In<T> &sinT, T *ou
   // every row start on a 16-byte boundary (Llama's q was 24 us a layer
   // with a thread and six 64-bit divisions per pair, for 8 MB).
   constexpr int V = 16 / sizeof(T);
-  const bool vector = V > 1 && !interleaved && half % V == 0 && D % V == 0 &&
+  const int64_t xRow = bshd ? x.rowStride : 0;
+  const bool vector = V > 1 && !interleaved && half % V == 0 && D % V == 0 && xRow % V == 0 &&
                       ((reinterpret_cast<uintptr_t>(x.p) | reinterpret_cast<uintptr_t>(out)) & 15) == 0;
   const int64_t total = rows * ((vector ? half / V : half) + D - rotaryDim);
   auto launch = [&](auto vTag, auto index) {
@@ -1057,7 +1062,7 @@ void rotaryEmbedding(const In<T> &x, const In<T> &cosT, const In<T> &sinT, T *ou
     using I = decltype(index);
     la::rotaryKernel<T, W, I><<<la::gridFor(total, 256), 256, 0, llmk::stream()>>>(
         x.p, cosT.p, sinT.p, out, I(rows), I(H), I(S), I(D), I(half), I(rotaryDim), cs[0], cs[1],
-        cs[2], cs[3], ss[0], ss[1], ss[2], ss[3], interleaved, bshd);
+        cs[2], cs[3], ss[0], ss[1], ss[2], ss[3], interleaved, bshd, xRow);
   };
   const bool narrow = rows * D < (int64_t(1) << 30); // idx + the grid stride fits too
   if (vector && narrow)
@@ -1154,7 +1159,8 @@ void attentionUniformMaskedRows(const In<T> &q, const In<T> &v, const void *mask
                                 HeadLayout layout = HeadLayout::BHSD,
                                 PackedHeads packed = {}) {
   // k's rows are not needed: v's shape stands in for k's.
-  const AttentionRows where = attentionRows(q.s, v.s, v.s, layout, packed);
+  const AttentionRows where = attentionRows(q.s, v.s, v.s, layout, packed,
+                                            q.rowStride, v.rowStride, v.rowStride);
   const HeadRows &qs = where.q, &vs = where.v, &os = where.out;
   const int64_t B = qs.B, Hq = qs.H, Sq = qs.S, Hk = vs.H, Sk = vs.S;
   const int64_t rows = B * Hq * Sq;
