@@ -38,6 +38,24 @@ using namespace llmk;
 static std::mt19937_64 rng(12345);
 static int failures = 0, passes = 0;
 
+// Host <-> device copies and fills go through the kernels' stream and wait
+// for it. cudaMemcpy/cudaMemset run on the legacy default stream, which does
+// not order against the kernels' non-blocking stream, and a pageable
+// cudaMemcpy may return before its data has landed: kernels then read stale
+// tails of their inputs (seen as rare f32 attention failures, 2026-12-04).
+static void toDevice(void *dst, const void *src, size_t bytes) {
+  CK(cudaMemcpyAsync(dst, src, bytes, cudaMemcpyHostToDevice, llmk::stream()));
+  CK(cudaStreamSynchronize(llmk::stream()));
+}
+static void toHost(void *dst, const void *src, size_t bytes) {
+  CK(cudaMemcpyAsync(dst, src, bytes, cudaMemcpyDeviceToHost, llmk::stream()));
+  CK(cudaStreamSynchronize(llmk::stream()));
+}
+static void fillDevice(void *dst, int byte, size_t bytes) {
+  CK(cudaMemsetAsync(dst, byte, bytes, llmk::stream()));
+  CK(cudaStreamSynchronize(llmk::stream()));
+}
+
 template <typename T> const char *tname() {
   if constexpr (std::is_same_v<T, float>)
     return "f32";
@@ -85,7 +103,7 @@ template <typename T> struct Tensor {
         tmp[i] = fromD<T>(u(rng));
       h[i] = toD(tmp[i]);
     }
-    CK(cudaMemcpy(d, tmp.data(), n * sizeof(T), cudaMemcpyHostToDevice));
+    toDevice(d, tmp.data(), n * sizeof(T));
   }
   void upload() {
     std::vector<T> tmp(n);
@@ -93,12 +111,12 @@ template <typename T> struct Tensor {
       tmp[i] = fromD<T>(h[i]);
       h[i] = toD(tmp[i]);
     }
-    CK(cudaMemcpy(d, tmp.data(), n * sizeof(T), cudaMemcpyHostToDevice));
+    toDevice(d, tmp.data(), n * sizeof(T));
   }
-  void poison() { CK(cudaMemset(d, 0xff, n * sizeof(T))); }
+  void poison() { fillDevice(d, 0xff, n * sizeof(T)); }
   std::vector<double> download() {
     std::vector<T> tmp(n);
-    CK(cudaMemcpy(tmp.data(), d, n * sizeof(T), cudaMemcpyDeviceToHost));
+    toHost(tmp.data(), d, n * sizeof(T));
     std::vector<double> r(n);
     for (size_t i = 0; i < n; ++i)
       r[i] = toD(tmp[i]);
@@ -345,7 +363,7 @@ template <typename T> void testAttention(const AttnCase &c) {
         tmp[1 * Sk + j] = maskH[1 * Sk + j] = 0;
     }
     CK(cudaMalloc(&boolMask, tmp.size()));
-    CK(cudaMemcpy(boolMask, tmp.data(), tmp.size(), cudaMemcpyHostToDevice));
+    toDevice(boolMask, tmp.data(), tmp.size());
   } else if (c.mask == MaskKind::Additive) {
     ms = c.keyMask ? shp({B, 1, 1, Sk}) : shp({Sq, Sk});
     for (auto &x : addMask.h)
@@ -634,7 +652,7 @@ __half *randomHalves(size_t n) {
   std::uniform_real_distribution<float> u(-1, 1);
   for (auto &x : h)
     x = __float2half(u(rng));
-  CK(cudaMemcpy(d, h.data(), n * 2, cudaMemcpyHostToDevice));
+  toDevice(d, h.data(), n * 2);
   return d;
 }
 
@@ -676,8 +694,8 @@ void benchAttentionPadded(int64_t B, int64_t Hq, int64_t Hk, int64_t S, int64_t 
   CK(cudaMalloc(&o, nq * 2));
   CK(cudaMalloc(&add, B * S * 2));
   CK(cudaMalloc(&keep, B * S));
-  CK(cudaMemset(add, 0, B * S * 2));
-  CK(cudaMemset(keep, 1, B * S));
+  fillDevice(add, 0, B * S * 2);
+  fillDevice(keep, 1, B * S);
   const void *mask = kind == MaskKind::Bool ? static_cast<const void *>(keep) : add;
   const double flops = 4.0 * B * Hq * S * S * D * (causal != Causal::None ? 0.5 : 1.0);
   for (int cfg : attentionConfigs(D)) {
@@ -709,9 +727,9 @@ void benchAttentionF32(int64_t B, int64_t H, int64_t S, int64_t D, Causal causal
   std::uniform_real_distribution<float> u(-1, 1);
   for (auto &x : h)
     x = u(rng);
-  CK(cudaMemcpy(q, h.data(), n * 4, cudaMemcpyHostToDevice));
-  CK(cudaMemcpy(k, h.data(), n * 4, cudaMemcpyHostToDevice));
-  CK(cudaMemcpy(v, h.data(), n * 4, cudaMemcpyHostToDevice));
+  toDevice(q, h.data(), n * 4);
+  toDevice(k, h.data(), n * 4);
+  toDevice(v, h.data(), n * 4);
   const Shape s = shp({B, H, S, D});
   const double flops = 4.0 * B * H * S * S * D * (causal != Causal::None ? 0.5 : 1.0);
   double ms = medianMs([&] {
@@ -747,9 +765,9 @@ void benchDecode(int64_t B, int64_t Hq, int64_t Hk, int64_t Sk, int64_t D) {
   CK(cudaMalloc(&k, nkv * 2));
   CK(cudaMalloc(&v, nkv * 2));
   CK(cudaMalloc(&o, nq * 2));
-  CK(cudaMemset(q, 0x3c, nq * 2));
-  CK(cudaMemset(k, 0x3c, nkv * 2));
-  CK(cudaMemset(v, 0x3c, nkv * 2));
+  fillDevice(q, 0x3c, nq * 2);
+  fillDevice(k, 0x3c, nkv * 2);
+  fillDevice(v, 0x3c, nkv * 2);
   double ms = medianMs([&] {
     attention<__half>(in<__half>(q, shp({B, Hq, 1, D})), in<__half>(k, shp({B, Hk, Sk, D})),
                       in<__half>(v, shp({B, Hk, Sk, D})), nullptr, Shape{}, MaskKind::None, o,
