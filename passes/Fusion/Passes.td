@@ -46,16 +46,18 @@ def FoldHeadTransposesPass : Pass<"llm-fold-head-transposes", "::mlir::func::Fun
     transpose `[0, 2, 1, 3]` (the exporters' head split after the q/k/v
     projections) becomes `attention(q, k, v) {layout = "bshd"}`; users of
     the result that transpose it back with `[0, 2, 1, 3]` (the head merge
-    before the output projection) read the new result directly, and any
-    other user reads a transpose of it. Four copies of the heads a layer
+    before the output projection) read the new result directly, an
+    `llm.dim` of it reads the swapped dim of the new result, and any other
+    user reads a transpose of it. Four copies of the heads a layer
     disappear; the kernels read rows with a stride instead.
 
     A rotary embedding between a transpose and the attention (Llama's q and
-    k) that only the attention reads becomes a `layout = "bshd"` rotary
-    embedding of the transpose's input. An attention whose inputs are not
-    all such transposes (a KV-cache concat in between, rotated keys that are
-    also returned as the cache) is left alone, with a remark under
-    `report-misses`.
+    k) becomes a `layout = "bshd"` rotary embedding of the transpose's
+    input; its other users are treated as the result's are (TorchScript's
+    exports size the head merge from `llm.dim`s of q; rotated keys that are
+    returned read a transpose, the copy the head split made before). An
+    attention whose inputs are not all such transposes (a KV-cache concat
+    in between) is left alone, with a remark under `report-misses`.
   }];
   let options = [
     Option<"reportMisses", "report-misses", "bool", /*default=*/"false",
