@@ -561,16 +561,20 @@ TEST(Attention, RotaryBothLayouts) {
       }
 }
 
-// q, k and v read in place from the merged projection (packed_heads): GQA
-// with a causal padding mask in f32, and multi-head in f16.
-TEST(Attention, PackedHeadsGQACausalBoolMask) {
-  AttnCase c;
-  c.Sq = c.Skv = 150;
-  c.causal = Causal::UpperLeft;
-  c.maskKind = MaskKind::Bool;
-  c.maskDims = {c.B, 1, 1, c.Skv};
-  c.bshd = c.packed = true;
-  runCase<float>(c, 43);
+// q, k and v read in place from the merged projection, as one packed
+// tensor (packed_heads) and as three row-strided views (Llama's split
+// pieces): GQA with a causal padding mask in f32, and multi-head in f16.
+TEST(Attention, MergedProjectionGQACausalBoolMask) {
+  for (bool views : {false, true}) {
+    AttnCase c;
+    c.Sq = c.Skv = 150;
+    c.causal = Causal::UpperLeft;
+    c.maskKind = MaskKind::Bool;
+    c.maskDims = {c.B, 1, 1, c.Skv};
+    c.bshd = true;
+    c.packed = !views, c.rowStrided = views;
+    runCase<float>(c, views ? 46 : 43);
+  }
 }
 
 TEST(Attention, PackedHeadsHalf) {
@@ -578,19 +582,6 @@ TEST(Attention, PackedHeadsHalf) {
   c.Hq = c.Hk = 4, c.Sq = c.Skv = 97, c.D = c.Dv = 32;
   c.bshd = c.packed = true;
   runCase<llmk::f16>(c, 44, 1e-3, 1e-5);
-}
-
-// q, k and v as three row-strided views of the merged projection (Llama's
-// split pieces, read in place): GQA, causal and a padding mask in f32;
-// multi-head in f16.
-TEST(Attention, RowStridedViewsGQACausalBoolMask) {
-  AttnCase c;
-  c.Sq = c.Skv = 150;
-  c.causal = Causal::UpperLeft;
-  c.maskKind = MaskKind::Bool;
-  c.maskDims = {c.B, 1, 1, c.Skv};
-  c.bshd = c.rowStrided = true;
-  runCase<float>(c, 46);
 }
 
 TEST(Attention, RowStridedViewsHalf) {
