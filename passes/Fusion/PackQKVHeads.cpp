@@ -68,18 +68,11 @@ std::string packMiss(AttentionOp attention, SplitOp &split, ReshapeOp &heads,
         reshapes[i].getShape().drop_back(ShapedType::isDynamic(shape[2]) ? 1 : 0) !=
             reshapes[0].getShape().drop_back(ShapedType::isDynamic(qShape[2]) ? 1 : 0))
       return "q, k and v are not reshaped to [B, S, H, D] alike";
-    const int64_t size = split.getSizes()[i];
-    if (size % D != 0)
-      return "a split slice is not whole heads";
-    if (ShapedType::isDynamic(shape[2])) {
-      Value result = reshapes[i].getResult();
-      if (!raising::haveSameDim(result, 0, split.getInput(), 0) ||
-          !raising::haveSameDim(result, 1, split.getInput(), 1))
-        return "the heads are dynamic and the reshape's [B, S] are not provably the input's";
-    } else if (shape[2] * D != size) {
-      return "a split slice is not its reshape's heads";
-    }
-    counts[i] = size / D;
+    // (The slice's [B, S] are the split input's.)
+    std::string miss = raising::rowsToHeadsMiss(reshapes[i].getInput(), reshapes[i].getResult());
+    if (!miss.empty())
+      return miss;
+    counts[i] = split.getSizes()[i] / D;
   }
   heads = reshapes[0];
   return "";

@@ -22,28 +22,16 @@ bool mlir::llm::isViewOp(Operation *op) {
   return isa<ReshapeOp, DynamicReshapeOp, SqueezeOp, UnsqueezeOp, StorageCastOp>(op);
 }
 
-/// True when `reshape` turns the rows of a row-strided view into
-/// [heads, head_dim] (its leading dims then keep their product) and every user
-/// reads that as a [B, S, H, D] operand of a "bshd" rotary embedding or
-/// attention: those kernels step positions by the view's row stride. The
-/// heads are static, or (dynamo's exports compute them) the row over a
-/// static D when [B, S] provably are the input's.
+/// True when `reshape` cuts the rows of a row-strided view into heads
+/// (raising::rowsToHeadsMiss) and every user reads that as a [B, S, H, D]
+/// operand of a "bshd" rotary embedding or attention: those kernels step
+/// positions by the view's row stride.
 static bool isHeadsViewReshape(Operation *reshape) {
   if (!isa<ReshapeOp, DynamicReshapeOp>(reshape))
     return false;
   Value input = reshape->getOperand(0), heads = reshape->getResult(0);
-  auto from = cast<RankedTensorType>(input.getType());
-  auto to = cast<RankedTensorType>(heads.getType());
-  const int64_t row = from.getDimSize(from.getRank() - 1);
-  if (to.getRank() != 4 || ShapedType::isDynamic(row) || ShapedType::isDynamic(to.getDimSize(3)))
+  if (!raising::rowsToHeadsMiss(input, heads).empty())
     return false;
-  if (ShapedType::isDynamic(to.getDimSize(2))) {
-    if (from.getRank() != 3 || row % to.getDimSize(3) != 0 ||
-        !raising::haveSameDim(heads, 0, input, 0) || !raising::haveSameDim(heads, 1, input, 1))
-      return false;
-  } else if (to.getDimSize(2) * to.getDimSize(3) != row) {
-    return false;
-  }
   return !heads.use_empty() && llvm::all_of(heads.getUses(), [&](OpOperand &use) {
     Operation *user = use.getOwner();
     if (auto rotary = dyn_cast<RotaryEmbeddingOp>(user))

@@ -371,6 +371,24 @@ DimSize raising::getDimSize(Value tensor, int64_t dim) { return dimSizeAt(tensor
 
 DimSize raising::getIndexSize(Value index) { return indexSizeAt(index, 0); }
 
+std::string raising::rowsToHeadsMiss(Value input, Value heads) {
+  auto from = cast<RankedTensorType>(input.getType());
+  auto to = cast<RankedTensorType>(heads.getType());
+  const int64_t row = from.getDimSize(from.getRank() - 1);
+  if (to.getRank() != 4 || ShapedType::isDynamic(to.getDimSize(3)) || ShapedType::isDynamic(row))
+    return "not a reshape to [B, S, H, D] with a static D";
+  const int64_t D = to.getDimSize(3);
+  if (row % D != 0)
+    return "a split slice is not whole heads";
+  if (ShapedType::isDynamic(to.getDimSize(2))) {
+    if (from.getRank() != 3 || !haveSameDim(heads, 0, input, 0) || !haveSameDim(heads, 1, input, 1))
+      return "the heads are dynamic and the reshape's [B, S] are not provably the input's";
+  } else if (to.getDimSize(2) * D != row) {
+    return "a split slice is not its reshape's heads";
+  }
+  return "";
+}
+
 bool raising::haveSameDim(Value a, int64_t dimA, Value b, int64_t dimB) {
   return getDimSize(a, dimA) == getDimSize(b, dimB);
 }

@@ -217,6 +217,13 @@ DimSize getIndexSize(Value index);
 /// True when dim `dimA` of `a` provably equals dim `dimB` of `b`.
 bool haveSameDim(Value a, int64_t dimA, Value b, int64_t dimB);
 
+/// Why `heads`, a reshape of `input` ([B, S, N]) into [B', S', H, D],
+/// does not cut each row of `input` into H heads of a static D, or "" when
+/// it does: H static with H * D == N, or (dynamo's exports compute it) N a
+/// multiple of D with [B', S'] provably `input`'s [B, S]. The rows of
+/// `input` are then the rows of `heads`, however B' * S' factors.
+std::string rowsToHeadsMiss(Value input, Value heads);
+
 /// Entry `i` of a mixed static/dynamic index list (`static_shape` with
 /// `ShapedType::kDynamic` for each of `dynamic`, in order), as a `DimSize`.
 DimSize getMixedEntry(ArrayRef<int64_t> statics, ValueRange dynamic, int64_t i);
